@@ -1,0 +1,178 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from bacuda_portal.core.admin import PortalModelAdmin
+from bacuda_portal.core.exceptions import TransitionError
+
+from . import access, services
+from .models import Administration, ContactPoint, Invitation, Region, User
+
+
+def _run_for_each(modeladmin, request, queryset, service, **kwargs):
+    """Apply a state-change service to every selected row; refusals are reported, not raised."""
+    done = 0
+    for obj in queryset:
+        try:
+            service(by=request.user, **{modeladmin.service_argument: obj}, **kwargs)
+            done += 1
+        except (TransitionError, ValidationError) as error:
+            modeladmin.message_user(request, f"{obj}: {' '.join(getattr(error, 'messages', [str(error)]))}", messages.WARNING)
+    if done:
+        modeladmin.message_user(request, _("%(count)d row(s) updated.") % {"count": done}, messages.SUCCESS)
+
+
+@admin.register(Region)
+class RegionAdmin(PortalModelAdmin):
+    list_display = ["code", "name_en", "name_fr", "sort_order"]
+    search_fields = ["code", "name_en", "name_fr"]
+    ordering = ["sort_order"]
+
+
+@admin.register(Administration)
+class AdministrationAdmin(PortalModelAdmin):
+    service_argument = "administration"
+    list_display = ["code", "name_en", "name_fr", "iso_alpha2", "region", "kind", "joined_year", "retired_on"]
+    list_filter = ["region", "kind", ("retired_on", admin.EmptyFieldListFilter)]
+    search_fields = ["code", "iso_alpha2", "iso_alpha3", "name_en", "name_fr"]
+    list_select_related = ["region"]
+    readonly_fields = ["created_at", "updated_at"]
+    actions = [*PortalModelAdmin.actions, "retire", "reinstate"]
+
+    @admin.action(description=_("Retire the selected Members (they left the WCO)"))
+    def retire(self, request, queryset):
+        _run_for_each(self, request, queryset, services.administration_retire)
+
+    @admin.action(description=_("Reinstate the selected Members"))
+    def reinstate(self, request, queryset):
+        _run_for_each(self, request, queryset, services.administration_reinstate)
+
+
+class UserAdminForm(forms.ModelForm):
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, required=False, strip=False,
+                                help_text=_("Leave empty to keep the current password (or, for a new user, to let them set one through password reset)."))
+
+    class Meta:
+        model = User
+        fields = ["email", "full_name", "role", "preferred_language", "is_active"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_role(self):
+        role = self.cleaned_data["role"]
+        if self.request is not None and "role" in self.changed_data and not access.can_assign_role(self.request.user, role):
+            raise ValidationError(_("Only the project manager can give a WCO staff role."))
+        return role
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        if self.cleaned_data.get("password1"):
+            user.set_password(self.cleaned_data["password1"])
+        elif user._state.adding:
+            user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
+
+
+@admin.register(User)
+class UserAdmin(PortalModelAdmin):
+    form = UserAdminForm
+    list_display = ["email", "full_name", "role", "is_active", "last_login", "date_joined"]
+    list_filter = ["role", "is_active", "preferred_language"]
+    search_fields = ["email", "full_name"]
+    readonly_fields = ["last_login", "date_joined", "is_superuser"]
+    fieldsets = [
+        (None, {"fields": ["email", "full_name", "password1"]}),
+        (_("Role"), {"fields": ["role", "preferred_language", "is_active", "is_superuser"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+
+        class RequestBoundForm(form_class):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, request=request, **inner)
+
+        return RequestBoundForm
+
+
+@admin.register(ContactPoint)
+class ContactPointAdmin(PortalModelAdmin):
+    service_argument = "contact_point"
+    list_display = ["user", "administration", "role", "position", "active_from", "active_to"]
+    list_filter = ["role", "administration__region", ("active_to", admin.EmptyFieldListFilter)]
+    search_fields = ["user__email", "user__full_name", "administration__name_en", "administration__code"]
+    list_select_related = ["user", "administration"]
+    autocomplete_fields = ["administration"]
+    raw_id_fields = ["user"]
+    actions = [*PortalModelAdmin.actions, "end_today"]
+
+    @admin.action(description=_("End the selected contact points today"))
+    def end_today(self, request, queryset):
+        _run_for_each(self, request, queryset, services.contact_point_end)
+
+
+class InvitationAddForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["email", "full_name", "administration", "contact_point_role", "language"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("email") and cleaned.get("administration"):
+            try:
+                services.check_invitable(email=cleaned["email"], administration=cleaned["administration"])
+            except ValidationError as error:
+                self.add_error("email", error)
+        return cleaned
+
+
+@admin.register(Invitation)
+class InvitationAdmin(PortalModelAdmin):
+    service_argument = "invitation"
+    add_form = InvitationAddForm
+    list_display = ["email", "administration", "contact_point_role", "status_label", "invited_by", "created_at", "expires_at"]
+    list_filter = ["contact_point_role", "administration__region", ("accepted_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email", "full_name", "administration__name_en", "administration__code"]
+    list_select_related = ["administration", "invited_by"]
+    autocomplete_fields = ["administration"]
+    readonly_fields = ["email", "full_name", "administration", "contact_point_role", "language", "invited_by",
+                       "expires_at", "accepted_at", "accepted_by", "revoked_at", "created_at"]
+    actions = [*PortalModelAdmin.actions, "resend", "revoke"]
+
+    @admin.display(description=_("status"))
+    def status_label(self, obj):
+        return obj.get_status_display()
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else []
+
+    def get_fields(self, request, obj=None):
+        return self.add_form.Meta.fields if obj is None else self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        return False  # invitations change only through their actions
+
+    def save_model(self, request, obj, form, change):
+        # Adding goes through the service, which creates the token and queues the email.
+        invitation, _token = services.invitation_create(by=request.user, **form.cleaned_data)
+        obj.pk = invitation.pk
+        obj._state.adding = False
+
+    @admin.action(description=_("Send the selected invitations again with a new link"))
+    def resend(self, request, queryset):
+        _run_for_each(self, request, queryset, services.invitation_resend)
+
+    @admin.action(description=_("Withdraw the selected invitations"))
+    def revoke(self, request, queryset):
+        _run_for_each(self, request, queryset, services.invitation_revoke)

@@ -1,0 +1,1 @@
+"""Settings split by environment: ``base`` (development defaults), ``test`` and ``production``."""

@@ -1,0 +1,29 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from bacuda_portal.core import views as core_views
+
+admin.site.site_header = _("BACUDA Portal administration")
+admin.site.site_title = _("BACUDA Portal")
+admin.site.index_title = _("Manage the BACUDA project")
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", core_views.liveness, name="liveness"),
+    path("api/v1/", include(("bacuda_portal.api", "api"), namespace="v1")),
+    path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
+    path("staff/health/", core_views.health, name="health"),
+    path("", include("bacuda_portal.members.urls")),
+    path("", include("bacuda_portal.website.urls")),
+    prefix_default_language=True,
+)
+
