@@ -26,4 +26,3 @@ urlpatterns += i18n_patterns(
     path("", include("bacuda_portal.website.urls")),
     prefix_default_language=True,
 )
-

@@ -13,7 +13,11 @@ from .services import audit_record
 @admin.action(description=_("Export selected rows as CSV"))
 def export_as_csv(modeladmin, request, queryset):
     """Exports the columns of the list (``csv_fields`` when set, else ``list_display``)."""
-    fields = [name for name in (getattr(modeladmin, "csv_fields", None) or modeladmin.list_display) if name != "action_checkbox"]
+    fields = [
+        name
+        for name in (getattr(modeladmin, "csv_fields", None) or modeladmin.list_display)
+        if name != "action_checkbox"
+    ]
     model = modeladmin.model
     header = [strip_tags(str(label_for_field(name, model, modeladmin))) for name in fields]
 

@@ -9,7 +9,6 @@ from . import services
 
 @shared_task(
     name="core.send_email",
-    queue="default",
     acks_late=True,
     autoretry_for=(OSError,),
     retry_backoff=30,
@@ -23,11 +22,11 @@ def send_email(*, to: list[str], subject: str, text: str, html: str = "") -> Non
     message.send()
 
 
-@shared_task(name="core.beat_tick", queue="default", ignore_result=True, expires=120)
+@shared_task(name="core.beat_tick", ignore_result=True, expires=120)
 def beat_tick() -> None:
     services.beat_tick()
 
 
-@shared_task(name="core.prune_worker_heartbeats", queue="default", ignore_result=True)
+@shared_task(name="core.prune_worker_heartbeats", ignore_result=True)
 def prune_worker_heartbeats() -> None:
     services.prune_worker_heartbeats()

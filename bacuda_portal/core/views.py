@@ -22,5 +22,6 @@ def health(request):
 def liveness(request):
     """For load balancers: says only whether this process can reach its database. No details, no login."""
     database = selectors.database_health()
-    return HttpResponse("ok" if database.ok else "database unavailable", content_type="text/plain",
-                        status=200 if database.ok else 503)
+    return HttpResponse(
+        "ok" if database.ok else "database unavailable", content_type="text/plain", status=200 if database.ok else 503
+    )

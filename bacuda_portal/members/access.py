@@ -114,4 +114,3 @@ def has_admin_permission(user, perm: str) -> bool:
 
 def has_admin_module_permission(user, app_label: str) -> bool:
     return is_wco_staff(user)
-

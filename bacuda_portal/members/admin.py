@@ -18,7 +18,9 @@ def _run_for_each(modeladmin, request, queryset, service, **kwargs):
             service(by=request.user, **{modeladmin.service_argument: obj}, **kwargs)
             done += 1
         except (TransitionError, ValidationError) as error:
-            modeladmin.message_user(request, f"{obj}: {' '.join(getattr(error, 'messages', [str(error)]))}", messages.WARNING)
+            modeladmin.message_user(
+                request, f"{obj}: {' '.join(getattr(error, 'messages', [str(error)]))}", messages.WARNING
+            )
     if done:
         modeladmin.message_user(request, _("%(count)d row(s) updated.") % {"count": done}, messages.SUCCESS)
 
@@ -50,8 +52,15 @@ class AdministrationAdmin(PortalModelAdmin):
 
 
 class UserAdminForm(forms.ModelForm):
-    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, required=False, strip=False,
-                                help_text=_("Leave empty to keep the current password (or, for a new user, to let them set one through password reset)."))
+    password1 = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput,
+        required=False,
+        strip=False,
+        help_text=_(
+            "Leave empty to keep the current password (or, for a new user, to let them set one through password reset)."
+        ),
+    )
 
     class Meta:
         model = User
@@ -63,7 +72,11 @@ class UserAdminForm(forms.ModelForm):
 
     def clean_role(self):
         role = self.cleaned_data["role"]
-        if self.request is not None and "role" in self.changed_data and not access.can_assign_role(self.request.user, role):
+        if (
+            self.request is not None
+            and "role" in self.changed_data
+            and not access.can_assign_role(self.request.user, role)
+        ):
             raise ValidationError(_("Only the project manager can give a WCO staff role."))
         return role
 
@@ -136,13 +149,32 @@ class InvitationAddForm(forms.ModelForm):
 class InvitationAdmin(PortalModelAdmin):
     service_argument = "invitation"
     add_form = InvitationAddForm
-    list_display = ["email", "administration", "contact_point_role", "status_label", "invited_by", "created_at", "expires_at"]
+    list_display = [
+        "email",
+        "administration",
+        "contact_point_role",
+        "status_label",
+        "invited_by",
+        "created_at",
+        "expires_at",
+    ]
     list_filter = ["contact_point_role", "administration__region", ("accepted_at", admin.EmptyFieldListFilter)]
     search_fields = ["email", "full_name", "administration__name_en", "administration__code"]
     list_select_related = ["administration", "invited_by"]
     autocomplete_fields = ["administration"]
-    readonly_fields = ["email", "full_name", "administration", "contact_point_role", "language", "invited_by",
-                       "expires_at", "accepted_at", "accepted_by", "revoked_at", "created_at"]
+    readonly_fields = [
+        "email",
+        "full_name",
+        "administration",
+        "contact_point_role",
+        "language",
+        "invited_by",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+        "revoked_at",
+        "created_at",
+    ]
     actions = [*PortalModelAdmin.actions, "resend", "revoke"]
 
     @admin.display(description=_("status"))

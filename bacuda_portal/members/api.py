@@ -24,8 +24,19 @@ class AdministrationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Administration
-        fields = ["code", "iso_alpha2", "iso_alpha3", "iso_numeric", "name_en", "name_fr", "region", "kind",
-                  "joined_year", "is_member", "retired_on"]
+        fields = [
+            "code",
+            "iso_alpha2",
+            "iso_alpha3",
+            "iso_numeric",
+            "name_en",
+            "name_fr",
+            "region",
+            "kind",
+            "joined_year",
+            "is_member",
+            "retired_on",
+        ]
 
 
 class ContactPointSerializer(serializers.ModelSerializer):

@@ -51,7 +51,7 @@ class AdministrationFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     region = forms.ChoiceField(label=_("Region"), required=False)
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All"))] + list(MemberKind.choices))
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All")), *list(MemberKind.choices)])
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
 
     def __init__(self, *args, regions: list[Region], **kwargs):

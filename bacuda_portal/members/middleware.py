@@ -10,7 +10,13 @@ from . import access
 # Paths a staff member without two-factor authentication may still reach: setting it up, signing out,
 # switching language, and static files.
 _ALLOWED_PREFIXES = ("/static/", "/i18n/", "/healthz")
-_ALLOWED_URL_NAMES = ("mfa_activate_totp", "mfa_index", "account_logout", "mfa_reauthenticate", "account_reauthenticate")
+_ALLOWED_URL_NAMES = (
+    "mfa_activate_totp",
+    "mfa_index",
+    "account_logout",
+    "mfa_reauthenticate",
+    "account_reauthenticate",
+)
 
 
 class StaffTwoFactorMiddleware:

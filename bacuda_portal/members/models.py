@@ -215,9 +215,7 @@ class ContactPoint(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         today = timezone.localdate()
-        return (
-            self.user.is_active and self.active_from <= today and (self.active_to is None or self.active_to >= today)
-        )
+        return self.user.is_active and self.active_from <= today and (self.active_to is None or self.active_to >= today)
 
 
 def hash_invitation_token(token: str) -> str:

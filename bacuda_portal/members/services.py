@@ -23,7 +23,6 @@ from .enums import ContactPointRole, InvitationStatus, Role
 from .models import Administration, ContactPoint, Invitation, Region, User, hash_invitation_token
 
 
-
 # --- Invitations ---------------------------------------------------------------------------------------
 def _invitation_link(token: str, language: str) -> str:
     with translation.override(language):
@@ -138,15 +137,16 @@ def invitation_accept(*, invitation: Invitation, full_name: str, password: str) 
     if User.objects.filter(email__iexact=invitation.email).exists():
         raise TransitionError(_("An account with this email address already exists. Please sign in instead."))
     user = User(
-        email=invitation.email, full_name=full_name.strip(), role=Role.CONTACT_POINT, preferred_language=invitation.language
+        email=invitation.email,
+        full_name=full_name.strip(),
+        role=Role.CONTACT_POINT,
+        preferred_language=invitation.language,
     )
     validate_password(password, user)
     user.set_password(password)
     user.save()
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    ContactPoint.objects.create(
-        user=user, administration=invitation.administration, role=invitation.contact_point_role
-    )
+    ContactPoint.objects.create(user=user, administration=invitation.administration, role=invitation.contact_point_role)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])

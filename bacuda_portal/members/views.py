@@ -50,11 +50,27 @@ def administration_list(request):
     if request.GET.get("format") == "csv":
         return csv_response(
             filename="wco-member-administrations",
-            header=[_("Code"), _("ISO alpha-2"), _("Name (English)"), _("Name (French)"), _("Region"), _("Kind"),
-                    _("Active contact points"), _("Membership ended on")],
+            header=[
+                _("Code"),
+                _("ISO alpha-2"),
+                _("Name (English)"),
+                _("Name (French)"),
+                _("Region"),
+                _("Kind"),
+                _("Active contact points"),
+                _("Membership ended on"),
+            ],
             rows=(
-                (a.code, a.iso_alpha2, a.name_en, a.name_fr, a.region.code, a.get_kind_display(),
-                 a.contact_point_count, a.retired_on or "")
+                (
+                    a.code,
+                    a.iso_alpha2,
+                    a.name_en,
+                    a.name_fr,
+                    a.region.code,
+                    a.get_kind_display(),
+                    a.contact_point_count,
+                    a.retired_on or "",
+                )
                 for a in administrations.iterator(chunk_size=500)
             ),
             actor=request.user,
@@ -98,7 +114,9 @@ def invitation_create(request, code):
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
-            invitation, _token = services.invitation_create(administration=administration, by=request.user, **form.cleaned_data)
+            invitation, _token = services.invitation_create(
+                administration=administration, by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error("email", error)
         else:

@@ -39,9 +39,7 @@ class Command(BaseCommand):
         if not Administration.objects.exists():
             raise CommandError("No administrations: run `python manage.py migrate` first.")
         for email, full_name, role, code, contact_point_role in DEMO_USERS:
-            user, created = User.objects.get_or_create(
-                email=email, defaults={"full_name": full_name, "role": role}
-            )
+            user, created = User.objects.get_or_create(email=email, defaults={"full_name": full_name, "role": role})
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
@@ -68,7 +66,9 @@ class Command(BaseCommand):
     def _print_accounts(self):
         line = "-" * 78
         self.stdout.write(line)
-        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}) at {settings.SITE_URL}/en/accounts/login/")
+        self.stdout.write(
+            f"Demo accounts (password for all: {DEMO_PASSWORD}) at {settings.SITE_URL}/en/accounts/login/"
+        )
         self.stdout.write(line)
         for email, _name, role, code, _cp_role in DEMO_USERS:
             where = f" ({code})" if code else ""

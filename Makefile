@@ -1,0 +1,65 @@
+# BACUDA Portal. `make run` sets everything up and starts the portal; `make test` runs the whole suite.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run install migrate seed messages test lint format check totp worker beat clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Compiles the French catalogue when GNU gettext is installed; the compiled .mo file is also committed.
+messages: install
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv -v 0; \
+	else echo "msgfmt not found: using the committed locale/*.mo files"; fi
+
+migrate: install
+	$(PY) manage.py migrate --no-input
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+# Web server, one Celery worker with beat embedded, on SQLite and the filesystem broker by default.
+run: seed messages
+	@echo "Starting the portal on http://$(HOST):$(PORT)/ with a Celery worker and beat (Ctrl-C stops all)."
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/celery -A bacuda_portal worker --beat --loglevel=INFO -Q default,reports,models \
+		--concurrency=2 --schedule=var/celerybeat-schedule & \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: install
+	$(BIN)/celery -A bacuda_portal worker --loglevel=INFO -Q $${QUEUES:-default,reports,models}
+
+beat: install
+	$(BIN)/celery -A bacuda_portal beat --loglevel=INFO
+
+totp: install
+	@$(PY) manage.py demo_totp
+
+test: install messages
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: install
+	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=bacuda_portal.settings.production DJANGO_SECRET_KEY=check-only-$$(date +%s)-a-long-random-secret-value-for-checks \
+		DJANGO_ALLOWED_HOSTS=portal.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf var/broker var/cache
