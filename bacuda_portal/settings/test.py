@@ -14,6 +14,10 @@ DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-production-use-0123456789abcdef"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if os.environ.get("BACUDA_TEST_EMAIL_DIR"):
+    # A worker process started by a test writes its mail where the test can read it.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["BACUDA_TEST_EMAIL_DIR"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 BACUDA_STAFF_MFA_REQUIRED = False
 STORAGES = {
@@ -30,7 +34,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # Each test session gets its own broker folder: nothing left over from a run or from `make run`.
-    _broker = Path(tempfile.mkdtemp(prefix="bacuda-test-broker-"))
+    # A worker process started by a test is told the folder of the test session that started it.
+    _broker = Path(os.environ.get("BACUDA_TEST_BROKER_DIR") or tempfile.mkdtemp(prefix="bacuda-test-broker-"))
     BROKER_DIR = _broker
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker / "queue"),
