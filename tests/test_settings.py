@@ -27,14 +27,21 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_production_passes_check_deploy_without_warnings():
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", DJANGO_SECRET_KEY="x" * 20 + "-production-like-secret-value-0123456789")
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SECRET_KEY="x" * 20 + "-production-like-secret-value-0123456789",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_staff_two_factor_is_on_by_default_in_production():
     result = _manage(
-        "shell", "--no-imports", "-c", "from django.conf import settings; print(settings.BACUDA_STAFF_MFA_REQUIRED, settings.SESSION_COOKIE_SECURE)",
+        "shell", "--no-imports", "-c",
+        "from django.conf import settings; print(settings.BACUDA_STAFF_MFA_REQUIRED, settings.SESSION_COOKIE_SECURE)",
         DJANGO_SECRET_KEY="y" * 50,
     )  # fmt: skip
     assert result.stdout.split() == ["True", "True"], result.stderr

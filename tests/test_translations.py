@@ -18,8 +18,12 @@ def test_french_catalogue_is_complete():
 
 
 def test_compiled_catalogue_matches_the_sources():
-    source = {entry.msgid: entry.msgstr or entry.msgstr_plural for entry in polib.pofile(str(CATALOGUE)) if not entry.obsolete}
-    compiled = {entry.msgid: entry.msgstr or entry.msgstr_plural for entry in polib.mofile(str(CATALOGUE.with_suffix(".mo")))}
+    source = {
+        entry.msgid: entry.msgstr or entry.msgstr_plural for entry in polib.pofile(str(CATALOGUE)) if not entry.obsolete
+    }
+    compiled = {
+        entry.msgid: entry.msgstr or entry.msgstr_plural for entry in polib.mofile(str(CATALOGUE.with_suffix(".mo")))
+    }
     compiled.pop("", None)
     assert compiled == source, "Run `make messages` (compilemessages) and commit locale/fr/LC_MESSAGES/django.mo"
 
@@ -29,7 +33,9 @@ def test_every_translatable_string_is_in_the_catalogue(tmp_path):
     """Extract the strings afresh and compare with the committed catalogue: a new string fails here."""
     copy = tmp_path / "project"
     shutil.copytree(
-        settings.BASE_DIR, copy, ignore=shutil.ignore_patterns(".venv", "var", ".git", "tests", "__pycache__", "*.sqlite3")
+        settings.BASE_DIR,
+        copy,
+        ignore=shutil.ignore_patterns(".venv", "var", ".git", "tests", "__pycache__", "*.sqlite3"),
     )
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "fr", "--no-location", "--ignore=tests", "-v", "0"],
@@ -37,6 +43,8 @@ def test_every_translatable_string_is_in_the_catalogue(tmp_path):
         check=True,
         env={"DJANGO_SETTINGS_MODULE": "bacuda_portal.settings.test", "PATH": "/usr/bin:/bin"},
     )
-    extracted = {entry.msgid for entry in polib.pofile(str(copy / "locale/fr/LC_MESSAGES/django.po")) if not entry.obsolete}
+    extracted = {
+        entry.msgid for entry in polib.pofile(str(copy / "locale/fr/LC_MESSAGES/django.po")) if not entry.obsolete
+    }
     committed = {entry.msgid for entry in polib.pofile(str(CATALOGUE)) if not entry.obsolete}
     assert extracted - committed == set(), "Run makemessages and translate the new strings"

@@ -42,7 +42,9 @@ def test_health_page_sees_the_worker_and_beat(client, worker):
     assert worker.hostname in response.content.decode()
 
     tasks.beat_tick.delay()
-    wait_for(lambda: WorkerHeartbeat.objects.filter(kind="beat").exists(), 60, "the beat tick", worker.process, worker.log)
+    wait_for(
+        lambda: WorkerHeartbeat.objects.filter(kind="beat").exists(), 60, "the beat tick", worker.process, worker.log
+    )
     response = client.get(reverse("health"))
     assert response.status_code == 200, response.content.decode()
     assert "All systems working" in response.content.decode()

@@ -69,7 +69,9 @@ def test_admin_list_query_count_does_not_grow(client_as, staff, model):
     assert len(many) <= len(few), [query["sql"] for query in many.captured_queries]
 
 
-@pytest.mark.parametrize("role", ["anonymous", "contact_point", "other_contact_point", "applicant", "expert", "reviewer"])
+@pytest.mark.parametrize(
+    "role", ["anonymous", "contact_point", "other_contact_point", "applicant", "expert", "reviewer"]
+)
 def test_admin_is_closed_to_everyone_but_staff(client_as, cast, role):
     response = client_as(cast[role]).get("/admin/members/administration/")
     assert response.status_code == 302
@@ -88,9 +90,7 @@ def test_admin_search_and_filter(client_as, staff):
 def test_admin_csv_export_action(client_as, staff):
     client = client_as(staff)
     ids = list(Administration.objects.filter(region__code="MENA").values_list("pk", flat=True))
-    response = client.post(
-        "/admin/members/administration/", {"action": "export_as_csv", "_selected_action": ids}
-    )
+    response = client.post("/admin/members/administration/", {"action": "export_as_csv", "_selected_action": ids})
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert len(rows) == 1 + 18
@@ -109,8 +109,17 @@ def test_admin_adds_a_member_without_code_change(client_as, staff):
     region = Region.objects.get(code="AP")
     response = client_as(staff).post(
         "/admin/members/administration/add/",
-        {"code": "PLW", "iso_alpha2": "PW", "iso_alpha3": "PLW", "iso_numeric": "585", "name_en": "Palau",
-         "name_fr": "Palaos", "region": region.pk, "kind": "state", "joined_year": "2024"},
+        {
+            "code": "PLW",
+            "iso_alpha2": "PW",
+            "iso_alpha3": "PLW",
+            "iso_numeric": "585",
+            "name_en": "Palau",
+            "name_fr": "Palaos",
+            "region": region.pk,
+            "kind": "state",
+            "joined_year": "2024",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Administration.objects.get(code="PLW").region == region
@@ -121,18 +130,32 @@ def test_admin_refuses_a_duplicate_iso_code(client_as, staff):
     region = Region.objects.get(code="AP")
     response = client_as(staff).post(
         "/admin/members/administration/add/",
-        {"code": "XXK", "iso_alpha2": "KE", "name_en": "Duplicate", "name_fr": "Doublon", "region": region.pk, "kind": "state"},
+        {
+            "code": "XXK",
+            "iso_alpha2": "KE",
+            "name_en": "Duplicate",
+            "name_fr": "Doublon",
+            "region": region.pk,
+            "kind": "state",
+        },
     )
     assert response.status_code == 200
     assert not Administration.objects.filter(code="XXK").exists()
 
 
-def test_admin_invitation_add_sends_through_the_service(client_as, staff, kenya, eager_tasks, mailoutbox, django_capture_on_commit_callbacks):
+def test_admin_invitation_add_sends_through_the_service(
+    client_as, staff, kenya, eager_tasks, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client_as(staff).post(
             "/admin/members/invitation/add/",
-            {"email": "admin.invite@example.org", "full_name": "", "administration": kenya.pk,
-             "contact_point_role": "bacuda_focal_point", "language": "en"},
+            {
+                "email": "admin.invite@example.org",
+                "full_name": "",
+                "administration": kenya.pk,
+                "contact_point_role": "bacuda_focal_point",
+                "language": "en",
+            },
         )
     assert response.status_code == 302
     invitation = Invitation.objects.get(email="admin.invite@example.org")
@@ -150,7 +173,13 @@ def test_admin_invitation_refuses_existing_account(client_as, staff, kenya, cont
 
 
 def test_only_the_project_manager_makes_someone_staff(client_as, staff, project_manager, applicant):
-    data = {"email": applicant.email, "full_name": "A", "role": Role.PROJECT_OFFICER, "preferred_language": "en", "is_active": "on"}
+    data = {
+        "email": applicant.email,
+        "full_name": "A",
+        "role": Role.PROJECT_OFFICER,
+        "preferred_language": "en",
+        "is_active": "on",
+    }
     url = f"/admin/members/user/{applicant.pk}/change/"
     response = client_as(staff).post(url, data)
     assert response.status_code == 200

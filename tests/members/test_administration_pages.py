@@ -18,7 +18,7 @@ def test_list_shows_all_members_paged(client_as, staff):
     content = response.content.decode()
     assert "186 administrations" in content
     assert "Page 1 of 4" in content
-    assert content.count('<tr>\n        <td>') == 50
+    assert content.count("<tr>\n        <td>") == 50
 
 
 @pytest.mark.parametrize(

@@ -81,7 +81,12 @@ def test_contact_points_need_authentication(client, db):
 
 @pytest.mark.parametrize(
     ("role", "administration", "is_staff"),
-    [("staff", None, True), ("contact_point", "KEN", False), ("other_contact_point", "SEN", False), ("applicant", None, False)],
+    [
+        ("staff", None, True),
+        ("contact_point", "KEN", False),
+        ("other_contact_point", "SEN", False),
+        ("applicant", None, False),
+    ],
 )
 def test_me(client_as, cast, role, administration, is_staff):
     body = _get(client_as, cast[role], "/api/v1/me/").json()

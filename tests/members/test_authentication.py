@@ -43,7 +43,9 @@ def test_password_reset_does_not_reveal_whether_an_account_exists(client, contac
     assert not User.objects.filter(email="nobody@example.org").exists()
 
 
-def test_password_reset_email_is_sent_by_the_worker_queue(client, contact_point, eager_tasks, mailoutbox, django_capture_on_commit_callbacks):
+def test_password_reset_email_is_sent_by_the_worker_queue(
+    client, contact_point, eager_tasks, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("account_reset_password"), {"email": contact_point.email})
     assert len(mailoutbox) == 1
@@ -51,14 +53,18 @@ def test_password_reset_email_is_sent_by_the_worker_queue(client, contact_point,
     assert "/accounts/password/reset/key/" in mailoutbox[0].body
 
 
-def test_unknown_address_reset_email_says_no_account(client, db, eager_tasks, mailoutbox, django_capture_on_commit_callbacks):
+def test_unknown_address_reset_email_says_no_account(
+    client, db, eager_tasks, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
     assert len(mailoutbox) == 1
     assert "/accounts/password/reset/key/" not in mailoutbox[0].body
 
 
-def test_self_registration_makes_an_applicant_who_must_verify(client, db, eager_tasks, mailoutbox, django_capture_on_commit_callbacks):
+def test_self_registration_makes_an_applicant_who_must_verify(
+    client, db, eager_tasks, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("account_signup"),
@@ -76,7 +82,12 @@ def test_self_registration_makes_an_applicant_who_must_verify(client, db, eager_
 def test_signup_cannot_choose_a_role(client, db):
     client.post(
         reverse("account_signup"),
-        {"email": "sneaky@example.org", "password1": "Scholarship-2026!", "password2": "Scholarship-2026!", "role": "project_manager"},
+        {
+            "email": "sneaky@example.org",
+            "password1": "Scholarship-2026!",
+            "password2": "Scholarship-2026!",
+            "role": "project_manager",
+        },
     )
     assert User.objects.get(email="sneaky@example.org").role == Role.APPLICANT
 

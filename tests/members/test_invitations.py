@@ -17,7 +17,9 @@ GOOD_PASSWORD = "Customs-analytics-2026"
 
 @pytest.fixture
 def invitation_and_token(staff, kenya):
-    return services.invitation_create(email="Wanjiru.New@Example.org", full_name="Wanjiru", administration=kenya, by=staff)
+    return services.invitation_create(
+        email="Wanjiru.New@Example.org", full_name="Wanjiru", administration=kenya, by=staff
+    )
 
 
 def _accept(client, token, **overrides):
@@ -25,12 +27,19 @@ def _accept(client, token, **overrides):
     return client.post(reverse("members:invitation_accept", args=[token]), data)
 
 
-def test_staff_invitation_emails_a_working_link(client, staff, kenya, eager_tasks, mailoutbox, django_capture_on_commit_callbacks):
+def test_staff_invitation_emails_a_working_link(
+    client, staff, kenya, eager_tasks, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("members:invitation_create", args=["KEN"]),
-            {"email": "new.cp@example.org", "full_name": "Njeri", "contact_point_role": "clikc_coordinator", "language": "fr"},
+            {
+                "email": "new.cp@example.org",
+                "full_name": "Njeri",
+                "contact_point_role": "clikc_coordinator",
+                "language": "fr",
+            },
         )
     assert response.status_code == 302
     assert len(mailoutbox) == 1
@@ -80,7 +89,9 @@ def test_reused_link_gets_a_clear_page_and_changes_nothing(client, invitation_an
     _invitation, token = invitation_and_token
     assert _accept(client, token).status_code == 302
     client.logout()
-    response = _accept(client, token, full_name="Someone Else", password1="Another-pass-2026", password2="Another-pass-2026")
+    response = _accept(
+        client, token, full_name="Someone Else", password1="Another-pass-2026", password2="Another-pass-2026"
+    )
     assert response.status_code == 410
     assert "already been accepted" in response.content.decode()
     user = User.objects.get(email="wanjiru.new@example.org")
@@ -167,7 +178,7 @@ def test_invalid_invitation_form_keeps_input(client, staff, kenya):
 
 
 def test_reinviting_revokes_the_pending_invitation(staff, kenya):
-    first, first_token = services.invitation_create(email="x@example.org", administration=kenya, by=staff)
+    first, _first_token = services.invitation_create(email="x@example.org", administration=kenya, by=staff)
     second, _token = services.invitation_create(email="x@example.org", administration=kenya, by=staff)
     first.refresh_from_db()
     assert first.status == "revoked"
