@@ -1,13 +1,21 @@
+from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import TokenProxy
 
 from bacuda_portal.core.admin import PortalModelAdmin
 from bacuda_portal.core.exceptions import TransitionError
 
 from . import access, services
 from .models import Administration, ContactPoint, Invitation, Region, User
+
+# Two-factor secrets and API tokens are credentials: staff never read them in the admin. Staff reset a lost
+# authenticator with the user action below; people manage their own tokens on their account page.
+for credential_model in (Authenticator, TokenProxy):
+    if admin.site.is_registered(credential_model):
+        admin.site.unregister(credential_model)
 
 
 def _run_for_each(modeladmin, request, queryset, service, **kwargs):
@@ -98,6 +106,8 @@ class UserAdmin(PortalModelAdmin):
     list_filter = ["role", "is_active", "preferred_language"]
     search_fields = ["email", "full_name"]
     readonly_fields = ["last_login", "date_joined", "is_superuser"]
+    service_argument = "user"
+    actions = [*PortalModelAdmin.actions, "reset_two_factor"]
     fieldsets = [
         (None, {"fields": ["email", "full_name", "password1"]}),
         (_("Role"), {"fields": ["role", "preferred_language", "is_active", "is_superuser"]}),
@@ -112,6 +122,10 @@ class UserAdmin(PortalModelAdmin):
                 super().__init__(*args, request=request, **inner)
 
         return RequestBoundForm
+
+    @admin.action(description=_("Reset two-factor authentication (lost phone)"))
+    def reset_two_factor(self, request, queryset):
+        _run_for_each(self, request, queryset, services.two_factor_reset)
 
 
 @admin.register(ContactPoint)

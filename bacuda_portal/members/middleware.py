@@ -1,6 +1,7 @@
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,8 +29,6 @@ class StaffTwoFactorMiddleware:
     def __call__(self, request):
         if settings.BACUDA_STAFF_MFA_REQUIRED and self._must_set_up(request):
             if request.path.startswith("/api/"):
-                from django.http import JsonResponse
-
                 return JsonResponse({"detail": _("Two-factor authentication is required for staff.")}, status=403)
             messages.warning(request, _("WCO staff must set up two-factor authentication before continuing."))
             return redirect("mfa_activate_totp")

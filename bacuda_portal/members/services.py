@@ -5,6 +5,7 @@ from datetime import date
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -207,6 +208,18 @@ def reference_data_sync(
 
 
 # --- Accounts ------------------------------------------------------------------------------------------
+@transaction.atomic
+def two_factor_reset(*, user: User, by: User) -> None:
+    """Remove a user's authenticators and recovery codes (a lost phone); they set up TOTP again at next sign-in.
+
+    Side effects: audit record. Staff with ``BACUDA_STAFF_MFA_REQUIRED`` must set it up before continuing.
+    """
+    deleted, _unused = Authenticator.objects.filter(user=user).delete()
+    if not deleted:
+        raise TransitionError(_("This user has no two-factor authentication to reset."))
+    audit_record(actor=by, action="members.two_factor.reset", target=user)
+
+
 @transaction.atomic
 def api_token_regenerate(*, user: User) -> Token:
     """Issue a new API token (the old one stops working). Side effects: audit record."""

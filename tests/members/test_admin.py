@@ -200,3 +200,20 @@ def test_audit_log_cannot_be_edited(client_as, project_manager):
 
 def test_project_officer_cannot_delete_users(client_as, staff, applicant):
     assert client_as(staff).get(f"/admin/members/user/{applicant.pk}/delete/").status_code == 403
+
+
+def test_credentials_are_not_in_the_admin(client_as, project_manager):
+    client = client_as(project_manager)
+    assert client.get("/admin/mfa/authenticator/").status_code == 404
+    assert client.get("/admin/authtoken/tokenproxy/").status_code == 404
+
+
+def test_staff_reset_a_lost_authenticator(client_as, staff, project_manager):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(project_manager, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    data = {"action": "reset_two_factor", "_selected_action": [project_manager.pk]}
+    client_as(staff).post("/admin/members/user/", data)
+    assert not Authenticator.objects.filter(user=project_manager).exists()
+    assert AuditEntry.objects.filter(action="members.two_factor.reset", actor=staff).exists()
