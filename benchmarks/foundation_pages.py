@@ -36,8 +36,9 @@ CONTACT_POINTS = 1500
 def prepare():
     if connection.vendor == "sqlite":
         Path(settings.DATABASES["default"]["NAME"]).unlink(missing_ok=True)
-    else:
-        call_command("flush", interactive=False, verbosity=0)
+    else:  # start from an empty schema, so the data migration loads the Members again
+        with connection.cursor() as cursor:
+            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     call_command("migrate", verbosity=0, interactive=False)
     call_command("seed_demo", quiet=True)
     from allauth.account.models import EmailAddress
