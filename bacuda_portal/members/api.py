@@ -1,6 +1,7 @@
 """REST API of the members app: serializers and viewsets, registered in ``bacuda_portal.api``."""
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.response import Response
@@ -59,7 +60,9 @@ class MeSerializer(serializers.Serializer):
 
 class AdministrationFilter(django_filters.FilterSet):
     region = django_filters.CharFilter(field_name="region__code")
-    current = django_filters.BooleanFilter(field_name="retired_on", lookup_expr="isnull", label="current Members only")
+    current = django_filters.BooleanFilter(
+        field_name="retired_on", lookup_expr="isnull", label=_("Current WCO Members only")
+    )
 
     class Meta:
         model = Administration

@@ -17,6 +17,7 @@ from bacuda_portal.core.csv_export import csv_response
 from bacuda_portal.core.exceptions import TransitionError
 
 from . import access, selectors, services
+from .enums import InvitationStatus
 from .forms import AdministrationFilterForm, InvitationAcceptForm, InvitationForm
 
 PAGE_SIZE = 50
@@ -154,7 +155,7 @@ def invitation_revoke(request, pk):
 def invitation_accept(request, token):
     """Public: the link in the invitation email. Single use; expired, used or withdrawn links say so."""
     invitation = selectors.invitation_by_token(token)
-    if invitation is None or invitation.status != "pending":
+    if invitation is None or invitation.status != InvitationStatus.PENDING:
         return render(request, "members/invitation_invalid.html", {"invitation": invitation}, status=410)
     form = InvitationAcceptForm(
         request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name}
