@@ -22,6 +22,9 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("staff/health/", core_views.health, name="health"),
+    path("workshops/", include("workshops.urls")),
+    path("experts/", include("workshops.experts.urls")),
+    path("elearning/", include("workshops.elearning.urls")),
     path("", include("bacuda_portal.members.urls")),
     path("", include("bacuda_portal.website.urls")),
     prefix_default_language=True,

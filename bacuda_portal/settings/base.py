@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "bacuda_portal.core",
     "bacuda_portal.members",
     "bacuda_portal.website",
+    "workshops.experts",
+    "workshops.elearning",
+    "workshops",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +182,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Uploaded documents (CVs, receipts, datasets): never under a public URL; served by access-checked views.
+PRIVATE_MEDIA_ROOT = Path(env.str("BACUDA_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

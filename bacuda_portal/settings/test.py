@@ -25,11 +25,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="bacuda-test-media-"))
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="bacuda-test-private-"))
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a real worker process started by a test sees the same database.
-    worker_suffix = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    # One file per concurrent test session (xdist worker, or BACUDA_TEST_DB_SUFFIX for parallel checkouts).
+    worker_suffix = os.environ.get("BACUDA_TEST_DB_SUFFIX", "") + os.environ.get("PYTEST_XDIST_WORKER", "main")
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{worker_suffix}.sqlite3")}
 
 if CELERY_BROKER_URL.startswith("filesystem://"):
