@@ -4,11 +4,20 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from bacuda_portal.members import api as members_api
+from workshops import api as workshops_api
+from workshops.elearning import api as elearning_api
+from workshops.experts import api as experts_api
+from workshops.missions import api as missions_api
 
 router = DefaultRouter()
 router.register("regions", members_api.RegionViewSet, basename="region")
 router.register("administrations", members_api.AdministrationViewSet, basename="administration")
 router.register("contact-points", members_api.ContactPointViewSet, basename="contact-point")
+router.register("courses", elearning_api.CourseViewSet, basename="course")
+router.register("experts", experts_api.ExpertViewSet, basename="expert")
+router.register("missions", missions_api.MissionViewSet, basename="mission")
+router.register("workshops", workshops_api.WorkshopViewSet, basename="workshop")
+router.register("nominations", workshops_api.NominationViewSet, basename="nomination")
 
 urlpatterns = [
     path("me/", members_api.MeView.as_view(), name="me"),

@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("workshops/", include("workshops.urls")),
     path("experts/", include("workshops.experts.urls")),
     path("elearning/", include("workshops.elearning.urls")),
+    path("missions/", include("workshops.missions.urls")),
     path("", include("bacuda_portal.members.urls")),
     path("", include("bacuda_portal.website.urls")),
     prefix_default_language=True,

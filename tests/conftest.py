@@ -4,12 +4,21 @@ contact point, other roles, and an anonymous visitor. Kenya (KEN) is "our" admin
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from bacuda_portal.celery import app as celery_app
 from bacuda_portal.members.enums import Role
 from bacuda_portal.members.models import Administration
 
 from .factories import ContactPointFactory, StaffFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    # Each test starts in English, whatever language the previous one left active.
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

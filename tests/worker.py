@@ -50,6 +50,7 @@ class WorkerProcess:
             "DATABASE_URL": database_url(),
             "BACUDA_TEST_EMAIL_DIR": str(self.mail_dir),
             "BACUDA_WORKER_HEARTBEAT_SECONDS": "1",
+            "BACUDA_TEST_PRIVATE_DIR": str(settings.PRIVATE_MEDIA_ROOT),
         }
         if settings.CELERY_BROKER_URL.startswith("filesystem://"):
             env["BACUDA_TEST_BROKER_DIR"] = str(settings.BROKER_DIR)

@@ -27,7 +27,7 @@ PAGE_SIZE = 50
 def dashboard(request):
     """Where a user lands after signing in: staff and contact points go to their pages."""
     if access.is_wco_staff(request.user):
-        return redirect("members:administration_list")
+        return redirect("workshops:dashboard")
     administration = access.administration_of(request.user)
     if administration is not None:
         return redirect(administration)

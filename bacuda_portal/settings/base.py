@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "bacuda_portal.website",
     "workshops.experts",
     "workshops.elearning",
+    "workshops.missions",
     "workshops",
 ]
 
@@ -163,6 +164,9 @@ MFA_TOTP_ISSUER = "BACUDA Portal"
 # development so the demo works without an authenticator app; production.py turns it on.
 BACUDA_STAFF_MFA_REQUIRED = env.bool("BACUDA_STAFF_MFA_REQUIRED", default=False)
 
+# Share of a workshop's sessions a participant must attend (present or late) to receive a certificate.
+BACUDA_CERTIFICATE_ATTENDANCE_SHARE = env.float("BACUDA_CERTIFICATE_ATTENDANCE_SHARE", default=0.8)
+
 BACUDA_INVITATION_VALIDITY = timedelta(days=env.int("BACUDA_INVITATION_VALIDITY_DAYS", default=14))
 
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60 * 8)
@@ -265,6 +269,7 @@ CELERY_TASK_QUEUES = [
 ]
 CELERY_TASK_ROUTES = {
     "reports.*": {"queue": "reports"},
+    "workshops.render_certificate": {"queue": "reports"},
     "algorithms.*": {"queue": "models"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

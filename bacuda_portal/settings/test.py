@@ -25,7 +25,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="bacuda-test-media-"))
-PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="bacuda-test-private-"))
+# A worker process started by a test shares the test session's private files.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("BACUDA_TEST_PRIVATE_DIR") or tempfile.mkdtemp(prefix="bacuda-test-private-"))
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

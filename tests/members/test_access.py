@@ -60,8 +60,8 @@ def test_staff_pages(client_as, cast, role, expected, url_name):
 @pytest.mark.parametrize(
     ("role", "expected_target"),
     [
-        ("project_manager", "/en/administrations/"),
-        ("staff", "/en/administrations/"),
+        ("project_manager", "/en/workshops/dashboard/"),
+        ("staff", "/en/workshops/dashboard/"),
         ("contact_point", "/en/administrations/KEN/"),
         ("other_contact_point", "/en/administrations/SEN/"),
     ],

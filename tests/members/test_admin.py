@@ -16,6 +16,8 @@ from bacuda_portal.core.models import AuditEntry, WorkerHeartbeat
 from bacuda_portal.members.enums import Role
 from bacuda_portal.members.models import Administration, ContactPoint, Invitation, Region, User
 from tests.factories import AdministrationFactory, ContactPointFactory, InvitationFactory, UserFactory
+from tests.workshops.factories import AssignmentFactory, NominationFactory, WorkshopFactory, WorkshopRequestFactory
+from workshops.models import Assignment, Nomination, Workshop, WorkshopRequest
 
 
 def _heartbeat(n):
@@ -37,8 +39,14 @@ ROW_MAKERS = {
     WorkerHeartbeat: _heartbeat,
     Region: None,  # the six WCO regions; no more can be added
     EmailAddress: lambda n: UserFactory(),  # allauth's list; every factory user has a verified address
+    Workshop: lambda n: WorkshopFactory(),
+    WorkshopRequest: lambda n: WorkshopRequestFactory(),
+    Nomination: lambda n: NominationFactory(),
+    Assignment: lambda n: AssignmentFactory(),
 }
-OUR_APPS = {"members", "core"}
+# Apps whose every admin list must be in ROW_MAKERS (experts, e-learning and missions test theirs in their own
+# test packages).
+OUR_APPS = {"members", "core", "workshops"}
 
 
 def _changelist_url(model):

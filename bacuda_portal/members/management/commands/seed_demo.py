@@ -1,4 +1,4 @@
-"""Demo accounts, one per role, for a first look at the portal. Idempotent: run it as often as you like."""
+"""Demo accounts (one per role) and demo workshops, for a first look at the portal. Idempotent."""
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -60,6 +60,14 @@ class Command(BaseCommand):
                 by=manager,
                 language="fr",
             )
+        from workshops.demo import seed_workshops
+
+        seed_workshops(
+            manager=manager,
+            officer=User.objects.get(email="officer@example.org"),
+            contact_point=User.objects.get(email="contact.kenya@example.org"),
+            expert_user=User.objects.get(email="expert@example.org"),
+        )
         if not quiet:
             self._print_accounts()
 

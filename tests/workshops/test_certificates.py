@@ -1,0 +1,117 @@
+"""Certificates of attendance: issued to eligible participants, rendered to PDF by a worker, verifiable."""
+
+import io
+import zipfile
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from workshops import services
+from workshops.models import Certificate
+
+from .factories import NominationFactory, SessionFactory, WorkshopFactory
+
+
+def pdf_text(field_file) -> str:
+    with field_file.open("rb") as handle:
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages)
+
+
+@pytest.fixture
+def delivered_workshop(kenya, senegal, staff):
+    """Delivered, two sessions; Kenyan Alice attended both, Kenyan Bob one, Senegalese Awa both."""
+    workshop = WorkshopFactory(title="Machine learning for Customs", kind="regional", status="confirmed",
+                               beneficiaries=[(kenya, 5), (senegal, 5)])  # fmt: skip
+    sessions = [SessionFactory(workshop=workshop, topic=f"Day {n}") for n in (1, 2)]
+    alice = NominationFactory(workshop=workshop, administration=kenya, status="accepted", full_name="Alice Wanjiru")
+    bob = NominationFactory(workshop=workshop, administration=kenya, status="accepted", full_name="Bob Kiprop")
+    awa = NominationFactory(
+        workshop=workshop, administration=senegal, status="accepted", full_name="Awa Sarr", language="fr"
+    )
+    marks = {(s.pk, alice.pk): "present" for s in sessions}
+    marks |= {(s.pk, awa.pk): "late" for s in sessions}
+    marks[(sessions[0].pk, bob.pk)] = "present"
+    services.attendance_record(workshop=workshop, marks=marks, by=staff)
+    workshop.status = "delivered"
+    workshop.save()
+    return workshop
+
+
+@pytest.fixture
+def issued(delivered_workshop, staff, eager_tasks, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.certificates_issue(workshop=delivered_workshop, by=staff)
+    return {c.nomination.full_name: c for c in Certificate.objects.select_related("nomination")}
+
+
+def test_only_eligible_participants_get_a_rendered_certificate(issued):
+    assert set(issued) == {"Alice Wanjiru", "Awa Sarr"}
+    alice = issued["Alice Wanjiru"]
+    assert alice.status == "ready" and len(alice.checksum) == 64
+    text = pdf_text(alice.file)
+    assert "Alice Wanjiru" in text
+    assert alice.verification_code in text
+    assert "Machine learning for Customs" in text
+    assert "Certificate of attendance" in text
+    assert "Attestation de participation" in pdf_text(issued["Awa Sarr"].file)  # in the participant's language
+
+
+def test_issuing_twice_adds_nothing(issued, delivered_workshop, staff):
+    assert services.certificates_issue(workshop=delivered_workshop, by=staff) == 0
+
+
+def test_certificates_wait_for_delivery(client_as, staff, workshop):
+    response = client_as(staff).post(reverse("workshops:certificates_issue", args=[workshop.pk]), follow=True)
+    assert "once the workshop has been delivered" in response.content.decode()
+    assert not Certificate.objects.exists()
+
+
+def test_verification_page_is_public(client, issued):
+    certificate = issued["Alice Wanjiru"]
+    response = client.get(certificate.get_verification_url())
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "This certificate is genuine." in content and "Alice Wanjiru" in content
+    lowercase = client.get(reverse("workshops:certificate_lookup") + f"?code={certificate.verification_code.lower()}")
+    assert lowercase.status_code == 200
+    unknown = client.get(reverse("workshops:certificate_verify", args=["AAAA-BBBB-CCCC"]))
+    assert unknown.status_code == 404 and "No valid certificate" in unknown.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "certificate", "expected"),
+    [
+        ("staff", "Awa Sarr", 200),
+        ("contact_point", "Alice Wanjiru", 200),
+        ("contact_point", "Awa Sarr", 404),
+        ("other_contact_point", "Awa Sarr", 200),
+        ("other_contact_point", "Alice Wanjiru", 404),
+        ("expert", "Alice Wanjiru", 404),
+    ],
+)
+def test_certificate_download_access(client_as, cast, issued, role, certificate, expected):
+    response = client_as(cast[role]).get(reverse("workshops:certificate_download", args=[issued[certificate].pk]))
+    assert response.status_code == expected
+    if expected == 200:
+        assert response["Content-Type"] == "application/pdf"
+        assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+def test_anonymous_cannot_download(client, issued):
+    response = client.get(reverse("workshops:certificate_download", args=[issued["Alice Wanjiru"].pk]))
+    assert response.status_code == 302
+
+
+def test_zip_holds_what_the_user_may_see(client_as, staff, contact_point, issued, delivered_workshop):
+    def names(user):
+        response = client_as(user).get(reverse("workshops:certificates_zip", args=[delivered_workshop.pk]))
+        return sorted(zipfile.ZipFile(io.BytesIO(response.content)).namelist())
+
+    assert len(names(staff)) == 2
+    assert [name.split("-")[0] for name in names(contact_point)] == ["alice"]
+
+
+def test_certificate_pdf_is_not_under_a_public_url(issued, settings):
+    path = issued["Alice Wanjiru"].file.path
+    assert path.startswith(str(settings.PRIVATE_MEDIA_ROOT))

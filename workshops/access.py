@@ -1,0 +1,165 @@
+"""Who may see or change what in the workshops app: the one place it is decided.
+
+Staff see and manage everything. A contact point sees the workshops their administration benefits from, its
+requests and its nominations, and nominates only its own officials. An expert sees the workshops they are
+assigned to and answers their assignments. Anything else is "not found".
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from bacuda_portal.members.access import administration_of, is_wco_staff
+from workshops.experts.access import expert_of
+
+from .enums import NominationStatus, RequestStatus, WorkshopStatus
+from .models import Assignment, Certificate, Nomination, Workshop, WorkshopRequest
+
+
+def workshops_visible_to(user) -> QuerySet[Workshop]:
+    if is_wco_staff(user):
+        return Workshop.objects.all()
+    administration = administration_of(user)
+    if administration is not None:
+        return Workshop.objects.filter(beneficiary_links__administration=administration)
+    expert = expert_of(user)
+    if expert is not None:
+        return Workshop.objects.filter(assignments__expert=expert)
+    return Workshop.objects.none()
+
+
+def get_workshop_for(user, pk: int) -> Workshop:
+    workshop = workshops_visible_to(user).filter(pk=pk).select_related("region", "prerequisite_course").first()
+    if workshop is None:
+        raise Http404
+    return workshop
+
+
+# Shown in the public calendar: planned and later, including cancellations so subscribers see them.
+PUBLIC_STATUSES = (
+    WorkshopStatus.PLANNED,
+    WorkshopStatus.CONFIRMED,
+    WorkshopStatus.DELIVERED,
+    WorkshopStatus.CLOSED,
+    WorkshopStatus.CANCELLED,
+)
+
+
+def public_workshops() -> QuerySet[Workshop]:
+    return Workshop.objects.filter(is_public=True, status__in=PUBLIC_STATUSES)
+
+
+def get_workshop_for_calendar(user, pk: int) -> Workshop:
+    """A public workshop's feed is public (calendar apps cannot sign in); any other follows the page's rules."""
+    workshop = public_workshops().filter(pk=pk).first()
+    return workshop or get_workshop_for(user, pk)
+
+
+def can_manage_workshops(user) -> bool:
+    """Create, edit, move through the status flow, build the agenda, assign experts, decide nominations."""
+    return is_wco_staff(user)
+
+
+def get_workshop_for_staff(user, pk: int) -> Workshop:
+    if not can_manage_workshops(user):
+        raise Http404
+    return get_workshop_for(user, pk)
+
+
+# --- Requests ------------------------------------------------------------------------------------------
+def requests_visible_to(user) -> QuerySet[WorkshopRequest]:
+    if is_wco_staff(user):
+        return WorkshopRequest.objects.all()
+    administration = administration_of(user)
+    if administration is not None:
+        return WorkshopRequest.objects.filter(administration=administration)
+    return WorkshopRequest.objects.none()
+
+
+def can_request_workshop(user) -> bool:
+    return administration_of(user) is not None
+
+
+def get_request_for(user, pk: int, *, decide: bool = False) -> WorkshopRequest:
+    if decide and not is_wco_staff(user):
+        raise Http404
+    workshop_request = requests_visible_to(user).filter(pk=pk).select_related("administration").first()
+    if workshop_request is None:
+        raise Http404
+    return workshop_request
+
+
+def can_withdraw_request(user, workshop_request: WorkshopRequest) -> bool:
+    own = administration_of(user)
+    return (
+        own is not None
+        and own.pk == workshop_request.administration_id
+        and workshop_request.status == RequestStatus.SUBMITTED
+    )
+
+
+# --- Nominations ---------------------------------------------------------------------------------------
+def nominations_visible_to(user, workshop: Workshop | None = None) -> QuerySet[Nomination]:
+    queryset = Nomination.objects.all() if workshop is None else workshop.nominations.all()
+    if is_wco_staff(user):
+        return queryset
+    administration = administration_of(user)
+    if administration is not None:
+        return queryset.filter(administration=administration)
+    return queryset.none()
+
+
+def nominating_administration(user, workshop: Workshop):
+    """The administration a user may nominate officials for in this workshop, or None."""
+    administration = administration_of(user)
+    if administration is None:
+        return None
+    if not workshop.beneficiary_links.filter(administration=administration).exists():
+        return None
+    return administration
+
+
+def get_nomination_for(user, pk: int) -> Nomination:
+    nomination = nominations_visible_to(user).filter(pk=pk).select_related("workshop", "administration").first()
+    if nomination is None:
+        raise Http404
+    return nomination
+
+
+def can_withdraw_nomination(user, nomination: Nomination) -> bool:
+    if nomination.status in (NominationStatus.WITHDRAWN, NominationStatus.DECLINED):
+        return False
+    own = administration_of(user)
+    return is_wco_staff(user) or (own is not None and own.pk == nomination.administration_id)
+
+
+# --- Assignments ---------------------------------------------------------------------------------------
+def get_assignment_to_answer(user, pk: int) -> Assignment:
+    """An expert answers only their own assignments."""
+    expert = expert_of(user)
+    assignment = None
+    if expert is not None:
+        assignment = Assignment.objects.select_related("workshop").filter(pk=pk, expert=expert).first()
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+# --- Certificates --------------------------------------------------------------------------------------
+def certificates_visible_to(user, workshop: Workshop | None = None) -> QuerySet[Certificate]:
+    """Staff see every certificate; a contact point those of their administration's officials."""
+    queryset = (
+        Certificate.objects.all() if workshop is None else Certificate.objects.filter(nomination__workshop=workshop)
+    )
+    if is_wco_staff(user):
+        return queryset
+    administration = administration_of(user)
+    if administration is not None:
+        return queryset.filter(nomination__administration=administration)
+    return queryset.none()
+
+
+def get_certificate_for(user, pk: int) -> Certificate:
+    certificate = certificates_visible_to(user).filter(pk=pk).select_related("nomination").first()
+    if certificate is None:
+        raise Http404
+    return certificate

@@ -1,0 +1,126 @@
+"""Demo workshops for ``seed_demo``: one of each situation a project officer meets, made through the services."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from bacuda_portal.members.models import Administration, User
+
+from . import services
+from .models import Workshop
+
+
+def seed_workshops(*, manager: User, officer: User, contact_point: User, expert_user: User) -> None:
+    if Workshop.objects.filter(title__startswith="[Demo]").exists():
+        return
+    from workshops.experts import services as expert_services
+    from workshops.experts.models import Expert
+
+    kenya, senegal = (Administration.objects.get(code=code) for code in ("KEN", "SEN"))
+    expert = Expert.objects.filter(user=expert_user).first() or expert_services.expert_create(
+        by=officer, full_name=expert_user.full_name, email=expert_user.email, user=expert_user, nationality=None
+    )
+    today = timezone.localdate()
+
+    upcoming = services.workshop_create(
+        by=officer,
+        beneficiaries=[(kenya, 4), (senegal, 4)],
+        title="[Demo] Regional workshop on machine learning for risk management",
+        kind="regional",
+        region=kenya.region,
+        host_city="Nairobi",
+        venue="Kenya School of Revenue Administration",
+        start_date=today + dt.timedelta(days=21),
+        end_date=today + dt.timedelta(days=25),
+        time_zone="Africa/Nairobi",
+        languages=["en", "fr"],
+        seats=8,
+    )
+    assignment, _conflicts = services.assignment_create(
+        workshop=upcoming, expert=expert, role="lead_trainer", by=officer
+    )
+    services.assignment_answer(assignment=assignment, accept=True, by=expert_user)
+    for day in range(5):
+        services.session_add(
+            workshop=upcoming,
+            by=officer,
+            date=upcoming.start_date + dt.timedelta(days=day),
+            start_time=dt.time(9, 0),
+            end_time=dt.time(12, 30),
+            topic=f"Day {day + 1}: hands-on session",
+            trainer=expert,
+        )
+    for name, gender in (("Achieng Otieno", "female"), ("Brian Mwangi", "male")):
+        services.nomination_create(
+            workshop=upcoming,
+            administration=kenya,
+            by=contact_point,
+            full_name=name,
+            gender=gender,
+            position="Risk analyst",
+            email=f"{name.split()[0].lower()}@kra.example",
+            language="en",
+            consent_to_list=True,
+        )
+    services.workshop_confirm(workshop=upcoming, by=officer)
+
+    past = services.workshop_create(
+        by=officer,
+        beneficiaries=[(kenya, 5)],
+        title="[Demo] National workshop on data analytics with Python",
+        kind="national",
+        region=kenya.region,
+        host_city="Mombasa",
+        venue="Customs Training Centre",
+        start_date=today - dt.timedelta(days=30),
+        end_date=today - dt.timedelta(days=26),
+        time_zone="Africa/Nairobi",
+        languages=["en"],
+        seats=10,
+    )
+    sessions = [
+        services.session_add(
+            workshop=past,
+            by=officer,
+            date=past.start_date + dt.timedelta(days=day),
+            start_time=dt.time(9, 0),
+            end_time=dt.time(16, 0),
+            topic=f"Day {day + 1}",
+        )
+        for day in range(5)
+    ]
+    participants = [
+        services.nomination_create(
+            workshop=past,
+            administration=kenya,
+            by=contact_point,
+            full_name=name,
+            gender=gender,
+            position="Officer",
+            email=f"{name.split()[0].lower()}.past@kra.example",
+            language="en",
+            consent_to_list=True,
+        )
+        for name, gender in (("Grace Njeri", "female"), ("Peter Kamau", "male"), ("Faith Chebet", "female"))
+    ]
+    assignment, _conflicts = services.assignment_create(workshop=past, expert=expert, role="lead_trainer", by=officer)
+    services.assignment_answer(assignment=assignment, accept=True, by=expert_user)
+    for participant in participants:
+        services.nomination_accept(nomination=participant, by=officer)
+    services.workshop_confirm(workshop=past, by=officer)
+    marks = {(s.pk, p.pk): "present" for s in sessions for p in participants}
+    marks[(sessions[0].pk, participants[2].pk)] = "absent"
+    marks[(sessions[1].pk, participants[2].pk)] = "absent"
+    services.attendance_record(workshop=past, marks=marks, by=officer)
+    services.workshop_deliver(workshop=past, by=officer)
+
+    services.request_submit(
+        administration=kenya,
+        by=contact_point,
+        topic="[Demo] AI-HS classification workshop",
+        preferred_start=today + dt.timedelta(days=120),
+        preferred_end=today + dt.timedelta(days=124),
+        language="en",
+        expected_participants=15,
+        justification="Our tariff classification unit wants to pilot AI-HS.",
+    )

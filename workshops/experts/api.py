@@ -1,0 +1,156 @@
+"""REST API of the experts registry (WCO staff only), registered in ``bacuda_portal.api``.
+
+Read-only: profiles change through the pages, whose forms call the services.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import filters, permissions, serializers, viewsets
+
+from bacuda_portal.members.models import Region
+
+from . import access, selectors
+from .enums import AccreditationStatus, SpokenLanguage
+from .models import AccreditationChange, AvailabilityWindow, Expert, ExpertiseArea, ExpertLanguage
+
+
+class IsExpertsManager(permissions.BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return access.can_manage_experts(request.user)
+
+
+class ExpertLanguageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExpertLanguage
+        fields = ["language", "level"]
+
+
+class AvailabilityWindowSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AvailabilityWindow
+        fields = ["start_date", "end_date", "note"]
+
+
+class AccreditationChangeSerializer(serializers.ModelSerializer):
+    by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+
+    class Meta:
+        model = AccreditationChange
+        fields = ["on", "from_status", "to_status", "by", "note"]
+
+
+class ExpertSerializer(serializers.ModelSerializer):
+    user = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    nationality = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    administration = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    regions = serializers.SerializerMethodField(help_text=_("WCO regions of the administration and nationality."))
+    expertise_areas = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    languages = ExpertLanguageSerializer(many=True, read_only=True)
+    availability = AvailabilityWindowSerializer(
+        source="upcoming_availability",
+        many=True,
+        read_only=True,
+        help_text=_("Availability periods that have not ended."),
+    )
+    has_cv = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Expert
+        fields = [
+            "id",
+            "full_name",
+            "email",
+            "phone",
+            "user",
+            "nationality",
+            "administration",
+            "regions",
+            "accreditation_status",
+            "is_active",
+            "expertise_areas",
+            "languages",
+            "availability",
+            "has_cv",
+        ]
+
+    def get_regions(self, expert: Expert) -> list[str]:
+        return sorted({home.region.code for home in (expert.administration, expert.nationality) if home})
+
+    def get_has_cv(self, expert: Expert) -> bool:
+        return bool(expert.cv)
+
+
+class ExpertDetailSerializer(ExpertSerializer):
+    accreditation_history = AccreditationChangeSerializer(many=True, read_only=True)
+
+    class Meta(ExpertSerializer.Meta):
+        fields = [*ExpertSerializer.Meta.fields, "biography", "accreditation_history"]
+
+
+class ExpertApiFilterForm(forms.Form):
+    """Refuses a period that ends before it starts (400), like the staff list."""
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("available_from"), cleaned.get("available_to")
+        if start and end and end < start:
+            self.add_error("available_to", _("The end of the period cannot be before its start."))
+        return cleaned
+
+
+class ExpertFilter(django_filters.FilterSet):
+    """The staff list's filters; ``selectors.expert_filter`` applies them, so page and API agree."""
+
+    search = django_filters.CharFilter(label=_("Name, email or administration"))
+    expertise = django_filters.ModelChoiceFilter(
+        label=_("Expertise area code"), queryset=ExpertiseArea.objects.all(), to_field_name="code"
+    )
+    language = django_filters.ChoiceFilter(label=_("Language"), choices=SpokenLanguage.choices)
+    region = django_filters.ModelChoiceFilter(
+        label=_("WCO region code"), queryset=Region.objects.all(), to_field_name="code"
+    )
+    accreditation = django_filters.ChoiceFilter(label=_("Accreditation"), choices=AccreditationStatus.choices)
+    available_from = django_filters.DateFilter(label=_("Available from"))
+    available_to = django_filters.DateFilter(label=_("Available until"))
+    active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = Expert
+        fields: list[str] = []
+        form = ExpertApiFilterForm
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        return selectors.expert_filter(
+            queryset,
+            search=data.get("search") or "",
+            expertise=data.get("expertise"),
+            language=data.get("language") or "",
+            region=data["region"].code if data.get("region") else "",
+            available_from=data.get("available_from"),
+            available_to=data.get("available_to"),
+            accreditation=data.get("accreditation") or "",
+            active=data.get("active"),
+        )
+
+
+class ExpertViewSet(viewsets.ReadOnlyModelViewSet):
+    """The experts registry, searchable like the staff list (WCO staff only)."""
+
+    permission_classes = [permissions.IsAuthenticated, IsExpertsManager]
+    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
+    filterset_class = ExpertFilter
+    ordering_fields = ["full_name", "created_at", "accreditation_status"]
+
+    def get_queryset(self):
+        queryset = selectors.expert_list().order_by("full_name", "pk")
+        if self.action == "retrieve":
+            history = AccreditationChange.objects.select_related("by").order_by("-on", "-id")
+            queryset = queryset.prefetch_related(Prefetch("accreditation_history", queryset=history))
+        return queryset
+
+    def get_serializer_class(self):
+        return ExpertDetailSerializer if self.action == "retrieve" else ExpertSerializer

@@ -1,0 +1,388 @@
+"""Mission pages: thin; they parse input, ask ``access``, call one service and render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bacuda_portal.core.csv_export import csv_response
+from bacuda_portal.core.exceptions import TransitionError
+from bacuda_portal.core.uploads import private_file_response
+
+from . import access, selectors, services
+from .enums import ClaimStatus, TravelRequestStatus
+from .forms import ClaimLineForm, DecisionForm, MissionFilterForm, MissionForm, PaymentForm, TravelRequestForm
+
+PAGE_SIZE = 50
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal on the form, on the field it names when the form has that field."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- List ----------------------------------------------------------------------------------------------
+def _csv_rows(missions):
+    for mission in missions:
+        request = mission.travel_request_or_none
+        claim = mission.claim_or_none
+        summary = selectors.claim_summary(mission)
+        yield (
+            mission.mission_number,
+            mission.traveller_name,
+            mission.traveller_email,
+            mission.workshop.title if mission.workshop else "",
+            mission.destination_city,
+            mission.destination_country.name_en,
+            mission.start_date,
+            mission.end_date,
+            mission.stage.label,
+            request.currency if request else "",
+            request.total if request else "",
+            request.advance if request else "",
+            summary.claimed if summary else "",
+            summary.variance if summary else "",
+            (claim.paid_on or "") if claim else "",
+            claim.payment_reference if claim else "",
+        )
+
+
+@login_required
+def mission_list(request):
+    access.require_mission_viewer(request.user)
+    visible = access.missions_visible_to(request.user)
+    form = MissionFilterForm(request.GET or None, years=selectors.mission_years(visible))
+    filters = form.cleaned_data if form.is_valid() else {}
+    missions = selectors.mission_list(
+        visible=visible,
+        search=filters.get("q", ""),
+        stage=filters.get("stage", ""),
+        traveller=filters.get("traveller", ""),
+        workshop=filters.get("workshop"),
+        year=filters.get("year"),
+    )
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            filename="missions",
+            header=[
+                _("WCO mission number"),
+                _("Traveller"),
+                _("Traveller email"),
+                _("Workshop"),
+                _("Destination city"),
+                _("Destination country"),
+                _("Start date"),
+                _("End date"),
+                _("Status"),
+                _("Currency"),
+                _("Requested total"),
+                _("Advance"),
+                _("Claimed total"),
+                _("Variance"),
+                _("Paid on"),
+                _("Payment reference"),
+            ],
+            # Chunked iteration would drop the prefetched claim lines; the list is small enough for one read.
+            rows=_csv_rows(missions),
+            actor=request.user,
+            action="missions.missions.exported",
+        )
+    page = Paginator(missions, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"mission": mission, "summary": selectors.claim_summary(mission)} for mission in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "query": query.urlencode(),
+        "can_manage": access.can_manage_missions(request.user),
+    }
+    return render(request, "missions/mission_list.html", context)
+
+
+# --- Missions ------------------------------------------------------------------------------------------
+@login_required
+def mission_create(request):
+    access.require_mission_manager(request.user)
+    form = MissionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mission = services.mission_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Mission created. Add its travel request next."))
+            return redirect(mission)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "missions/mission_form.html", {"form": form, "mission": None}, status=status)
+
+
+@login_required
+def mission_update(request, pk):
+    mission = access.get_mission_for_manager(request.user, pk)
+    form = MissionForm(request.POST or None, instance=mission)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mission = services.mission_update(mission=mission, by=request.user, **form.cleaned_data)
+        except TransitionError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return redirect(mission)
+    if request.method == "POST":
+        # The form keeps what was typed; the page title keeps the saved mission.
+        mission = access.get_mission_for_manager(request.user, pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "missions/mission_form.html", {"form": form, "mission": mission}, status=status)
+
+
+def _mission_page(request, mission, *, payment_form=None, status=200):
+    mission = selectors.mission_detail(mission)
+    user = request.user
+    travel_request = mission.travel_request_or_none
+    claim = mission.claim_or_none
+    can_manage = access.can_manage_missions(user)
+    can_edit_claim = access.can_edit_claim(user, mission)
+    can_decide = access.can_decide(user) and not access.is_traveller(user, mission)
+    request_open = travel_request is not None and travel_request.status == TravelRequestStatus.SUBMITTED
+    claim_open = claim is not None and claim.status == ClaimStatus.SUBMITTED
+    summary = selectors.claim_summary(mission)
+    context = {
+        "mission": mission,
+        "travel_request": travel_request,
+        "claim": claim,
+        "lines": [{"line": line, "converted": line.amount_in(summary.currency)} for line in claim.lines.all()]
+        if summary
+        else [],
+        "summary": summary,
+        "can_manage": can_manage,
+        "can_edit_request": can_manage and (travel_request is None or travel_request.is_editable),
+        "can_submit_request": can_manage and travel_request is not None and travel_request.is_editable,
+        "can_decide_request": can_decide and request_open and travel_request.submitted_by_id != user.pk,
+        "can_add_lines": can_edit_claim
+        and travel_request is not None
+        and travel_request.status == TravelRequestStatus.APPROVED
+        and (claim is None or claim.is_editable),
+        "can_submit_claim": can_edit_claim and claim is not None and claim.status == ClaimStatus.DRAFT,
+        "can_decide_claim": can_decide and claim_open and claim.submitted_by_id != user.pk,
+        "can_mark_paid": can_manage
+        and claim is not None
+        and claim.status == ClaimStatus.APPROVED
+        and not access.is_traveller(user, mission),
+        "payment_form": payment_form or PaymentForm(),
+    }
+    return render(request, "missions/mission_detail.html", context, status=status)
+
+
+@login_required
+def mission_detail(request, pk):
+    return _mission_page(request, access.get_mission_for(request.user, pk))
+
+
+# --- Travel request ------------------------------------------------------------------------------------
+@login_required
+def travel_request_edit(request, pk):
+    mission = access.get_mission_for_manager(request.user, pk)
+    existing = mission.travel_request_or_none
+    if existing is not None and not existing.is_editable:
+        messages.error(request, _("Only a draft or a rejected travel request can be changed."))
+        return redirect(mission)
+    form = TravelRequestForm(request.POST or None, instance=existing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.travel_request_save(mission=mission, by=request.user, **form.cleaned_data)
+        except TransitionError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The travel request was saved as a draft. Submit it when it is complete."))
+            return redirect(mission)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "missions/travel_request_form.html",
+        {"form": form, "mission": mission, "travel_request": existing},
+        status=status,
+    )
+
+
+def _travel_request_of(mission):
+    travel_request = mission.travel_request_or_none
+    if travel_request is None:
+        raise Http404
+    return travel_request
+
+
+@require_POST
+@login_required
+def travel_request_submit(request, pk):
+    mission = access.get_mission_for_manager(request.user, pk)
+    try:
+        services.travel_request_submit(travel_request=_travel_request_of(mission), by=request.user)
+        messages.success(request, _("The travel request was submitted to the project manager."))
+    except TransitionError as error:
+        messages.error(request, str(error))
+    return redirect(mission)
+
+
+def _decide(request, mission, service, target_kwargs, success_message):
+    form = DecisionForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        service(by=request.user, comment=comment, **target_kwargs)
+        messages.success(request, success_message)
+    except TransitionError as error:
+        messages.error(request, str(error))
+    return redirect(mission)
+
+
+@require_POST
+@login_required
+def travel_request_approve(request, pk):
+    mission = access.get_mission_for_manager(request.user, pk)
+    return _decide(
+        request,
+        mission,
+        services.travel_request_approve,
+        {"travel_request": _travel_request_of(mission)},
+        _("The travel request is approved; the traveller was told."),
+    )
+
+
+@require_POST
+@login_required
+def travel_request_reject(request, pk):
+    mission = access.get_mission_for_manager(request.user, pk)
+    return _decide(
+        request,
+        mission,
+        services.travel_request_reject,
+        {"travel_request": _travel_request_of(mission)},
+        _("The travel request is rejected; the traveller was told why."),
+    )
+
+
+# --- Claim ---------------------------------------------------------------------------------------------
+def _claim_of(mission):
+    claim = mission.claim_or_none
+    if claim is None:
+        raise Http404
+    return claim
+
+
+@login_required
+def claim_line_add(request, pk):
+    mission = access.get_mission_for_claimant(request.user, pk)
+    travel_request = mission.travel_request_or_none
+    request_currency = travel_request.currency if travel_request else ""
+    form = ClaimLineForm(request.POST or None, request.FILES or None, request_currency=request_currency)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.claim_line_add(mission=mission, by=request.user, **form.cleaned_data)
+        except TransitionError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The expense was added to the claim."))
+            return redirect(mission.get_absolute_url() + "#claim")
+    if request.method == "POST" and form.errors and "receipt" in request.FILES:
+        # Browsers never pre-fill a file input: say so, rather than let the user think the receipt is kept.
+        form.add_error(None, _("Nothing was saved. Your entries are kept below, but choose the receipt file again."))
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "missions/claim_line_form.html",
+        {"form": form, "mission": mission, "request_currency": request_currency},
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+def claim_line_remove(request, pk):
+    line = access.get_claim_line_for_claimant(request.user, pk)
+    mission = line.claim.mission
+    try:
+        services.claim_line_remove(line=line, by=request.user)
+        messages.success(request, _("The expense was removed from the claim."))
+    except TransitionError as error:
+        messages.error(request, str(error))
+    return redirect(mission.get_absolute_url() + "#claim")
+
+
+@login_required
+def claim_line_receipt(request, pk):
+    line = access.get_claim_line_for(request.user, pk)
+    if not line.receipt:
+        raise Http404
+    extension = line.receipt.name.rsplit(".", 1)[-1]
+    return private_file_response(line.receipt, download_name=f"receipt-{line.claim.mission_id}-{line.pk}.{extension}")
+
+
+@require_POST
+@login_required
+def claim_submit(request, pk):
+    mission = access.get_mission_for_claimant(request.user, pk)
+    try:
+        services.claim_submit(claim=_claim_of(mission), by=request.user)
+        messages.success(request, _("The claim was submitted to the project manager."))
+    except TransitionError as error:
+        messages.error(request, str(error))
+    return redirect(mission.get_absolute_url() + "#claim")
+
+
+@require_POST
+@login_required
+def claim_approve(request, pk):
+    mission = access.get_mission_for_manager(request.user, pk)
+    return _decide(
+        request,
+        mission,
+        services.claim_approve,
+        {"claim": _claim_of(mission)},
+        _("The claim is approved; the traveller was told."),
+    )
+
+
+@require_POST
+@login_required
+def claim_reject(request, pk):
+    mission = access.get_mission_for_manager(request.user, pk)
+    return _decide(
+        request,
+        mission,
+        services.claim_reject,
+        {"claim": _claim_of(mission)},
+        _("The claim is rejected; the traveller was told why."),
+    )
+
+
+@require_POST
+@login_required
+def claim_mark_paid(request, pk):
+    mission = access.get_mission_for_manager(request.user, pk)
+    claim = _claim_of(mission)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.claim_mark_paid(claim=claim, by=request.user, **form.cleaned_data)
+        except TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The payment was recorded."))
+            return redirect(mission.get_absolute_url() + "#claim")
+    # Show the mission again with the payment form's errors and what was typed.
+    return _mission_page(request, mission, payment_form=form, status=400)

@@ -1,0 +1,19 @@
+"""Workshops (blended training courses), their agenda, beneficiaries, nominations and expert assignments."""
+
+from .assignments import Assignment
+from .attendance import Attendance
+from .certificates import Certificate
+from .nominations import Nomination
+from .requests import WorkshopRequest
+from .workshops import Beneficiary, Session, Workshop
+
+__all__ = [
+    "Assignment",
+    "Attendance",
+    "Beneficiary",
+    "Certificate",
+    "Nomination",
+    "Session",
+    "Workshop",
+    "WorkshopRequest",
+]

@@ -1,0 +1,50 @@
+import secrets
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from bacuda_portal.core.models import TimeStampedModel
+from bacuda_portal.core.uploads import get_private_storage
+
+from ..enums import CertificateStatus
+from .nominations import Nomination
+
+# No 0/O or 1/I/L: codes are read off paper and typed by hand.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_verification_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+class Certificate(TimeStampedModel):
+    """A certificate of attendance: rendered to PDF by a worker, verifiable by anyone with its code."""
+
+    nomination = models.OneToOneField(
+        Nomination, verbose_name=_("participant"), on_delete=models.PROTECT, related_name="certificate"
+    )
+    verification_code = models.CharField(
+        _("verification code"), max_length=14, unique=True, default=new_verification_code, editable=False
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=CertificateStatus.choices, default=CertificateStatus.PENDING, db_index=True
+    )
+    file = models.FileField(_("PDF"), storage=get_private_storage, upload_to="certificates/", blank=True)
+    checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("rendering attempts"), default=0)
+    issued_on = models.DateField(_("issued on"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_on", "nomination__full_name"]
+
+    def __str__(self) -> str:
+        return f"{self.verification_code} – {self.nomination.full_name}"
+
+    def get_verification_url(self) -> str:
+        return reverse("workshops:certificate_verify", kwargs={"code": self.verification_code})

@@ -1,0 +1,617 @@
+"""Pages of the workshops app: thin; they parse input, ask ``access``, call one service and render."""
+
+import io
+import zipfile
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bacuda_portal.core.csv_export import csv_response
+from bacuda_portal.core.exceptions import TransitionError
+from bacuda_portal.core.services import audit_record
+from bacuda_portal.core.uploads import private_file_response
+from bacuda_portal.members.access import administration_of, is_wco_staff
+
+from . import access, ical, selectors, services
+from .enums import AttendanceStatus, CertificateStatus
+from .forms import (
+    AppraisalForm,
+    AssignmentForm,
+    NominationForm,
+    QuotaForm,
+    ReasonForm,
+    SessionForm,
+    WorkshopFilterForm,
+    WorkshopForm,
+    WorkshopRequestForm,
+)
+from .models import Assignment, Beneficiary, Certificate, Session
+
+PAGE_SIZE = 50
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    return query.urlencode()
+
+
+def _add_form_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its fields when it names them, else on the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def staff_dashboard(request):
+    if not access.can_manage_workshops(request.user):
+        raise Http404
+    context = selectors.staff_dashboard(today=timezone.localdate())
+    return render(request, "workshops/staff_dashboard.html", context)
+
+
+# --- Workshops -----------------------------------------------------------------------------------------
+@login_required
+def workshop_list(request):
+    form = WorkshopFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    workshops = selectors.workshop_list(
+        visible=access.workshops_visible_to(request.user),
+        search=filters.get("q", ""),
+        status=filters.get("status", ""),
+        kind=filters.get("kind", ""),
+        region=filters["region"].code if filters.get("region") else "",
+        year=filters.get("year"),
+    )
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            filename="bacuda-workshops",
+            header=[_("Title"), _("Kind"), _("Status"), _("Region"), _("Start date"), _("End date"),
+                    _("Host city"), _("Seats"), _("Accepted participants"), _("WCO mission reference")],
+            rows=(
+                (w.title, w.get_kind_display(), w.get_status_display(), w.region.code if w.region else "",
+                 w.start_date, w.end_date, w.host_city, w.seats, w.accepted_count, w.mission_reference)
+                for w in workshops.iterator(chunk_size=500)
+            ),
+            actor=request.user,
+            action="workshops.workshops.exported",
+        )  # fmt: skip
+    page = Paginator(workshops, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "workshops/workshop_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": _query_without_page(request),
+            "can_manage": access.can_manage_workshops(request.user),
+            "can_request": access.can_request_workshop(request.user),
+        },
+    )
+
+
+def _workshop_service_arguments(cleaned: dict) -> tuple[dict, list]:
+    fields = {name: cleaned[name] for name in services.EDITABLE_FIELDS}
+    beneficiaries = [(administration, cleaned["quota"]) for administration in cleaned["beneficiaries"]]
+    return fields, beneficiaries
+
+
+@login_required
+def workshop_create(request):
+    if not access.can_manage_workshops(request.user):
+        raise Http404
+    form = WorkshopForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields, beneficiaries = _workshop_service_arguments(form.cleaned_data)
+        try:
+            workshop = services.workshop_create(by=request.user, beneficiaries=beneficiaries, **fields)
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            messages.success(request, _("The workshop was created."))
+            return redirect(workshop)
+    return render(request, "workshops/workshop_form.html", {"form": form, "workshop": None})
+
+
+@login_required
+def workshop_edit(request, pk):
+    workshop = access.get_workshop_for_staff(request.user, pk)
+    if request.method == "POST":
+        form = WorkshopForm(request.POST)
+        if form.is_valid():
+            fields, beneficiaries = _workshop_service_arguments(form.cleaned_data)
+            existing = {link.administration_id: link.quota for link in workshop.beneficiary_links.all()}
+            # Keep the quota already set for administrations that stay; the form's quota is for new ones.
+            beneficiaries = [(a, existing.get(a.pk, quota)) for a, quota in beneficiaries]
+            try:
+                services.workshop_update(
+                    workshop=workshop,
+                    expected_version=form.cleaned_data["version"] or 0,
+                    by=request.user,
+                    beneficiaries=beneficiaries,
+                    **fields,
+                )
+            except services.ConcurrentEditError:
+                form.add_error(
+                    None,
+                    _(
+                        "Someone else saved this workshop while you were editing it. Your changes are below and were "
+                        "not saved: open the workshop again to see theirs, then make your changes once more."
+                    ),
+                )
+            except (ValidationError, TransitionError) as error:
+                if isinstance(error, TransitionError):
+                    form.add_error(None, str(error))
+                else:
+                    _add_form_errors(form, error)
+            else:
+                messages.success(request, _("The workshop was saved."))
+                return redirect(workshop)
+    else:
+        form = WorkshopForm(initial=WorkshopForm.initial_for(workshop))
+    return render(request, "workshops/workshop_form.html", {"form": form, "workshop": workshop})
+
+
+@login_required
+def workshop_detail(request, pk):
+    workshop = access.get_workshop_for(request.user, pk)
+    is_staff = access.can_manage_workshops(request.user)
+    detail = selectors.workshop_detail(workshop)
+    own_administration = administration_of(request.user)
+    if not is_staff:
+        # A contact point sees their own administration's quota line only.
+        detail["beneficiaries"] = [
+            link
+            for link in detail["beneficiaries"]
+            if own_administration and link.administration_id == own_administration.pk
+        ]
+    nominating_for = access.nominating_administration(request.user, workshop)
+    expert = access.expert_of(request.user)
+    context = {
+        "workshop": workshop,
+        **detail,
+        "is_staff": is_staff,
+        "nominations": selectors.nominations_of(access.nominations_visible_to(request.user, workshop)),
+        "nominating_for": nominating_for,
+        "nomination_form": NominationForm(initial={"language": workshop.languages[0] if workshop.languages else "en"})
+        if nominating_for
+        else None,
+        "my_assignments": [a for a in detail["assignments"] if expert and a.expert_id == expert.pk],
+        "certificates": access.certificates_visible_to(request.user, workshop).select_related("nomination"),
+        "accepted_count": selectors.accepted_count(workshop),
+        "waitlist_count": selectors.waitlist_count(workshop),
+    }
+    if is_staff:
+        context.update(
+            session_form=SessionForm(workshop=workshop, initial={"date": workshop.start_date}),
+            assignment_form=AssignmentForm(),
+            reason_form=ReasonForm(),
+            appraisal_form=AppraisalForm(),
+        )
+    return render(request, "workshops/workshop_detail.html", context)
+
+
+TRANSITIONS = {
+    "plan": services.workshop_plan,
+    "confirm": services.workshop_confirm,
+    "deliver": services.workshop_deliver,
+    "close": services.workshop_close,
+}
+
+
+@require_POST
+@login_required
+def workshop_transition(request, pk, action):
+    workshop = access.get_workshop_for_staff(request.user, pk)
+    try:
+        if action == "cancel":
+            form = ReasonForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Please give the reason for cancelling."))
+            services.workshop_cancel(workshop=workshop, reason=form.cleaned_data["reason"], by=request.user)
+        elif action in TRANSITIONS:
+            TRANSITIONS[action](workshop=workshop, by=request.user)
+        else:
+            raise Http404
+    except (TransitionError, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, _("The workshop is now: %(status)s.") % {"status": workshop.get_status_display()})
+    return redirect(workshop)
+
+
+def _calendar_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def workshop_calendar(request, pk):
+    """iCalendar feed of one workshop and its sessions."""
+    workshop = access.get_workshop_for_calendar(request.user, pk)
+    content = ical.workshops_calendar([workshop], name=workshop.title, site_url=settings.SITE_URL, with_sessions=True)
+    return _calendar_response(content, f"workshop-{workshop.pk}.ics")
+
+
+def public_calendar(request):
+    """iCalendar feed of every public workshop (for calendar apps; no sign-in)."""
+    workshops = access.public_workshops().order_by("start_date")
+    content = ical.workshops_calendar(workshops, name=_("BACUDA workshops"), site_url=settings.SITE_URL)
+    return _calendar_response(content, "bacuda-workshops.ics")
+
+
+# --- Agenda and beneficiaries --------------------------------------------------------------------------
+@require_POST
+@login_required
+def session_add(request, pk):
+    workshop = access.get_workshop_for_staff(request.user, pk)
+    form = SessionForm(request.POST, workshop=workshop)
+    if form.is_valid():
+        try:
+            services.session_add(workshop=workshop, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_form_errors(form, error)
+    if form.errors:
+        messages.error(request, _("The session was not added: %(errors)s") % {"errors": _form_error_text(form)})
+    else:
+        messages.success(request, _("The session was added to the agenda."))
+    return redirect(workshop)
+
+
+def _form_error_text(form) -> str:
+    return " ".join(str(message) for errors in form.errors.values() for message in errors)
+
+
+@require_POST
+@login_required
+def session_remove(request, pk, session_pk):
+    workshop = access.get_workshop_for_staff(request.user, pk)
+    session = Session.objects.filter(workshop=workshop, pk=session_pk).first()
+    if session is None:
+        raise Http404
+    services.session_remove(session=session, by=request.user)
+    messages.success(request, _("The session was removed."))
+    return redirect(workshop)
+
+
+@require_POST
+@login_required
+def quota_update(request, pk, beneficiary_pk):
+    workshop = access.get_workshop_for_staff(request.user, pk)
+    link = Beneficiary.objects.filter(workshop=workshop, pk=beneficiary_pk).first()
+    form = QuotaForm(request.POST)
+    if link is None:
+        raise Http404
+    if form.is_valid():
+        services.beneficiary_set_quota(beneficiary=link, quota=form.cleaned_data["quota"], by=request.user)
+        messages.success(request, _("The quota was changed."))
+    else:
+        messages.error(request, _form_error_text(form))
+    return redirect(workshop)
+
+
+# --- Attendance ----------------------------------------------------------------------------------------
+@login_required
+def attendance(request, pk):
+    """One page for the whole workshop: a row per participant, a column per session."""
+    workshop = access.get_workshop_for_staff(request.user, pk)
+    if request.method == "POST":
+        marks = {}
+        for key, status in request.POST.items():
+            if key.startswith("mark-"):
+                try:
+                    _prefix, session_id, nomination_id = key.split("-")
+                    marks[(int(session_id), int(nomination_id))] = status
+                except ValueError:
+                    raise Http404
+        try:
+            changed = services.attendance_record(workshop=workshop, marks=marks, by=request.user)
+        except (TransitionError, ValidationError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("Attendance saved (%(count)d changes).") % {"count": changed})
+            return redirect("workshops:attendance", pk=workshop.pk)
+    sessions, rows = selectors.attendance_sheet(workshop)
+    return render(
+        request,
+        "workshops/attendance.html",
+        {
+            "workshop": workshop,
+            "sessions": sessions,
+            "rows": rows,
+            "statuses": AttendanceStatus.choices,
+            "share_percent": round(settings.BACUDA_CERTIFICATE_ATTENDANCE_SHARE * 100),
+        },
+    )
+
+
+# --- Certificates --------------------------------------------------------------------------------------
+@require_POST
+@login_required
+def certificates_issue(request, pk):
+    workshop = access.get_workshop_for_staff(request.user, pk)
+    try:
+        count = services.certificates_issue(workshop=workshop, by=request.user)
+    except TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(count)d certificates are being prepared by a worker.") % {"count": count})
+    return redirect(workshop)
+
+
+@login_required
+def certificate_download(request, certificate_pk):
+    certificate = access.get_certificate_for(request.user, certificate_pk)
+    if certificate.status != CertificateStatus.READY:
+        raise Http404
+    audit_record(actor=request.user, action="workshops.certificate.downloaded", target=certificate)
+    return private_file_response(certificate.file, download_name=f"certificate-{certificate.verification_code}.pdf")
+
+
+@login_required
+def certificates_zip(request, pk):
+    """Every ready certificate of the workshop the user may see, in one ZIP file."""
+    workshop = access.get_workshop_for(request.user, pk)
+    certificates = access.certificates_visible_to(request.user, workshop).filter(status=CertificateStatus.READY)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for certificate in certificates.select_related("nomination"):
+            name = slugify(certificate.nomination.full_name) or "participant"
+            with certificate.file.open("rb") as handle:
+                archive.writestr(f"{name}-{certificate.verification_code}.pdf", handle.read())
+    audit_record(actor=request.user, action="workshops.certificates.downloaded", target=workshop)
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="certificates-workshop-{workshop.pk}.zip"'
+    return response
+
+
+def certificate_verify(request, code=None):
+    """Public: anyone holding a certificate's code can check that it is genuine."""
+    code = (code or request.GET.get("code", "")).strip().upper()
+    certificate = None
+    if code:
+        certificate = (
+            Certificate.objects.filter(verification_code=code, revoked_at__isnull=True)
+            .select_related("nomination__workshop", "nomination__administration")
+            .first()
+        )
+    return render(
+        request,
+        "workshops/certificate_verify.html",
+        {"code": code, "certificate": certificate},
+        status=200 if certificate or not code else 404,
+    )
+
+
+# --- Nominations ---------------------------------------------------------------------------------------
+@require_POST
+@login_required
+def nomination_create(request, pk):
+    workshop = access.get_workshop_for(request.user, pk)
+    administration = access.nominating_administration(request.user, workshop)
+    if administration is None:
+        raise Http404
+    form = NominationForm(request.POST)
+    if form.is_valid():
+        try:
+            nomination = services.nomination_create(
+                workshop=workshop, administration=administration, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s is nominated.") % {"name": nomination.full_name})
+            return redirect(workshop)
+    # Show the form again with the errors and everything the contact point typed.
+    return render(
+        request,
+        "workshops/nomination_form.html",
+        {"workshop": workshop, "form": form, "administration": administration},
+        status=400,
+    )
+
+
+NOMINATION_DECISIONS = {
+    "accept": services.nomination_accept,
+    "waitlist": services.nomination_waitlist,
+    "decline": services.nomination_decline,
+}
+
+
+@require_POST
+@login_required
+def nomination_decide(request, nomination_pk, action):
+    if not is_wco_staff(request.user) or action not in NOMINATION_DECISIONS:
+        raise Http404
+    nomination = access.get_nomination_for(request.user, nomination_pk)
+    try:
+        NOMINATION_DECISIONS[action](nomination=nomination, by=request.user)
+        messages.success(
+            request,
+            _("%(name)s: %(status)s.") % {"name": nomination.full_name, "status": nomination.get_status_display()},
+        )
+    except TransitionError as error:
+        messages.error(request, str(error))
+    return redirect(nomination.workshop)
+
+
+@require_POST
+@login_required
+def nomination_withdraw(request, nomination_pk):
+    nomination = access.get_nomination_for(request.user, nomination_pk)
+    if not access.can_withdraw_nomination(request.user, nomination):
+        raise Http404
+    try:
+        services.nomination_withdraw(nomination=nomination, by=request.user)
+        messages.success(request, _("The nomination of %(name)s was withdrawn.") % {"name": nomination.full_name})
+    except TransitionError as error:
+        messages.error(request, str(error))
+    return redirect(nomination.workshop)
+
+
+@require_POST
+@login_required
+def nomination_offer_next(request, pk):
+    workshop = access.get_workshop_for_staff(request.user, pk)
+    try:
+        nomination = services.nomination_offer_next(workshop=workshop, by=request.user)
+        messages.success(request, _("The seat was offered to %(name)s.") % {"name": nomination.full_name})
+    except TransitionError as error:
+        messages.error(request, str(error))
+    return redirect(workshop)
+
+
+# --- Expert assignments --------------------------------------------------------------------------------
+@require_POST
+@login_required
+def assignment_create(request, pk):
+    workshop = access.get_workshop_for_staff(request.user, pk)
+    form = AssignmentForm(request.POST)
+    if form.is_valid():
+        try:
+            assignment, conflicts = services.assignment_create(workshop=workshop, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            messages.success(request, _("%(expert)s was proposed for this workshop.") % {"expert": assignment.expert})
+            for conflict in conflicts:
+                messages.warning(
+                    request,
+                    _("Double booking: %(expert)s is also assigned to %(workshop)s (%(start)s – %(end)s).")
+                    % {
+                        "expert": assignment.expert,
+                        "workshop": conflict.workshop,
+                        "start": conflict.workshop.start_date,
+                        "end": conflict.workshop.end_date,
+                    },
+                )
+            return redirect(workshop)
+    messages.error(request, _form_error_text(form))
+    return redirect(workshop)
+
+
+@require_POST
+@login_required
+def assignment_answer(request, assignment_pk, answer):
+    if answer not in ("confirm", "decline"):
+        raise Http404
+    assignment = access.get_assignment_to_answer(request.user, assignment_pk)
+    try:
+        services.assignment_answer(assignment=assignment, accept=answer == "confirm", by=request.user)
+        messages.success(request, _("Thank you: your answer was recorded."))
+    except TransitionError as error:
+        messages.error(request, str(error))
+    return redirect(assignment.workshop)
+
+
+@require_POST
+@login_required
+def assignment_appraise(request, pk, assignment_pk):
+    workshop = access.get_workshop_for_staff(request.user, pk)
+    assignment = Assignment.objects.filter(workshop=workshop, pk=assignment_pk).select_related("workshop").first()
+    if assignment is None:
+        raise Http404
+    form = AppraisalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assignment_appraise(
+                assignment=assignment,
+                rating=form.cleaned_data["rating"],
+                comments=form.cleaned_data["comments"],
+                by=request.user,
+            )
+            messages.success(request, _("The appraisal was saved."))
+        except (TransitionError, ValidationError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.error(request, _form_error_text(form))
+    return redirect(workshop)
+
+
+# --- Requests ------------------------------------------------------------------------------------------
+@login_required
+def request_list(request):
+    visible = access.requests_visible_to(request.user)
+    if not (is_wco_staff(request.user) or access.can_request_workshop(request.user)):
+        raise Http404
+    status = request.GET.get("status", "")
+    page = Paginator(selectors.request_queue(visible=visible, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "workshops/request_list.html",
+        {
+            "page": page,
+            "query": _query_without_page(request),
+            "status": status,
+            "is_staff": is_wco_staff(request.user),
+            "can_request": access.can_request_workshop(request.user),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+@login_required
+def request_create(request):
+    administration = administration_of(request.user)
+    if administration is None:
+        raise Http404
+    form = WorkshopRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_submit(administration=administration, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            messages.success(request, _("Your request was sent to the WCO BACUDA team."))
+            return redirect("workshops:request_list")
+    return render(request, "workshops/request_form.html", {"form": form, "administration": administration})
+
+
+@require_POST
+@login_required
+def request_decide(request, request_pk, action):
+    workshop_request = access.get_request_for(request.user, request_pk, decide=True)
+    try:
+        if action == "accept":
+            workshop = services.request_accept(workshop_request=workshop_request, by=request.user)
+            messages.success(request, _("The request is accepted; plan the workshop below."))
+            return redirect(workshop)
+        if action == "decline":
+            form = ReasonForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Please give the reason for declining."))
+            services.request_decline(
+                workshop_request=workshop_request, reason=form.cleaned_data["reason"], by=request.user
+            )
+            messages.success(request, _("The request was declined; the contact point is told why."))
+        else:
+            raise Http404
+    except (TransitionError, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    return redirect("workshops:request_list")
+
+
+@require_POST
+@login_required
+def request_withdraw(request, request_pk):
+    workshop_request = access.get_request_for(request.user, request_pk)
+    if not access.can_withdraw_request(request.user, workshop_request):
+        raise Http404
+    services.request_withdraw(workshop_request=workshop_request, by=request.user)
+    messages.success(request, _("Your request was withdrawn."))
+    return redirect("workshops:request_list")
