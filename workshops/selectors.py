@@ -184,6 +184,7 @@ def staff_dashboard(*, today: dt.date, horizon_days: int = 90) -> dict:
     """What a project officer checks every morning; each list is short and fetched in one query."""
     from workshops.elearning.models import Course
     from workshops.elearning.selectors import overdue_milestones
+    from workshops.missions.selectors import pending_claims, pending_travel_requests
 
     upcoming = (
         Workshop.objects.filter(start_date__gte=today, start_date__lte=today + dt.timedelta(days=horizon_days))
@@ -213,4 +214,6 @@ def staff_dashboard(*, today: dt.date, horizon_days: int = 90) -> dict:
         "pending_nominations": list(pending_nominations),
         "unconfirmed_assignments": list(unconfirmed),
         "overdue_milestones": list(overdue_milestones(visible=Course.objects.all(), today=today)[:DASHBOARD_ROWS]),
+        "pending_travel_requests": list(pending_travel_requests()[:DASHBOARD_ROWS]),
+        "pending_claims": list(pending_claims()[:DASHBOARD_ROWS]),
     }

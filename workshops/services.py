@@ -479,6 +479,8 @@ def nomination_create(
 
 
 def _decide(nomination: Nomination, status: str, by: User) -> Nomination:
+    if nomination.workshop.status not in NOMINATION_OPEN_STATUSES:
+        raise TransitionError(_("Nominations are closed for this workshop."))
     nomination.status = status
     nomination.decided_by = by
     nomination.decided_at = timezone.now()

@@ -191,6 +191,7 @@ def workshop_detail(request, pk):
         else None,
         "my_assignments": [a for a in detail["assignments"] if expert and a.expert_id == expert.pk],
         "certificates": access.certificates_visible_to(request.user, workshop).select_related("nomination"),
+        "nominations_open": workshop.status in services.NOMINATION_OPEN_STATUSES,
         "accepted_count": selectors.accepted_count(workshop),
         "waitlist_count": selectors.waitlist_count(workshop),
     }

@@ -12,7 +12,9 @@ from bacuda_portal.members.models import Administration
 from tests.factories import StaffFactory
 from tests.worker import WorkerProcess, wait_for
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after a transactional test would otherwise delete the WCO Members that the
+# data migration loaded, which the tests that run after this one need.
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture

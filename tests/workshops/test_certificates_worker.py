@@ -11,7 +11,9 @@ from workshops.models import Certificate
 from .factories import NominationFactory, SessionFactory, WorkshopFactory
 from .test_certificates import pdf_text
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after a transactional test would otherwise delete the WCO Members that the
+# data migration loaded, which the tests that run after this one need.
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_worker_renders_the_certificate_pdf(tmp_path):

@@ -62,3 +62,17 @@ def test_dashboard_lists_overdue_course_milestones(client_as, staff):
     MilestoneFactory(title="Future milestone", due_date=timezone.localdate() + dt.timedelta(days=3))
     content = client_as(staff).get(URL).content.decode()
     assert "Storyboard sign-off" in content and "Future milestone" not in content
+
+
+def test_dashboard_lists_travel_waiting_for_staff(client_as, staff):
+    from tests.missions.factories import ClaimFactory, MissionFactory, TravelRequestFactory
+
+    waiting = TravelRequestFactory(submitted=True, mission=MissionFactory(destination_city="Dakar"))
+    TravelRequestFactory(mission=MissionFactory(destination_city="Draft city"))
+    claim_mission = MissionFactory(destination_city="Lomé")
+    TravelRequestFactory(approved=True, mission=claim_mission)
+    ClaimFactory(mission=claim_mission, submitted=True)
+    content = client_as(staff).get(URL).content.decode()
+    assert waiting.mission.get_absolute_url() in content and "Dakar" in content
+    assert "Lomé" in content
+    assert "Draft city" not in content

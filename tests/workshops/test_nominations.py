@@ -142,3 +142,13 @@ def test_decided_nomination_cannot_be_decided_again(staff, workshop):
     services.nomination_decline(nomination=nomination, by=staff)
     with pytest.raises(TransitionError):
         services.nomination_accept(nomination=nomination, by=staff)
+
+
+def test_decisions_close_with_the_workshop(client_as, staff, workshop):
+    nomination = NominationFactory(workshop=workshop, status="accepted")
+    workshop.status = WorkshopStatus.DELIVERED
+    workshop.save()
+    with pytest.raises(TransitionError, match="closed"):
+        services.nomination_decline(nomination=nomination, by=staff)
+    content = client_as(staff).get(workshop.get_absolute_url()).content.decode()
+    assert reverse("workshops:nomination_decide", args=[nomination.pk, "decline"]) not in content
