@@ -217,3 +217,13 @@ def staff_dashboard(*, today: dt.date, horizon_days: int = 90) -> dict:
         "pending_travel_requests": list(pending_travel_requests()[:DASHBOARD_ROWS]),
         "pending_claims": list(pending_claims()[:DASHBOARD_ROWS]),
     }
+
+
+def deployments_of(expert) -> QuerySet[Assignment]:
+    """An expert's deployments: the workshops they confirmed, newest first, with their appraisal."""
+    return (
+        Assignment.objects.filter(expert=expert, status=AssignmentStatus.CONFIRMED)
+        .exclude(workshop__status="cancelled")
+        .select_related("workshop")
+        .order_by("-workshop__start_date")
+    )

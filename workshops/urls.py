@@ -10,6 +10,7 @@ urlpatterns = [
     path("dashboard/", views.staff_dashboard, name="dashboard"),
     path("calendar.ics", views.public_calendar, name="public_calendar"),
     path("<int:pk>/calendar.ics", views.workshop_calendar, name="calendar"),
+    path("<int:pk>/programme/", views.workshop_programme, name="programme"),
     path("<int:pk>/", views.workshop_detail, name="detail"),
     path("<int:pk>/edit/", views.workshop_edit, name="edit"),
     path("<int:pk>/status/<slug:action>/", views.workshop_transition, name="transition"),

@@ -234,6 +234,18 @@ def workshop_transition(request, pk, action):
     return redirect(workshop)
 
 
+@login_required
+def workshop_programme(request, pk):
+    """The agenda as a printable page (the browser's print, or save as PDF)."""
+    workshop = access.get_workshop_for(request.user, pk)
+    detail = selectors.workshop_detail(workshop)
+    return render(
+        request,
+        "workshops/programme.html",
+        {"workshop": workshop, "sessions": detail["sessions"], "assignments": detail["assignments"]},
+    )
+
+
 def _calendar_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'

@@ -87,3 +87,13 @@ def test_appraisal_after_delivery_only(client_as, staff, workshop, assigned_expe
     client_as(staff).post(url, {"rating": "4", "comments": "Clear and well prepared."})
     assignment.refresh_from_db()
     assert (assignment.rating, assignment.appraisal) == (4, "Clear and well prepared.")
+
+
+def test_expert_page_shows_deployments(client_as, staff, expert_profile):
+    confirmed = AssignmentFactory(
+        expert=expert_profile, status=AssignmentStatus.CONFIRMED, workshop__title="Delivered one"
+    )
+    AssignmentFactory(expert=expert_profile, status=AssignmentStatus.DECLINED, workshop__title="Declined one")
+    content = client_as(staff).get(reverse("experts:detail", args=[expert_profile.pk])).content.decode()
+    assert confirmed.workshop.title in content
+    assert "Declined one" not in content

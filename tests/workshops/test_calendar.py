@@ -68,3 +68,17 @@ def test_session_times_follow_daylight_saving(client_as, staff, kenya):
     starts = {str(e["summary"]).split(" – ")[0]: e.decoded("dtstart") for e in calendar.walk("VEVENT")}
     assert starts["Before"].astimezone(dt.UTC).hour == 8  # CET, UTC+1
     assert starts["After"].astimezone(dt.UTC).hour == 7  # CEST, UTC+2 from 28 March 2027
+
+
+def test_printable_programme_groups_sessions_by_day(client_as, contact_point, workshop):
+    SessionFactory(workshop=workshop, topic="Opening", start_time=dt.time(9, 0), end_time=dt.time(10, 0))
+    SessionFactory(workshop=workshop, date=workshop.start_date + dt.timedelta(days=1), topic="Second day")
+    response = client_as(contact_point).get(reverse("workshops:programme", args=[workshop.pk]))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert content.index("Opening") < content.index("Second day")
+    assert content.count("<h2>") == 2
+
+
+def test_programme_follows_the_workshop_access(client_as, other_contact_point, workshop):
+    assert client_as(other_contact_point).get(reverse("workshops:programme", args=[workshop.pk])).status_code == 404

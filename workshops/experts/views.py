@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from bacuda_portal.core.csv_export import csv_response
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.uploads import private_file_response
+from workshops import selectors as workshop_selectors
 
 from . import access, selectors, services
 from .forms import (
@@ -126,6 +127,8 @@ def _expert_page(request, expert, *, languages_form=None, availability_form=None
         "expertise_areas": expert.expertise_areas.all(),
         "spoken_languages": expert.languages.all(),
         "history": selectors.accreditation_history_of(expert),
+        # Deployments are derived from the workshops app's confirmed assignments.
+        "deployments": workshop_selectors.deployments_of(expert),
         "availability": selectors.availability_of(expert),
         "today": timezone.localdate(),
         "can_manage": access.can_manage_experts(user),
