@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from bacuda_portal import api_urls
 from bacuda_portal.core import views as core_views
 
 admin.site.site_header = _("BACUDA Portal administration")
@@ -13,8 +14,11 @@ admin.site.index_title = _("Manage the BACUDA project")
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.liveness, name="liveness"),
-    path("api/v1/", include(("bacuda_portal.api", "api"), namespace="v1")),
-    path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
+    *api_urls.urlpatterns,
+    # The schema is generated from the API's own URLs only (not the pages under /en/ and /fr/).
+    path(
+        "api/schema/", SpectacularAPIView.as_view(api_version="v1", urlconf="bacuda_portal.api_urls"), name="api-schema"
+    ),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]

@@ -114,6 +114,8 @@ def seed_workshops(*, manager: User, officer: User, contact_point: User, expert_
     services.attendance_record(workshop=past, marks=marks, by=officer)
     services.workshop_deliver(workshop=past, by=officer)
 
+    _seed_mission(past=past, expert=expert, manager=manager, officer=officer, expert_user=expert_user, kenya=kenya)
+
     services.request_submit(
         administration=kenya,
         by=contact_point,
@@ -123,4 +125,49 @@ def seed_workshops(*, manager: User, officer: User, contact_point: User, expert_
         language="en",
         expected_participants=15,
         justification="Our tariff classification unit wants to pilot AI-HS.",
+    )
+
+
+def _seed_mission(*, past: Workshop, expert, manager: User, officer: User, expert_user: User, kenya) -> None:
+    """The lead trainer's mission to the past workshop: approved travel request, a draft claim with one line."""
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from workshops.missions import services as mission_services
+
+    mission = mission_services.mission_create(
+        by=officer,
+        traveller_expert=expert,
+        workshop=past,
+        destination_city="Mombasa",
+        destination_country=kenya,
+        start_date=past.start_date - dt.timedelta(days=1),
+        end_date=past.end_date + dt.timedelta(days=1),
+        purpose="Lead trainer of the national workshop on data analytics with Python.",
+        mission_number="WCO-M-2026-0417",
+    )
+    travel_request = mission_services.travel_request_save(
+        mission=mission,
+        by=officer,
+        itinerary="BRU-NBO-MBA and back",
+        currency="EUR",
+        dsa_days=6,
+        dsa_rate=Decimal("210.00"),
+        terminal_expenses=Decimal("120.00"),
+        advance=Decimal("800.00"),
+    )
+    mission_services.travel_request_submit(travel_request=travel_request, by=officer)
+    mission_services.travel_request_approve(travel_request=travel_request, by=manager)
+    receipt = SimpleUploadedFile("taxi.pdf", b"%PDF-1.4\n% demo receipt\n%%EOF\n", content_type="application/pdf")
+    mission_services.claim_line_add(
+        mission=mission,
+        by=expert_user,
+        date=past.start_date,
+        category="local_transport",
+        description="Taxi from the airport",
+        amount=Decimal("3500.00"),
+        currency="KES",
+        exchange_rate=Decimal("0.0071"),
+        receipt=receipt,
     )

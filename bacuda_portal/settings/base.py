@@ -233,6 +233,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # Several choice lists share field names (language, stage, status): name each one once.
+    "ENUM_NAME_OVERRIDES": {
+        "WorkingLanguageEnum": "workshops.enums.WorkingLanguage",
+        "SpokenLanguageEnum": "workshops.experts.enums.SpokenLanguage",
+        "CourseStageEnum": "workshops.elearning.enums.CourseStage",
+        "AccreditationStatusEnum": "workshops.experts.enums.AccreditationStatus",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------------------------------

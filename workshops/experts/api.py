@@ -8,6 +8,8 @@ from django import forms
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import filters, permissions, serializers, viewsets
 
 from bacuda_portal.members.models import Region
@@ -101,17 +103,20 @@ class ExpertApiFilterForm(forms.Form):
         return cleaned
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class CodeChoiceFilter(django_filters.ModelChoiceFilter):
+    """A reference-data choice given by its code (documented as a string in the OpenAPI schema)."""
+
+
 class ExpertFilter(django_filters.FilterSet):
     """The staff list's filters; ``selectors.expert_filter`` applies them, so page and API agree."""
 
     search = django_filters.CharFilter(label=_("Name, email or administration"))
-    expertise = django_filters.ModelChoiceFilter(
+    expertise = CodeChoiceFilter(
         label=_("Expertise area code"), queryset=ExpertiseArea.objects.all(), to_field_name="code"
     )
     language = django_filters.ChoiceFilter(label=_("Language"), choices=SpokenLanguage.choices)
-    region = django_filters.ModelChoiceFilter(
-        label=_("WCO region code"), queryset=Region.objects.all(), to_field_name="code"
-    )
+    region = CodeChoiceFilter(label=_("WCO region code"), queryset=Region.objects.all(), to_field_name="code")
     accreditation = django_filters.ChoiceFilter(label=_("Accreditation"), choices=AccreditationStatus.choices)
     available_from = django_filters.DateFilter(label=_("Available from"))
     available_to = django_filters.DateFilter(label=_("Available until"))
