@@ -379,3 +379,11 @@ def test_admin_freezes_a_submitted_request(client_as, staff, submitted_request):
 def test_admin_lets_staff_correct_a_draft_request(client_as, staff, draft_request):
     page = client_as(staff).get(reverse("admin:missions_travelrequest_change", args=[draft_request.pk]))
     assert 'name="dsa_rate"' in page.content.decode()
+
+
+def test_mission_filter_lists_only_the_experts_own_workshops(client_as, expert, expert_profile):
+    MissionFactory(traveller_expert=expert_profile, workshop=WorkshopFactory(title="My own workshop"))
+    MissionFactory(workshop=WorkshopFactory(title="Someone else's workshop"))
+    content = client_as(expert).get(reverse("missions:list")).content.decode()
+    assert "My own workshop" in content
+    assert "Someone else&#x27;s workshop" not in content and "Someone else's workshop" not in content

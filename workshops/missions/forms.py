@@ -140,7 +140,8 @@ class MissionFilterForm(forms.Form):
     workshop = forms.ModelChoiceField(label=_("Workshop"), required=False, queryset=Workshop.objects.none())
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args, years: list[int], **kwargs):
+    def __init__(self, *args, years: list[int], visible, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["workshop"].queryset = Workshop.objects.filter(missions__isnull=False).distinct().order_by("title")
+        # Only the workshops of missions the user may see: an expert must not learn other missions' workshops.
+        self.fields["workshop"].queryset = Workshop.objects.filter(missions__in=visible).distinct().order_by("title")
         self.fields["year"].choices = [("", _("All")), *((year, year) for year in years)]

@@ -59,7 +59,7 @@ def _csv_rows(missions):
 def mission_list(request):
     access.require_mission_viewer(request.user)
     visible = access.missions_visible_to(request.user)
-    form = MissionFilterForm(request.GET or None, years=selectors.mission_years(visible))
+    form = MissionFilterForm(request.GET or None, years=selectors.mission_years(visible), visible=visible)
     filters = form.cleaned_data if form.is_valid() else {}
     missions = selectors.mission_list(
         visible=visible,
