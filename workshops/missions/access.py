@@ -12,6 +12,7 @@ from django.http import Http404
 from bacuda_portal.members.access import is_project_manager, is_wco_staff
 from workshops.experts.access import expert_of
 
+from .enums import ClaimStatus, TravelRequestStatus
 from .models import ClaimLine, Mission
 
 
@@ -104,3 +105,28 @@ def get_claim_line_for_claimant(user, pk: int) -> ClaimLine:
     if not can_edit_claim(user, line.claim.mission):
         raise Http404
     return line
+
+
+def mission_actions(user, mission, *, travel_request, claim) -> dict[str, bool]:
+    """What ``user`` may do on the mission page now: one place for the buttons the page shows."""
+    can_manage = can_manage_missions(user)
+    can_edit = can_edit_claim(user, mission)
+    can_decide_any = can_decide(user) and not is_traveller(user, mission)
+    request_open = travel_request is not None and travel_request.status == TravelRequestStatus.SUBMITTED
+    claim_open = claim is not None and claim.status == ClaimStatus.SUBMITTED
+    return {
+        "can_manage": can_manage,
+        "can_edit_request": can_manage and (travel_request is None or travel_request.is_editable),
+        "can_submit_request": can_manage and travel_request is not None and travel_request.is_editable,
+        "can_decide_request": can_decide_any and request_open and travel_request.submitted_by_id != user.pk,
+        "can_add_lines": can_edit
+        and travel_request is not None
+        and travel_request.status == TravelRequestStatus.APPROVED
+        and (claim is None or claim.is_editable),
+        "can_submit_claim": can_edit and claim is not None and claim.status == ClaimStatus.DRAFT,
+        "can_decide_claim": can_decide_any and claim_open and claim.submitted_by_id != user.pk,
+        "can_mark_paid": can_manage
+        and claim is not None
+        and claim.status == ClaimStatus.APPROVED
+        and not is_traveller(user, mission),
+    }

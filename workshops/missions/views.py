@@ -14,7 +14,6 @@ from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.uploads import private_file_response
 
 from . import access, selectors, services
-from .enums import ClaimStatus, TravelRequestStatus
 from .forms import ClaimLineForm, DecisionForm, MissionFilterForm, MissionForm, PaymentForm, TravelRequestForm
 
 PAGE_SIZE = 50
@@ -152,11 +151,6 @@ def _mission_page(request, mission, *, payment_form=None, status=200):
     user = request.user
     travel_request = mission.travel_request_or_none
     claim = mission.claim_or_none
-    can_manage = access.can_manage_missions(user)
-    can_edit_claim = access.can_edit_claim(user, mission)
-    can_decide = access.can_decide(user) and not access.is_traveller(user, mission)
-    request_open = travel_request is not None and travel_request.status == TravelRequestStatus.SUBMITTED
-    claim_open = claim is not None and claim.status == ClaimStatus.SUBMITTED
     summary = selectors.claim_summary(mission)
     context = {
         "mission": mission,
@@ -166,20 +160,7 @@ def _mission_page(request, mission, *, payment_form=None, status=200):
         if summary
         else [],
         "summary": summary,
-        "can_manage": can_manage,
-        "can_edit_request": can_manage and (travel_request is None or travel_request.is_editable),
-        "can_submit_request": can_manage and travel_request is not None and travel_request.is_editable,
-        "can_decide_request": can_decide and request_open and travel_request.submitted_by_id != user.pk,
-        "can_add_lines": can_edit_claim
-        and travel_request is not None
-        and travel_request.status == TravelRequestStatus.APPROVED
-        and (claim is None or claim.is_editable),
-        "can_submit_claim": can_edit_claim and claim is not None and claim.status == ClaimStatus.DRAFT,
-        "can_decide_claim": can_decide and claim_open and claim.submitted_by_id != user.pk,
-        "can_mark_paid": can_manage
-        and claim is not None
-        and claim.status == ClaimStatus.APPROVED
-        and not access.is_traveller(user, mission),
+        **access.mission_actions(user, mission, travel_request=travel_request, claim=claim),
         "payment_form": payment_form or PaymentForm(),
     }
     return render(request, "missions/mission_detail.html", context, status=status)
