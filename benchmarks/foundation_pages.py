@@ -2,7 +2,7 @@
 
 Runs in-process through Django's test client (no network, no server): it measures the application, not
 gunicorn. Uses its own database (a fresh SQLite file by default, or BENCH_DATABASE_URL for PostgreSQL), loads
-the 186 Members by migration and adds 1,500 contact points (the volume of issue 8's large data set).
+the 186 Members by migration and ``seed_demo --scale large`` (1,500 contact points, 2,000 workshops...).
 
     .venv/bin/python -m benchmarks.foundation_pages [--requests 200] [--write]
 """
@@ -30,7 +30,7 @@ from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-CONTACT_POINTS = 1500
+from bacuda_portal.members.scale import CONTACT_POINTS  # noqa: E402
 
 
 def prepare():
@@ -40,22 +40,7 @@ def prepare():
         with connection.cursor() as cursor:
             cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     call_command("migrate", verbosity=0, interactive=False)
-    call_command("seed_demo", quiet=True)
-    from allauth.account.models import EmailAddress
-
-    from bacuda_portal.members.enums import Role
-    from bacuda_portal.members.models import Administration, ContactPoint, User
-
-    administrations = list(Administration.objects.all())
-    users = User.objects.bulk_create(
-        User(email=f"cp{n}@bench.example.org", full_name=f"Contact point {n}", role=Role.CONTACT_POINT, password="!")
-        for n in range(CONTACT_POINTS)
-    )
-    EmailAddress.objects.bulk_create(EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users)
-    ContactPoint.objects.bulk_create(
-        ContactPoint(user=user, administration=administrations[n % len(administrations)])
-        for n, user in enumerate(users)
-    )
+    call_command("seed_demo", quiet=True, scale="large")
 
 
 def measure(client: Client, url: str, requests: int) -> dict:

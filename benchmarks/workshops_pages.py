@@ -1,16 +1,14 @@
 """Workshops at ten years' volume: the staff workshop list, one workshop's attendance page, the expert search.
 
-2,000 workshops (5 sessions each), 40,000 nominations (20 per workshop, half accepted), 800 experts with
-languages and expertise, 6,000 assignments; attendance recorded for the measured workshop. In-process through
-Django's test client (application time, no network), on a fresh SQLite file or BENCH_DATABASE_URL.
+The data is ``seed_demo --scale large`` (2,000 workshops with 5 sessions, 40,000 nominations half accepted with
+attendance, 800 experts, 6,000 assignments, 1,500 contact points). In-process through Django's test client
+(application time, no network), on a fresh SQLite file or BENCH_DATABASE_URL.
 
     .venv/bin/python -m benchmarks.workshops_pages [--requests 100] [--write]
 """
 
 import argparse
-import datetime as dt
 import os
-import random
 import statistics
 import sys
 import time
@@ -30,83 +28,25 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-WORKSHOPS, SESSIONS_PER_WORKSHOP, NOMINATIONS_PER_WORKSHOP, EXPERTS, ASSIGNMENTS_PER_WORKSHOP = 2000, 5, 20, 800, 3
+from workshops.scale import EXPERTS, NOMINATIONS_PER_WORKSHOP, WORKSHOPS  # noqa: E402
 
 
 def prepare() -> int:
-    """Load the volume; returns the id of the workshop whose attendance page is measured."""
+    """Load the large data set; returns the id of the workshop whose attendance page is measured."""
     if connection.vendor == "sqlite":
         Path(settings.DATABASES["default"]["NAME"]).unlink(missing_ok=True)
     else:
         with connection.cursor() as cursor:
             cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     call_command("migrate", verbosity=0, interactive=False)
-    call_command("seed_demo", quiet=True)
-    from bacuda_portal.members.models import Administration, User
-    from workshops.experts.models import Expert, ExpertiseArea, ExpertLanguage
-    from workshops.models import Assignment, Attendance, Beneficiary, Nomination, Session, Workshop
+    call_command("seed_demo", quiet=True, scale="large")
+    from workshops.models import Workshop
 
-    rng = random.Random(20261124)
-    administrations = list(Administration.objects.all())
-    officer = User.objects.get(email="officer@example.org")
-    areas = list(ExpertiseArea.objects.all())
-    with transaction.atomic():
-        experts = Expert.objects.bulk_create(
-            Expert(full_name=f"Expert {n}", email=f"expert{n}@bench.example.org",
-                   administration=rng.choice(administrations), accreditation_status="accredited")
-            for n in range(EXPERTS)
-        )  # fmt: skip
-        ExpertLanguage.objects.bulk_create(
-            ExpertLanguage(expert=expert, language=language, level="C1")
-            for expert in experts
-            for language in rng.sample(["en", "fr", "es", "ar"], 2)
-        )
-        through = Expert.expertise_areas.through
-        through.objects.bulk_create(
-            through(expert_id=expert.pk, expertisearea_id=area.pk)
-            for expert in experts
-            for area in rng.sample(areas, 2)
-        )
-        start = dt.date(2016, 1, 11)
-        chosen = rng.choices(administrations, k=WORKSHOPS)  # the beneficiary of each workshop
-        workshops = Workshop.objects.bulk_create(
-            Workshop(title=f"Workshop {n}", kind="national", status="closed", region=administration.region,
-                     host_city="City", venue="Venue", start_date=start + dt.timedelta(days=n * 2),
-                     end_date=start + dt.timedelta(days=n * 2 + 4), time_zone="UTC", languages=["en"], seats=20,
-                     created_by=officer)
-            for n, administration in enumerate(chosen)
-        )  # fmt: skip
-        Beneficiary.objects.bulk_create(
-            Beneficiary(workshop=w, administration=a, quota=20) for w, a in zip(workshops, chosen, strict=True)
-        )
-        Session.objects.bulk_create(
-            Session(workshop=w, date=w.start_date + dt.timedelta(days=d), start_time=dt.time(9), end_time=dt.time(12),
-                    topic=f"Day {d + 1}")
-            for w in workshops for d in range(SESSIONS_PER_WORKSHOP)
-        )  # fmt: skip
-        Nomination.objects.bulk_create(
-            Nomination(workshop=w, administration=a, nominated_by=officer, full_name=f"Participant {w.pk}-{n}",
-                       gender=rng.choice(["female", "male"]), position="Officer",
-                       email=f"p{w.pk}-{n}@bench.example.org", language="en",
-                       status="accepted" if n % 2 == 0 else "declined")
-            for w, a in zip(workshops, chosen, strict=True) for n in range(NOMINATIONS_PER_WORKSHOP)
-        )  # fmt: skip
-        Assignment.objects.bulk_create(
-            Assignment(workshop=w, expert=expert, role="trainer", status="confirmed")
-            for w in workshops for expert in rng.sample(experts, ASSIGNMENTS_PER_WORKSHOP)
-        )  # fmt: skip
-        measured = workshops[-1]
-        Workshop.objects.filter(pk=measured.pk).update(status="delivered")
-        Attendance.objects.bulk_create(
-            Attendance(session=session, nomination=nomination, status="present")
-            for session in Session.objects.filter(workshop=measured)
-            for nomination in Nomination.objects.filter(workshop=measured, status="accepted")
-        )
-    return measured.pk
+    return Workshop.objects.filter(status="delivered", title__startswith="Workshop ").latest("start_date").pk
 
 
 def measure(client: Client, url: str, requests: int) -> dict:

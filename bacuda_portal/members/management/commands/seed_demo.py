@@ -33,9 +33,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet", action="store_true", help="Do not print the accounts.")
+        parser.add_argument(
+            "--scale",
+            choices=["demo", "large"],
+            default="demo",
+            help="large: ten years of activity on top of the demo (1,500 contact points, 800 experts, "
+            "2,000 workshops, 40,000 nominations); for benchmarks, on an empty database.",
+        )
 
     @transaction.atomic
-    def handle(self, *args, quiet=False, **options):
+    def handle(self, *args, quiet=False, scale="demo", **options):
         if not Administration.objects.exists():
             raise CommandError("No administrations: run `python manage.py migrate` first.")
         for email, full_name, role, code, contact_point_role in DEMO_USERS:
@@ -68,8 +75,27 @@ class Command(BaseCommand):
             contact_point=User.objects.get(email="contact.kenya@example.org"),
             expert_user=User.objects.get(email="expert@example.org"),
         )
+        if scale == "large":
+            self._seed_large()
         if not quiet:
             self._print_accounts()
+
+    def _seed_large(self):
+        import random
+        import time
+
+        from bacuda_portal.members.models import ContactPoint
+        from bacuda_portal.members.scale import seed_large_contact_points
+        from workshops.scale import seed_large_workshops
+
+        if ContactPoint.objects.filter(user__email__endswith="@scale.example.org").exists():
+            self.stdout.write("The large data set is already loaded.")
+            return
+        started = time.perf_counter()
+        rng = random.Random(20261124)  # noqa: S311 - repeatable demo data, not security
+        seed_large_contact_points(rng=rng)
+        seed_large_workshops(rng=rng, officer=User.objects.get(email="officer@example.org"))
+        self.stdout.write(f"Large data set loaded in {time.perf_counter() - started:.0f} s.")
 
     def _print_accounts(self):
         line = "-" * 78
