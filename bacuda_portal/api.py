@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from bacuda_portal.members import api as members_api
+from scholarships import api as scholarships_api
 from workshops import api as workshops_api
 from workshops.elearning import api as elearning_api
 from workshops.experts import api as experts_api
@@ -18,6 +19,8 @@ router.register("experts", experts_api.ExpertViewSet, basename="expert")
 router.register("missions", missions_api.MissionViewSet, basename="mission")
 router.register("workshops", workshops_api.WorkshopViewSet, basename="workshop")
 router.register("nominations", workshops_api.NominationViewSet, basename="nomination")
+router.register("scholarship-calls", scholarships_api.CallViewSet, basename="scholarship-call")
+router.register("scholarship-applications", scholarships_api.ApplicationViewSet, basename="scholarship-application")
 
 urlpatterns = [
     path("me/", members_api.MeView.as_view(), name="me"),

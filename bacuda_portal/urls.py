@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("staff/health/", core_views.health, name="health"),
     path("workshops/", include("workshops.urls")),
+    path("scholarships/", include("scholarships.urls")),
     path("experts/", include("workshops.experts.urls")),
     path("elearning/", include("workshops.elearning.urls")),
     path("missions/", include("workshops.missions.urls")),

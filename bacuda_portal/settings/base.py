@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "workshops.elearning",
     "workshops.missions",
     "workshops",
+    "scholarships",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,82 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CefrLevel(models.TextChoices):
+    """Common European Framework of Reference levels, lowest first (the order is used to compare them)."""
+
+    A1 = "A1", _("A1 (beginner)")
+    A2 = "A2", _("A2 (elementary)")
+    B1 = "B1", _("B1 (intermediate)")
+    B2 = "B2", _("B2 (upper intermediate)")
+    C1 = "C1", _("C1 (advanced)")
+    C2 = "C2", _("C2 (proficient)")
+
+
+CEFR_ORDER = [level.value for level in CefrLevel]
+
+
+class InstructionLanguage(models.TextChoices):
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other or prefers not to say")
+
+
+class EducationLevel(models.TextChoices):
+    SECONDARY = "secondary", _("Secondary school")
+    BACHELOR = "bachelor", _("Bachelor's degree or equivalent")
+    MASTER = "master", _("Master's degree or equivalent")
+    DOCTORATE = "doctorate", _("Doctorate")
+    OTHER = "other", _("Other")
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class EndorsementStatus(models.TextChoices):
+    NOT_REQUIRED = "not_required", _("Not required")
+    PENDING = "pending", _("Awaiting the contact point")
+    ENDORSED = "endorsed", _("Endorsed")
+    DECLINED = "declined", _("Not endorsed")
+
+
+class EndorsementDecision(models.TextChoices):
+    ENDORSED = "endorsed", _("Endorse")
+    DECLINED = "declined", _("Decline")
+
+
+class EligibilityResult(models.TextChoices):
+    PENDING = "pending", _("Not yet decided")
+    ELIGIBLE = "eligible", _("Eligible")
+    INELIGIBLE = "ineligible", _("Not eligible")
+
+
+class EligibilityRule(models.TextChoices):
+    """The rules a call holds as data; each screening records one reason per rule."""
+
+    ADMINISTRATION = "administration", _("Current WCO Member administration")
+    YEARS_OF_SERVICE = "years_of_service", _("Minimum years of service")
+    LANGUAGE_LEVEL = "language_level", _("Required language level")
+    ENDORSEMENT = "endorsement", _("Endorsement by the administration")
+
+
+class ApplicationStep(models.TextChoices):
+    """The steps of the application form, in order."""
+
+    PERSONAL = "personal", _("Personal details")
+    ADMINISTRATION = "administration", _("Administration and position")
+    EDUCATION = "education", _("Education and language")
+    MOTIVATION = "motivation", _("Motivation")
+    DOCUMENTS = "documents", _("Documents")
+    REVIEW = "review", _("Review and submit")
+
+
+STEP_ORDER = [step.value for step in ApplicationStep]

@@ -1,0 +1,182 @@
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bacuda_portal.members.models import Administration, Region
+
+from .enums import ApplicationStatus, ApplicationStep, EligibilityResult, EndorsementDecision, EndorsementStatus
+from .models import Application, Call
+from .services import STEP_FIELDS, word_count_errors
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class _StepForm(forms.ModelForm):
+    """A step of the application form. Every field of a step is required to move on; the model allows blanks
+    so that a draft can be saved half-filled step after step."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = True
+
+    def _post_clean(self):
+        # ``services.application_save_step`` runs the model's checks (uploads by content) once, before saving.
+        pass
+
+
+class PersonalForm(_StepForm):
+    class Meta:
+        model = Application
+        fields = STEP_FIELDS[ApplicationStep.PERSONAL]
+        widgets = {"date_of_birth": DATE_INPUT}
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if born > today - dt.timedelta(days=365 * 18) or born < today - dt.timedelta(days=365 * 80):
+            raise forms.ValidationError(_("Please check the date of birth."))
+        return born
+
+
+class AdministrationForm(_StepForm):
+    class Meta:
+        model = Application
+        fields = STEP_FIELDS[ApplicationStep.ADMINISTRATION]
+        help_texts = {"years_of_service": _("Full years in your Customs administration.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["administration"].queryset = Administration.objects.members().order_by("name_en")
+        self.fields["years_of_service"].max_value = 60
+        self.fields["years_of_service"].widget.attrs["max"] = 60
+
+
+class EducationForm(_StepForm):
+    class Meta:
+        model = Application
+        fields = STEP_FIELDS[ApplicationStep.EDUCATION]
+        widgets = {"education_details": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"education_details": _("Degrees, fields of study, institutions and years.")}
+
+
+class MotivationForm(_StepForm):
+    class Meta:
+        model = Application
+        fields = STEP_FIELDS[ApplicationStep.MOTIVATION]
+        widgets = {"motivation": forms.Textarea(attrs={"rows": 16})}
+
+    def __init__(self, *args, call: Call, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.call = call
+        self.fields["motivation"].help_text = _(
+            "Between %(min)d and %(max)d words: why this programme, and what you will do with it at work."
+        ) % {"min": call.motivation_min_words, "max": call.motivation_max_words}
+
+    def clean_motivation(self):
+        text = self.cleaned_data["motivation"]
+        errors = word_count_errors(self.call, text)
+        if errors:
+            raise forms.ValidationError(errors)
+        return text
+
+
+class DocumentsForm(_StepForm):
+    class Meta:
+        model = Application
+        fields = STEP_FIELDS[ApplicationStep.DOCUMENTS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            # A file uploaded before is kept: choose one only to replace it.
+            field.required = not getattr(self.instance, name)
+            field.widget = forms.FileInput(attrs={"accept": "application/pdf"})
+            field.help_text = _("PDF, at most 5 MB.")
+
+
+STEP_FORMS = {
+    ApplicationStep.PERSONAL: PersonalForm,
+    ApplicationStep.ADMINISTRATION: AdministrationForm,
+    ApplicationStep.EDUCATION: EducationForm,
+    ApplicationStep.MOTIVATION: MotivationForm,
+    ApplicationStep.DOCUMENTS: DocumentsForm,
+}
+
+
+class SubmitForm(forms.Form):
+    consent = forms.BooleanField(label=_("I agree to the processing of my personal data as described above."))
+
+
+class EndorsementForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=EndorsementDecision.choices)
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required to decline."),
+    )
+
+
+class OverrideForm(forms.Form):
+    result = forms.ChoiceField(
+        label=_("Eligibility"),
+        choices=[(EligibilityResult.ELIGIBLE, EligibilityResult.ELIGIBLE.label),
+                 (EligibilityResult.INELIGIBLE, EligibilityResult.INELIGIBLE.label)],
+    )  # fmt: skip
+    rationale = forms.CharField(label=_("Rationale"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# Columns a staff member may choose for the CSV export: key -> (header, value of an application).
+CSV_COLUMNS = {
+    "reference": (_("Reference"), lambda a: a.pk),
+    "call": (_("Call"), lambda a: str(a.call)),
+    "full_name": (_("Full name"), lambda a: a.full_name),
+    "email": (_("Email address"), lambda a: a.applicant.email),
+    "gender": (_("Gender"), lambda a: a.get_gender_display()),
+    "date_of_birth": (_("Date of birth"), lambda a: a.date_of_birth),
+    "nationality": (_("Nationality"), lambda a: a.nationality),
+    "administration": (_("Administration"), lambda a: a.administration.name if a.administration else ""),
+    "region": (_("Region"), lambda a: a.administration.region.code if a.administration else ""),
+    "position": (_("Position"), lambda a: a.position),
+    "years_of_service": (_("Years of service"), lambda a: a.years_of_service),
+    "education_level": (_("Highest education"), lambda a: a.get_education_level_display()),
+    "language_level": (_("Language level"), lambda a: a.language_level),
+    "motivation_words": (_("Motivation (words)"), lambda a: a.motivation_words),
+    "status": (_("Status"), lambda a: a.get_status_display()),
+    "submitted_at": (_("Submitted"), lambda a: timezone.localtime(a.submitted_at) if a.submitted_at else ""),
+    "eligibility": (_("Eligibility"), lambda a: a.get_eligibility_result_display()),
+    "endorsement": (_("Endorsement"), lambda a: a.get_endorsement_status_display()),
+    "endorsement_rank": (
+        _("Endorsement rank"),
+        lambda a: a.endorsement.rank if hasattr(a, "endorsement") and a.endorsement.rank else "",
+    ),
+}
+DEFAULT_CSV_COLUMNS = ["reference", "call", "full_name", "administration", "status", "eligibility", "endorsement"]
+
+
+class ApplicationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    call = forms.ModelChoiceField(label=_("Call"), queryset=Call.objects.select_related("programme"), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("Any")), *ApplicationStatus.choices], required=False)
+    eligibility = forms.ChoiceField(
+        label=_("Eligibility"), choices=[("", _("Any")), *EligibilityResult.choices], required=False
+    )
+    endorsement = forms.ChoiceField(
+        label=_("Endorsement"), choices=[("", _("Any")), *EndorsementStatus.choices], required=False
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), to_field_name="code", required=False
+    )
+
+
+class CsvColumnsForm(forms.Form):
+    columns = forms.MultipleChoiceField(
+        label=_("Columns"),
+        choices=[(key, header) for key, (header, _value) in CSV_COLUMNS.items()],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
