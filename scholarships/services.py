@@ -106,7 +106,7 @@ def application_save_step(
 
     Side effects: audit record (field names only, never the values); uploaded files written to private storage.
     """
-    application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
     _require_editable_draft(application, _now(now))
     fields = STEP_FIELDS[step]
     changed = []
@@ -166,7 +166,7 @@ def application_submit(
     now = _now(now)
     # Lock the row: two submits racing each other see one draft, then one submitted application.
     application = (
-        Application.objects.select_for_update().select_related("call", "administration").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",)).select_related("call", "administration").get(pk=application.pk)
     )
     _require_editable_draft(application, now)
     if not consent:
@@ -206,7 +206,7 @@ def application_withdraw(*, application: Application, by: User, now: dt.datetime
 
     Side effects: audit record; the endorsement (if any) loses its rank and the others close up.
     """
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
     if application.status == ApplicationStatus.WITHDRAWN:
         raise TransitionError(_("This application has already been withdrawn."))
     application.status = ApplicationStatus.WITHDRAWN
@@ -351,7 +351,7 @@ def endorsement_decide(
 
     Side effects: the application's endorsement status and eligibility screening updated; audit record.
     """
-    application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
     if application.administration_id != administration.pk:
         raise TransitionError(_("You can only endorse applications from your own administration."))
     if application.status != ApplicationStatus.SUBMITTED:
@@ -363,7 +363,7 @@ def endorsement_decide(
     call = application.call
     # Lock the administration's endorsements for this call so two endorsements at once cannot both fit.
     others = list(
-        Endorsement.objects.select_for_update()
+        Endorsement.objects.select_for_update(of=("self",))
         .filter(call=call, administration=administration)
         .exclude(application=application)
     )
@@ -404,7 +404,7 @@ def endorsement_rank(*, call: Call, administration: Administration, order: list[
     """
     endorsed = {
         endorsement.application_id: endorsement
-        for endorsement in Endorsement.objects.select_for_update().filter(
+        for endorsement in Endorsement.objects.select_for_update(of=("self",)).filter(
             call=call, administration=administration, rank__isnull=False
         )
     }
