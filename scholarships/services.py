@@ -166,7 +166,9 @@ def application_submit(
     now = _now(now)
     # Lock the row: two submits racing each other see one draft, then one submitted application.
     application = (
-        Application.objects.select_for_update(of=("self",)).select_related("call", "administration").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call", "administration")
+        .get(pk=application.pk)
     )
     _require_editable_draft(application, now)
     if not consent:
