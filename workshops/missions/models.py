@@ -178,7 +178,36 @@ class Mission(TimeStampedModel):
         return MissionStage.NO_REQUEST
 
 
-class TravelRequest(TimeStampedModel):
+class SubmittedForDecision(TimeStampedModel):
+    """Who submitted a travel request or claim and who decided on it (the project manager), when, and why."""
+
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True, editable=False)
+    comment = models.TextField(_("decision comment"), blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class TravelRequest(SubmittedForDecision):
     """What the mission is expected to cost, approved by the project manager before the trip."""
 
     mission = models.OneToOneField(
@@ -207,27 +236,6 @@ class TravelRequest(TimeStampedModel):
         editable=False,
         db_index=True,
     )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True, editable=False)
-    comment = models.TextField(_("decision comment"), blank=True, editable=False)
 
     class Meta:
         verbose_name = _("travel request")
@@ -280,7 +288,7 @@ class TravelRequest(TimeStampedModel):
         return self.status in (TravelRequestStatus.DRAFT, TravelRequestStatus.REJECTED)
 
 
-class Claim(TimeStampedModel):
+class Claim(SubmittedForDecision):
     """What the trip actually cost, with receipts, filed by the traveller (or staff for them) after the trip."""
 
     mission = models.OneToOneField(Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="claim")
@@ -292,27 +300,6 @@ class Claim(TimeStampedModel):
         editable=False,
         db_index=True,
     )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True, editable=False)
-    comment = models.TextField(_("decision comment"), blank=True, editable=False)
     paid_on = models.DateField(_("paid on"), null=True, blank=True, editable=False)
     payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True, editable=False)
     paid_by = models.ForeignKey(
