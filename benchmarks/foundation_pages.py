@@ -93,7 +93,8 @@ def main():
         rows.append(f"| {name} | {role} | {result['median']:.1f} | {result['p95']:.1f} | {result['queries']} |")
     table = "\n".join(
         [
-            f"Database: {connection.vendor}; {CONTACT_POINTS:,} contact points (seed_demo --scale large); {args.requests} requests each.",
+            f"Database: {connection.vendor}; {CONTACT_POINTS:,} contact points (seed_demo --scale large); "
+            f"{args.requests} requests each.",
             "",
             "| page | as | median ms | p95 ms | queries |",
             "|---|---|---:|---:|---:|",
