@@ -92,6 +92,11 @@ MATRIX = {
     "workshops:attendance": ("get", lambda w: {"pk": w["workshop"].pk}, STAFF_ONLY),
     "workshops:certificates_issue": ("post", lambda w: {"pk": w["workshop"].pk}, STAFF_ONLY),
     "workshops:certificates_zip": ("get", lambda w: {"pk": w["workshop"].pk}, KENYA_WORKSHOP),
+    "workshops:certificate_retry": (
+        "post",
+        lambda w: {"pk": w["workshop"].pk, "certificate_pk": w["certificate"].pk},
+        STAFF_ONLY,
+    ),
     "workshops:certificate_download": ("get", lambda w: {"certificate_pk": w["certificate"].pk}, KENYA_PAGE),
     "workshops:certificate_lookup": ("get", None, PUBLIC),
     "workshops:certificate_verify": ("get", lambda w: {"code": w["certificate"].verification_code}, PUBLIC),

@@ -643,6 +643,44 @@ def _queue_certificate_rendering(certificate_ids: list[int]) -> None:
     transaction.on_commit(lambda: [render_certificate.delay(certificate_id=pk) for pk in certificate_ids])
 
 
+MAX_RENDER_ATTEMPTS = 3
+
+
+def certificates_sweep(*, stale_after: dt.timedelta = dt.timedelta(minutes=15)) -> tuple[int, int]:
+    """Re-queue certificates a lost message left waiting; give up on those that failed too often.
+
+    A certificate still pending ``stale_after`` after its last change is queued again (the broker may have
+    lost the message, or the worker died). One that reached MAX_RENDER_ATTEMPTS is marked failed with a reason.
+    Runs from beat. Returns (re-queued, failed).
+    """
+    cutoff = timezone.now() - stale_after
+    stale = Certificate.objects.filter(status=CertificateStatus.PENDING, updated_at__lt=cutoff)
+    failed = stale.filter(attempts__gte=MAX_RENDER_ATTEMPTS).update(
+        status=CertificateStatus.FAILED,
+        error=_("Rendering did not finish after %(count)d attempts.") % {"count": MAX_RENDER_ATTEMPTS},
+        updated_at=timezone.now(),
+    )
+    retry_ids = list(stale.filter(attempts__lt=MAX_RENDER_ATTEMPTS).values_list("pk", flat=True))
+    # Touch the rows so that the next sweep waits another full period for these.
+    Certificate.objects.filter(pk__in=retry_ids).update(updated_at=timezone.now())
+    _queue_certificate_rendering(retry_ids)
+    return len(retry_ids), failed
+
+
+@transaction.atomic
+def certificate_retry(*, certificate: Certificate, by: User) -> Certificate:
+    """Failed -> pending again, by staff (after fixing what made it fail). Side effects: audit; a render task."""
+    if certificate.status != CertificateStatus.FAILED:
+        raise TransitionError(_("Only a certificate whose rendering failed can be rendered again."))
+    Certificate.objects.filter(pk=certificate.pk).update(
+        status=CertificateStatus.PENDING, attempts=0, error="", updated_at=timezone.now()
+    )
+    certificate.refresh_from_db()
+    audit_record(actor=by, action="workshops.certificate.retried", target=certificate)
+    _queue_certificate_rendering([certificate.pk])
+    return certificate
+
+
 def _qr_code_data_uri(text: str) -> str:
     import base64
     import io
@@ -668,6 +706,9 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
 
     from bacuda_portal.core.pdf import render_pdf
 
+    certificate.refresh_from_db(fields=["status"])
+    if certificate.status == CertificateStatus.READY:
+        return certificate  # a duplicate message (re-queued by the sweep) found the work done
     nomination = certificate.nomination
     workshop = nomination.workshop
     language = nomination.language if nomination.language in ("en", "fr") else "en"

@@ -23,3 +23,8 @@ def render_certificate(*, certificate_id: int) -> None:
     if certificate is None:
         return  # deleted meanwhile: nothing to do
     services.certificate_render(certificate=certificate)
+
+
+@shared_task(name="workshops.sweep_certificates", ignore_result=True)
+def sweep_certificates() -> None:
+    services.certificates_sweep()

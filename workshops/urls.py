@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/attendance/", views.attendance, name="attendance"),
     path("<int:pk>/certificates/issue/", views.certificates_issue, name="certificates_issue"),
     path("<int:pk>/certificates.zip", views.certificates_zip, name="certificates_zip"),
+    path("<int:pk>/certificates/<int:certificate_pk>/retry/", views.certificate_retry, name="certificate_retry"),
     path("certificates/<int:certificate_pk>/download/", views.certificate_download, name="certificate_download"),
     path("certificates/verify/", views.certificate_verify, name="certificate_lookup"),
     path("certificates/verify/<str:code>/", views.certificate_verify, name="certificate_verify"),

@@ -365,6 +365,21 @@ def certificates_issue(request, pk):
     return redirect(workshop)
 
 
+@require_POST
+@login_required
+def certificate_retry(request, pk, certificate_pk):
+    workshop = access.get_workshop_for_staff(request.user, pk)
+    certificate = access.certificates_visible_to(request.user, workshop).filter(pk=certificate_pk).first()
+    if certificate is None:
+        raise Http404
+    try:
+        services.certificate_retry(certificate=certificate, by=request.user)
+        messages.success(request, _("The certificate is being rendered again."))
+    except TransitionError as error:
+        messages.error(request, str(error))
+    return redirect(workshop)
+
+
 @login_required
 def certificate_download(request, certificate_pk):
     certificate = access.get_certificate_for(request.user, certificate_pk)

@@ -286,6 +286,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "core.beat_tick": {"task": "core.beat_tick", "schedule": 60.0},
     "core.prune_worker_heartbeats": {"task": "core.prune_worker_heartbeats", "schedule": crontab(minute=17)},
+    "workshops.sweep_certificates": {"task": "workshops.sweep_certificates", "schedule": 5 * 60.0},
 }
 # How often each worker writes its heartbeat row, and when the health page calls a worker missing.
 BACUDA_WORKER_HEARTBEAT_SECONDS = env.int("BACUDA_WORKER_HEARTBEAT_SECONDS", default=20)

@@ -1,12 +1,15 @@
 """Certificates of attendance: issued to eligible participants, rendered to PDF by a worker, verifiable."""
 
+import datetime as dt
 import io
 import zipfile
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
+from bacuda_portal.core.exceptions import TransitionError
 from workshops import services
 from workshops.models import Certificate
 
@@ -115,3 +118,43 @@ def test_zip_holds_what_the_user_may_see(client_as, staff, contact_point, issued
 def test_certificate_pdf_is_not_under_a_public_url(issued, settings):
     path = issued["Alice Wanjiru"].file.path
     assert path.startswith(str(settings.PRIVATE_MEDIA_ROOT))
+
+
+def _age(certificate, minutes):
+    Certificate.objects.filter(pk=certificate.pk).update(updated_at=timezone.now() - dt.timedelta(minutes=minutes))
+
+
+def test_sweep_requeues_a_certificate_whose_message_was_lost(
+    delivered_workshop, eager_tasks, django_capture_on_commit_callbacks
+):
+    nomination = delivered_workshop.nominations.get(full_name="Alice Wanjiru")
+    lost = Certificate.objects.create(nomination=nomination, issued_on=delivered_workshop.end_date)
+    fresh = Certificate.objects.create(
+        nomination=delivered_workshop.nominations.get(full_name="Awa Sarr"), issued_on=delivered_workshop.end_date
+    )
+    _age(lost, 30)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.certificates_sweep() == (1, 0)
+    lost.refresh_from_db()
+    fresh.refresh_from_db()
+    assert lost.status == "ready" and lost.attempts == 1
+    assert fresh.status == "pending"  # not stale yet
+
+
+def test_sweep_gives_up_after_three_attempts_and_staff_can_retry(
+    client_as, staff, delivered_workshop, eager_tasks, django_capture_on_commit_callbacks
+):
+    nomination = delivered_workshop.nominations.get(full_name="Alice Wanjiru")
+    stuck = Certificate.objects.create(nomination=nomination, issued_on=delivered_workshop.end_date, attempts=3)
+    _age(stuck, 30)
+    assert services.certificates_sweep() == (0, 1)
+    stuck.refresh_from_db()
+    assert stuck.status == "failed" and "3 attempts" in stuck.error
+    page = client_as(staff).get(delivered_workshop.get_absolute_url()).content.decode()
+    assert "Render again" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as(staff).post(reverse("workshops:certificate_retry", args=[delivered_workshop.pk, stuck.pk]))
+    stuck.refresh_from_db()
+    assert stuck.status == "ready"
+    with pytest.raises(TransitionError):
+        services.certificate_retry(certificate=stuck, by=staff)
