@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from bacuda_portal.core.csv_export import csv_response
 from bacuda_portal.core.exceptions import TransitionError
+from bacuda_portal.core.pages import add_service_errors, query_without_page
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.core.uploads import private_file_response
 
@@ -31,21 +32,6 @@ from .forms import (
 from .models.applications import DOCUMENT_FIELDS
 
 PAGE_SIZE = 50
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("format", None)
-    return query.urlencode()
-
-
-def _add_form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _steps(application, current: str) -> list[dict]:
@@ -131,7 +117,7 @@ def application_step(request, pk, step):
                 messages.error(request, str(error))
                 return redirect(application)
             except ValidationError as error:
-                _add_form_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Your draft was saved."))
                 return redirect(
@@ -169,7 +155,7 @@ def application_review(request, application):
             messages.error(request, str(error))
             return redirect(application)
         except ValidationError as error:
-            _add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your application was submitted. A confirmation was sent to you by email."))
             return redirect(application)
@@ -324,7 +310,7 @@ def staff_application_list(request):
         request,
         "scholarships/staff_application_list.html",
         {"form": form, "columns_form": CsvColumnsForm(initial={"columns": DEFAULT_CSV_COLUMNS}), "page": page,
-         "query": _query_without_page(request)},
+         "query": query_without_page(request)},
     )  # fmt: skip
 
 

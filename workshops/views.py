@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from bacuda_portal.core.csv_export import csv_response
 from bacuda_portal.core.exceptions import TransitionError
+from bacuda_portal.core.pages import add_service_errors, query_without_page
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.core.uploads import private_file_response
 from bacuda_portal.members.access import administration_of, is_wco_staff
@@ -37,22 +38,6 @@ from .forms import (
 from .models import Assignment, Beneficiary, Certificate, Session
 
 PAGE_SIZE = 50
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("format", None)
-    return query.urlencode()
-
-
-def _add_form_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its fields when it names them, else on the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -96,7 +81,7 @@ def workshop_list(request):
         {
             "form": form,
             "page": page,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
             "can_manage": access.can_manage_workshops(request.user),
             "can_request": access.can_request_workshop(request.user),
         },
@@ -119,7 +104,7 @@ def workshop_create(request):
         try:
             workshop = services.workshop_create(by=request.user, beneficiaries=beneficiaries, **fields)
         except ValidationError as error:
-            _add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The workshop was created."))
             return redirect(workshop)
@@ -156,7 +141,7 @@ def workshop_edit(request, pk):
                 if isinstance(error, TransitionError):
                     form.add_error(None, str(error))
                 else:
-                    _add_form_errors(form, error)
+                    add_service_errors(form, error)
             else:
                 messages.success(request, _("The workshop was saved."))
                 return redirect(workshop)
@@ -276,7 +261,7 @@ def session_add(request, pk):
         try:
             services.session_add(workshop=workshop, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_form_errors(form, error)
+            add_service_errors(form, error)
     if form.errors:
         messages.error(request, _("The session was not added: %(errors)s") % {"errors": _form_error_text(form)})
     else:
@@ -439,7 +424,7 @@ def nomination_create(request, pk):
                 workshop=workshop, administration=administration, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s is nominated.") % {"name": nomination.full_name})
             return redirect(workshop)
@@ -512,7 +497,7 @@ def assignment_create(request, pk):
         try:
             assignment, conflicts = services.assignment_create(workshop=workshop, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("%(expert)s was proposed for this workshop.") % {"expert": assignment.expert})
             for conflict in conflicts:
@@ -584,7 +569,7 @@ def request_list(request):
         "workshops/request_list.html",
         {
             "page": page,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
             "status": status,
             "is_staff": is_wco_staff(request.user),
             "can_request": access.can_request_workshop(request.user),
@@ -603,7 +588,7 @@ def request_create(request):
         try:
             services.request_submit(administration=administration, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your request was sent to the WCO BACUDA team."))
             return redirect("workshops:request_list")

@@ -15,6 +15,7 @@ from rest_framework.authtoken.models import Token
 
 from bacuda_portal.core.csv_export import csv_response
 from bacuda_portal.core.exceptions import TransitionError
+from bacuda_portal.core.pages import query_without_page
 
 from . import access, selectors, services
 from .enums import InvitationStatus
@@ -78,12 +79,10 @@ def administration_list(request):
             action="members.administrations.exported",
         )
     page = Paginator(administrations, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "members/administration_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "regions": regions},
+        {"form": form, "page": page, "query": query_without_page(request), "regions": regions},
     )
 
 

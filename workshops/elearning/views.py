@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from bacuda_portal.core.csv_export import csv_response
 from bacuda_portal.core.exceptions import TransitionError
+from bacuda_portal.core.pages import query_without_page
 
 from . import access, selectors, services
 from .enums import STAGE_ORDER, CourseStage, earlier_stages
@@ -84,9 +85,9 @@ def course_list(request):
             action="elearning.courses.exported",
         )
     page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "elearning/course_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request, "elearning/course_list.html", {"form": form, "page": page, "query": query_without_page(request)}
+    )
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from bacuda_portal.core.csv_export import csv_response
 from bacuda_portal.core.exceptions import TransitionError
+from bacuda_portal.core.pages import add_service_errors, query_without_page
 from bacuda_portal.core.uploads import private_file_response
 from workshops import selectors as workshop_selectors
 
@@ -32,15 +33,6 @@ from .forms import (
 from .models import AvailabilityWindow
 
 PAGE_SIZE = 50
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form, on the field it names when the form has that field."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _profile_url(user, expert) -> str:
@@ -96,9 +88,9 @@ def expert_list(request):
             action="experts.experts.exported",
         )
     page = Paginator(experts, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "experts/expert_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request, "experts/expert_list.html", {"form": form, "page": page, "query": query_without_page(request)}
+    )
 
 
 @login_required
@@ -110,7 +102,7 @@ def expert_create(request):
         try:
             expert = services.expert_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s was added to the experts registry.") % {"name": expert.full_name})
             return redirect(expert)
@@ -170,7 +162,7 @@ def expert_update(request, pk):
         try:
             services.expert_update(expert=expert, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The profile was saved."))
             return redirect(_profile_url(request.user, expert))
@@ -188,7 +180,7 @@ def expert_accreditation(request, pk):
         except TransitionError as error:
             form.add_error("status", str(error))
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -225,7 +217,7 @@ def availability_add(request, pk):
         try:
             services.availability_add(expert=expert, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The availability was added."))
             return redirect(_profile_url(request.user, expert))
@@ -254,7 +246,7 @@ def cv_upload(request, pk):
         try:
             services.expert_cv_upload(expert=expert, cv=form.cleaned_data["cv"], by=request.user)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The CV was uploaded."))
             return redirect(_profile_url(request.user, expert))

@@ -11,21 +11,13 @@ from django.views.decorators.http import require_POST
 
 from bacuda_portal.core.csv_export import csv_response
 from bacuda_portal.core.exceptions import TransitionError
+from bacuda_portal.core.pages import add_service_errors, query_without_page
 from bacuda_portal.core.uploads import private_file_response
 
 from . import access, selectors, services
 from .forms import ClaimLineForm, DecisionForm, MissionFilterForm, MissionForm, PaymentForm, TravelRequestForm
 
 PAGE_SIZE = 50
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form, on the field it names when the form has that field."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- List ----------------------------------------------------------------------------------------------
@@ -96,13 +88,11 @@ def mission_list(request):
         )
     page = Paginator(missions, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"mission": mission, "summary": selectors.claim_summary(mission)} for mission in page]
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
         "rows": rows,
-        "query": query.urlencode(),
+        "query": query_without_page(request),
         "can_manage": access.can_manage_missions(request.user),
     }
     return render(request, "missions/mission_list.html", context)
@@ -117,7 +107,7 @@ def mission_create(request):
         try:
             mission = services.mission_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Mission created. Add its travel request next."))
             return redirect(mission)
@@ -135,7 +125,7 @@ def mission_update(request, pk):
         except TransitionError as error:
             form.add_error(None, str(error))
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your changes were saved."))
             return redirect(mission)
@@ -186,7 +176,7 @@ def travel_request_edit(request, pk):
         except TransitionError as error:
             form.add_error(None, str(error))
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The travel request was saved as a draft. Submit it when it is complete."))
             return redirect(mission)
@@ -275,7 +265,7 @@ def claim_line_add(request, pk):
         except TransitionError as error:
             form.add_error(None, str(error))
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The expense was added to the claim."))
             return redirect(mission.get_absolute_url() + "#claim")
