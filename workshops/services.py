@@ -215,16 +215,16 @@ def _check_beneficiaries(kind: str, beneficiaries: list[tuple[Administration, in
 
 
 def _set_beneficiaries(workshop: Workshop, beneficiaries: list[tuple[Administration, int]]) -> None:
+    """Add and remove beneficiaries; the given quota applies to added ones. An administration that stays keeps
+    its quota (changed one by one with ``beneficiary_set_quota``)."""
     keep = {administration.pk: quota for administration, quota in beneficiaries}
     workshop.beneficiary_links.exclude(administration_id__in=keep).delete()
-    existing = {link.administration_id: link for link in workshop.beneficiary_links.all()}
-    for administration_id, quota in keep.items():
-        link = existing.get(administration_id)
-        if link is None:
-            Beneficiary.objects.create(workshop=workshop, administration_id=administration_id, quota=quota)
-        elif link.quota != quota:
-            link.quota = quota
-            link.save(update_fields=["quota"])
+    existing = set(workshop.beneficiary_links.values_list("administration_id", flat=True))
+    Beneficiary.objects.bulk_create(
+        Beneficiary(workshop=workshop, administration_id=administration_id, quota=quota)
+        for administration_id, quota in keep.items()
+        if administration_id not in existing
+    )
 
 
 @transaction.atomic

@@ -118,9 +118,6 @@ def workshop_edit(request, pk):
         form = WorkshopForm(request.POST)
         if form.is_valid():
             fields, beneficiaries = _workshop_service_arguments(form.cleaned_data)
-            existing = {link.administration_id: link.quota for link in workshop.beneficiary_links.all()}
-            # Keep the quota already set for administrations that stay; the form's quota is for new ones.
-            beneficiaries = [(a, existing.get(a.pk, quota)) for a, quota in beneficiaries]
             try:
                 services.workshop_update(
                     workshop=workshop,
