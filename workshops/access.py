@@ -79,6 +79,23 @@ def can_request_workshop(user) -> bool:
     return administration_of(user) is not None
 
 
+def requesting_administration(user):
+    """The administration a contact point requests workshops for, or None."""
+    return administration_of(user)
+
+
+def can_see_requests(user) -> bool:
+    return is_wco_staff(user) or can_request_workshop(user)
+
+
+def beneficiary_lines_visible_to(user, lines: list) -> list:
+    """Staff see every beneficiary's quota line; a contact point only their own administration's."""
+    if is_wco_staff(user):
+        return lines
+    own = administration_of(user)
+    return [line for line in lines if own is not None and line.administration_id == own.pk]
+
+
 def get_request_for(user, pk: int, *, decide: bool = False) -> WorkshopRequest:
     if decide and not is_wco_staff(user):
         raise Http404

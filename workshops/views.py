@@ -20,7 +20,6 @@ from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.pages import add_service_errors, query_without_page
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.core.uploads import private_file_response
-from bacuda_portal.members.access import administration_of, is_wco_staff
 
 from . import access, ical, selectors, services
 from .enums import AttendanceStatus, CertificateStatus
@@ -152,14 +151,7 @@ def workshop_detail(request, pk):
     workshop = access.get_workshop_for(request.user, pk)
     is_staff = access.can_manage_workshops(request.user)
     detail = selectors.workshop_detail(workshop)
-    own_administration = administration_of(request.user)
-    if not is_staff:
-        # A contact point sees their own administration's quota line only.
-        detail["beneficiaries"] = [
-            link
-            for link in detail["beneficiaries"]
-            if own_administration and link.administration_id == own_administration.pk
-        ]
+    detail["beneficiaries"] = access.beneficiary_lines_visible_to(request.user, detail["beneficiaries"])
     nominating_for = access.nominating_administration(request.user, workshop)
     expert = access.expert_of(request.user)
     context = {
@@ -444,7 +436,7 @@ NOMINATION_DECISIONS = {
 @require_POST
 @login_required
 def nomination_decide(request, nomination_pk, action):
-    if not is_wco_staff(request.user) or action not in NOMINATION_DECISIONS:
+    if not access.can_manage_workshops(request.user) or action not in NOMINATION_DECISIONS:
         raise Http404
     nomination = access.get_nomination_for(request.user, nomination_pk)
     try:
@@ -555,7 +547,7 @@ def assignment_appraise(request, pk, assignment_pk):
 @login_required
 def request_list(request):
     visible = access.requests_visible_to(request.user)
-    if not (is_wco_staff(request.user) or access.can_request_workshop(request.user)):
+    if not access.can_see_requests(request.user):
         raise Http404
     status = request.GET.get("status", "")
     page = Paginator(selectors.request_queue(visible=visible, status=status), PAGE_SIZE).get_page(
@@ -568,7 +560,7 @@ def request_list(request):
             "page": page,
             "query": query_without_page(request),
             "status": status,
-            "is_staff": is_wco_staff(request.user),
+            "is_staff": access.can_manage_workshops(request.user),
             "can_request": access.can_request_workshop(request.user),
             "reason_form": ReasonForm(),
         },
@@ -577,7 +569,7 @@ def request_list(request):
 
 @login_required
 def request_create(request):
-    administration = administration_of(request.user)
+    administration = access.requesting_administration(request.user)
     if administration is None:
         raise Http404
     form = WorkshopRequestForm(request.POST or None)
