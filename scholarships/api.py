@@ -4,7 +4,6 @@ import django_filters
 from rest_framework import permissions, serializers, viewsets
 
 from bacuda_portal.core.services import audit_record
-from bacuda_portal.members.access import is_wco_staff
 
 from . import access, selectors
 from .models import Application, Call, CurriculumModule
@@ -82,6 +81,6 @@ class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         application = self.get_object()
-        if is_wco_staff(request.user) or access.endorsing_administration(request.user):
+        if access.is_personal_data_viewer(request.user, application):
             audit_record(actor=request.user, action="scholarships.application.viewed", target=application, via="api")
         return super().retrieve(request, *args, **kwargs)
