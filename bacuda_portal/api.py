@@ -3,7 +3,9 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from algorithms import api as algorithms_api
 from bacuda_portal.members import api as members_api
+from bacuda_portal.reports import api as reports_api
 from scholarships import api as scholarships_api
 from workshops import api as workshops_api
 from workshops.elearning import api as elearning_api
@@ -21,6 +23,8 @@ router.register("workshops", workshops_api.WorkshopViewSet, basename="workshop")
 router.register("nominations", workshops_api.NominationViewSet, basename="nomination")
 router.register("scholarship-calls", scholarships_api.CallViewSet, basename="scholarship-call")
 router.register("scholarship-applications", scholarships_api.ApplicationViewSet, basename="scholarship-application")
+algorithms_api.register(router)
+reports_api.register(router)
 
 urlpatterns = [
     path("me/", members_api.MeView.as_view(), name="me"),

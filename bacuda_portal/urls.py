@@ -31,6 +31,8 @@ urlpatterns += i18n_patterns(
     path("experts/", include("workshops.experts.urls")),
     path("elearning/", include("workshops.elearning.urls")),
     path("missions/", include("workshops.missions.urls")),
+    path("algorithms/", include("algorithms.urls")),
+    path("reports/", include("bacuda_portal.reports.urls")),
     path("", include("bacuda_portal.members.urls")),
     path("", include("bacuda_portal.website.urls")),
     prefix_default_language=True,

@@ -8,7 +8,9 @@ of objects belonging to Kenya, the expert and the staff), and what each role get
   403  API: signed in but forbidden
   404  not found (how the portal answers anything that is not the user's)
   503  served, but reporting a fault (the health page with no worker running)
-A URL added without a row fails ``test_every_url_is_in_the_matrix``.
+A URL added without a row fails ``test_every_url_is_in_the_matrix``. The role columns and shared rows live in
+``tests/access_roles.py``; an app may keep its rows and the objects they need in ``tests/<app>/access_rows.py``
+(listed in ``FRAGMENTS``).
 """
 
 import datetime as dt
@@ -21,9 +23,23 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from bacuda_portal.members import services as member_services
+from tests.access_roles import (
+    API_PUBLIC,
+    API_SIGNED_IN,
+    EXPERTS_OWN,
+    KENYA_PAGE,
+    KENYA_WORKSHOP,
+    PUBLIC,
+    ROLES,
+    SIGNED_IN,
+    STAFF_ONLY,
+)
+from tests.algorithms import access_rows as algorithms_rows
 from tests.elearning.factories import CourseFactory, MilestoneFactory
 from tests.missions.factories import ClaimFactory, ClaimLineFactory, MissionFactory, TravelRequestFactory
-from tests.scholarships.factories import CallFactory, SubmittedApplicationFactory
+from tests.reports import access_rows as reports_rows
+from tests.scholarships import access_rows as scholarships_rows
+from tests.website import access_rows as website_rows
 from tests.workshops.factories import (
     AssignmentFactory,
     ExpertFactory,
@@ -35,21 +51,8 @@ from tests.workshops.factories import (
 from workshops.experts.models import AvailabilityWindow
 from workshops.models import Beneficiary, Certificate
 
-ROLES = ("anonymous", "staff", "contact_point", "other_contact_point", "expert", "applicant")
 # Third-party URLs (the admin, allauth's account and two-factor pages) have their own tests.
 THIRD_PARTY_PREFIXES = ("admin:", "account_", "mfa_", "socialaccount")
-
-STAFF_ONLY = ("L", "ok", "404", "404", "404", "404")
-SIGNED_IN = ("L", "ok", "ok", "ok", "ok", "ok")
-PUBLIC = ("ok",) * 6
-API_SIGNED_IN = ("401", "ok", "ok", "ok", "ok", "ok")
-API_PUBLIC = PUBLIC
-KENYA_PAGE = ("L", "ok", "ok", "404", "404", "404")
-KENYA_WORKSHOP = ("L", "ok", "ok", "404", "ok", "404")  # the expert is assigned to it
-EXPERTS_OWN = ("L", "ok", "404", "404", "ok", "404")
-APPLICANTS_OWN = ("L", "404", "404", "404", "404", "ok")
-APPLICATION_READERS = ("L", "ok", "ok", "404", "404", "ok")  # staff, the administration's contact point, the applicant
-CONTACT_POINTS = ("L", "404", "ok", "ok", "404", "404")
 
 MATRIX = {
     # name: (method, arguments from the world, expectations by role)
@@ -58,7 +61,6 @@ MATRIX = {
     "health": ("get", None, ("L", "503", "404", "404", "404", "404")),  # 503: served, but no worker runs
     "api-schema": ("get", None, PUBLIC),
     "api-docs": ("get", None, PUBLIC),
-    "website:home": ("get", None, PUBLIC),
     # members
     "members:dashboard": ("get", None, SIGNED_IN),
     "members:administration_list": ("get", None, STAFF_ONLY),
@@ -176,35 +178,6 @@ MATRIX = {
     "missions:claim_mark_paid": ("post", lambda w: {"pk": w["mission"].pk}, STAFF_ONLY),
     "missions:claim_line_remove": ("post", lambda w: {"pk": w["claim_line"].pk}, EXPERTS_OWN),
     "missions:claim_line_receipt": ("get", lambda w: {"pk": w["claim_line"].pk}, EXPERTS_OWN),
-    # scholarships: the cast's applicant has a submitted application from Kenya to a published, open call
-    "scholarships:call_list": ("get", None, PUBLIC),
-    "scholarships:call_detail": ("get", lambda w: {"pk": w["call"].pk}, PUBLIC),
-    "scholarships:application_start": ("post", lambda w: {"pk": w["call"].pk}, APPLICANTS_OWN),
-    "scholarships:application_step": ("get", lambda w: {"pk": w["application"].pk, "step": "personal"}, APPLICANTS_OWN),
-    "scholarships:application_withdraw": ("post", lambda w: {"pk": w["application"].pk}, APPLICANTS_OWN),
-    "scholarships:application_detail": ("get", lambda w: {"pk": w["application"].pk}, APPLICATION_READERS),
-    "scholarships:application_document": (
-        "get",
-        lambda w: {"pk": w["application"].pk, "name": "cv"},
-        APPLICATION_READERS,
-    ),
-    "scholarships:endorsement_list": ("get", None, CONTACT_POINTS),
-    "scholarships:endorsement_rank": ("post", lambda w: {"call_pk": w["call"].pk}, CONTACT_POINTS),
-    "scholarships:endorsement_decide": (
-        "post",
-        lambda w: {"pk": w["application"].pk},
-        ("L", "404", "ok", "404", "404", "404"),
-    ),
-    "scholarships:staff_application_list": ("get", None, STAFF_ONLY),
-    "scholarships:eligibility_override": ("post", lambda w: {"pk": w["application"].pk}, STAFF_ONLY),
-    "v1:scholarship-call-list": ("get", None, API_PUBLIC),
-    "v1:scholarship-call-detail": ("get", lambda w: {"pk": w["call"].pk}, API_PUBLIC),
-    "v1:scholarship-application-list": ("get", None, API_SIGNED_IN),
-    "v1:scholarship-application-detail": (
-        "get",
-        lambda w: {"pk": w["application"].pk},
-        ("401", "ok", "ok", "404", "404", "ok"),
-    ),
     # the API
     "v1:api-root": ("get", None, API_SIGNED_IN),
     "v1:me": ("get", None, API_SIGNED_IN),
@@ -233,6 +206,11 @@ MATRIX = {
     "v1:mission-detail": ("get", lambda w: {"pk": w["mission"].pk}, ("401", "ok", "404", "404", "ok", "404")),
 }
 
+FRAGMENTS = (scholarships_rows, algorithms_rows, reports_rows, website_rows)
+for _fragment in FRAGMENTS:
+    assert not set(_fragment.ROWS) & set(MATRIX), f"{_fragment.__name__} repeats a row"
+    MATRIX.update(_fragment.ROWS)
+
 
 def _named_urls() -> set[str]:
     def walk(patterns, namespace=None):
@@ -254,7 +232,7 @@ def test_every_url_is_in_the_matrix():
 
 
 @pytest.fixture
-def world(staff, project_manager, contact_point, other_contact_point, expert, applicant, kenya, senegal):
+def world(cast, staff, project_manager, contact_point, other_contact_point, expert, applicant, kenya, senegal):
     expert_profile = ExpertFactory(user=expert, email=expert.email)
     expert_profile.cv.save("cv.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
     window = AvailabilityWindow.objects.create(
@@ -271,10 +249,7 @@ def world(staff, project_manager, contact_point, other_contact_point, expert, ap
     mission = MissionFactory(traveller_expert=expert_profile, created_by=staff)
     TravelRequestFactory(mission=mission, approved=True, submitted_by=staff, decided_by=project_manager)
     claim = ClaimFactory(mission=mission)
-    call = CallFactory()
-    return {
-        "call": call,
-        "application": SubmittedApplicationFactory(call=call, applicant=applicant, administration=kenya),
+    base = {
         "workshop": workshop,
         "open_workshop": open_workshop,
         "session": SessionFactory(workshop=workshop),
@@ -293,6 +268,9 @@ def world(staff, project_manager, contact_point, other_contact_point, expert, ap
         "claim_line": ClaimLineFactory(claim=claim, amount=Decimal("10.00")),
         "kenya_contact_point": contact_point.contact_point,
     }
+    for fragment in FRAGMENTS:
+        base.update(fragment.world(base, cast, kenya, senegal))
+    return base
 
 
 def _outcome(response) -> str:

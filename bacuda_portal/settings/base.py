@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "workshops.missions",
     "workshops",
     "scholarships",
+    "algorithms",
+    "bacuda_portal.reports",
 ]
 
 MIDDLEWARE = [

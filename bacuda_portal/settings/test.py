@@ -33,6 +33,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a real worker process started by a test sees the same database.
     # One file per concurrent test session (xdist worker, or BACUDA_TEST_DB_SUFFIX for parallel checkouts).
     worker_suffix = os.environ.get("BACUDA_TEST_DB_SUFFIX", "") + os.environ.get("PYTEST_XDIST_WORKER", "main")
+    VAR_DIR.mkdir(exist_ok=True)
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{worker_suffix}.sqlite3")}
 
 if CELERY_BROKER_URL.startswith("filesystem://"):
