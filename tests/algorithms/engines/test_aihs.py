@@ -1,0 +1,226 @@
+"""AI-HS engine (issue 5): suggestions, quality against the plain TF-IDF baseline, labelled training, CSV
+validation, progress and cancel, model round trip. Pure Python: no database."""
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from algorithms.engines import aihs
+from algorithms.engines.aihs import metrics as X
+from algorithms.engines.base import EngineError, JobCancelled, noop_progress
+
+DATA = X.DATA_DIR
+
+
+def write_csv(path: Path, rows, header=("description", "hs_code")) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        if header:
+            writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture(scope="module")
+def default():
+    return aihs.default_model()
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """The job trained on the shipped labelled sample (about 1,600 templated descriptions)."""
+    workdir = tmp_path_factory.mktemp("aihs")
+    return aihs.train(
+        DATA / "labelled_sample.csv", workdir=workdir, seed=7, progress=noop_progress, params={"holdout": 0.1}
+    )
+
+
+@pytest.mark.parametrize(
+    ("description", "family"),
+    [
+        ("men's cotton t-shirts knitted", "6109"),
+        ("lithium-ion battery pack for laptop", "8507"),
+        ("frozen shrimp peeled", "0306"),
+        ("portland cement in 50kg bags", "2523"),
+        ("laptop computer 14 inch", "8471"),
+        ("fresh cut roses", "0603"),
+        ("new car tyres", "4011"),
+    ],
+)
+def test_default_model_suggests_the_right_family(default, description, family):
+    codes = [s["code"] for s in default.suggest(description, 3)]
+    assert any(code.startswith(family) for code in codes), (description, codes)
+
+
+def test_suggestions_are_valid_hs6_with_text_and_decreasing_confidence(default):
+    valid = set(default.nomenclature.codes)
+    for description in ("frozen chicken leg quarters", "HP LASERJET PRO MFP", "urea fertilizer 46% N"):
+        suggestions = default.suggest(description, 5)
+        assert len(suggestions) == 5
+        confidences = [s["confidence"] for s in suggestions]
+        assert all(0.0 <= c <= 1.0 for c in confidences)
+        assert confidences == sorted(confidences, reverse=True)
+        assert len({s["code"] for s in suggestions}) == 5
+        for s in suggestions:
+            assert s["code"] in valid and len(s["code"]) == 6 and s["code"].isdigit()
+            assert s["code"][:4] in s["description"]  # the heading context follows the subheading text
+            assert len(s["description"]) > 10
+
+
+def test_blank_or_meaningless_description_gives_an_empty_list(default):
+    assert default.suggest("") == []
+    assert default.suggest("   \n\t") == []
+    assert default.suggest("123 456") == []
+    assert default.suggest("frozen shrimp", 0) == []
+
+
+def test_nomenclature_only_job_meets_the_issue_targets_and_beats_plain_tfidf(tmp_path):
+    result = aihs.train(None, workdir=tmp_path, seed=1, progress=noop_progress, params={})
+    m = result.metrics
+    assert m["n_eval"] >= 400
+    # issue 5: right HS6 in the top 5 for >= 35 %, right HS4 in the top 5 for >= 45 %
+    assert m["hs6_top5"] >= 0.35 and m["hs4_top5"] >= 0.45
+    # clearly better than plain TF-IDF retrieval over the subheading texts, measured on the same descriptions
+    assert m["hs6_top5"] >= m["baseline_hs6_top5"] + 0.10
+    assert m["hs4_top1"] >= m["baseline_hs4_top1"] + 0.10
+    loaded = aihs.load(result.artifacts["model"])
+    assert loaded.labelled is None
+    assert loaded.suggest("frozen shrimp peeled") == aihs.default_model().suggest("frozen shrimp peeled")
+
+
+def test_labelled_training_improves_on_its_held_out_split(trained):
+    m = trained.metrics
+    assert m["n_holdout"] == round(m["n_rows"] * 0.1)
+    assert m["n_train"] + m["n_holdout"] == m["n_rows"]
+    # measured here: about 0.95 against 0.5 for HS6 top-1, 1.0 against 0.8 for HS6 top-5
+    assert m["hs6_top1"] >= m["nomenclature_hs6_top1"] + 0.25
+    assert m["hs6_top5"] >= m["nomenclature_hs6_top5"] + 0.10
+    assert m["hs6_top5"] > m["baseline_hs6_top5"]
+    for key in ("hs2_top1", "hs4_top3", "hs6_top5"):
+        assert 0.0 <= m[key] <= 1.0
+
+
+def test_labelled_model_round_trips_through_load(trained):
+    model_dir = trained.artifacts["model"]
+    meta = json.loads((model_dir / "meta.json").read_text())
+    assert meta["kind"] == "labelled" and meta["seed"] == 7
+    loaded = aihs.load(model_dir)
+    again = aihs.load(model_dir / "meta.json")
+    assert loaded.suggest("frozen vannamei prawns headless") == again.suggest("frozen vannamei prawns headless")
+    # a description the administration labelled is suggested with its own code first
+    assert loaded.suggest("premium motor spirit")[0]["code"] == "271012"
+    # the labels help where the nomenclature alone does not know the trade name
+    assert loaded.suggest("AGO 50PPM")[0]["code"] == "271019"
+
+
+def test_training_is_reproducible_from_the_seed(tmp_path):
+    rows = X.labelled_sample()[:120]
+    source = write_csv(tmp_path / "in.csv", rows)
+    first = aihs.train(source, workdir=tmp_path / "a", seed=3, progress=noop_progress, params={"holdout": 0.25})
+    second = aihs.train(source, workdir=tmp_path / "b", seed=3, progress=noop_progress, params={"holdout": 0.25})
+    drop = {"seconds"}
+    assert {k: v for k, v in first.metrics.items() if k not in drop} == {
+        k: v for k, v in second.metrics.items() if k not in drop
+    }
+    assert first.metrics["n_holdout"] == 30
+
+
+def test_leading_zeros_and_dotted_codes_are_kept(tmp_path):
+    rows = [("live horses for breeding", "010121"), ("pure bred horses", "0101.21"), *X.labelled_sample()[:20]]
+    result = aihs.train(
+        write_csv(tmp_path / "in.csv", rows), workdir=tmp_path, seed=1, progress=noop_progress, params={}
+    )
+    with (result.artifacts["model"] / "examples.csv").open(encoding="utf-8") as handle:
+        codes = [r["hs_code"] for r in csv.DictReader(handle)]
+    assert codes[:2] == ["010121", "010121"]
+
+
+def test_semicolon_files_and_extra_columns_are_read(tmp_path):
+    path = tmp_path / "in.csv"
+    lines = ["id;hs_code;description"] + [f"{i};{c};{d}" for i, (d, c) in enumerate(X.labelled_sample()[:12])]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rows = aihs.read_labelled_csv(path)
+    assert rows == [(d.strip(), c) for d, c in X.labelled_sample()[:12]]
+
+
+def test_bad_rows_are_reported_by_row_number(tmp_path):
+    rows = X.labelled_sample()[:20]
+    rows[1] = ("frozen fish", "30617")  # file row 3: leading zero lost
+    rows[2] = ("", "030617")  # row 4: no description
+    rows[4] = ("mystery goods", "999999")  # row 6: not an HS 2022 subheading
+    rows[6] = ("steel bars", "72 14 x")  # row 8: not digits
+    with pytest.raises(EngineError) as caught:
+        aihs.train(write_csv(tmp_path / "bad.csv", rows), workdir=tmp_path, seed=1, progress=noop_progress, params={})
+    message = str(caught.value)
+    assert "4 row(s)" in message
+    for row in ("row 3:", "row 4:", "row 6:", "row 8:"):
+        assert row in message
+    assert "leading zeros" in message and "999999" in message
+    assert "row 2:" not in message and "row 5:" not in message
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "empty"),
+        (b"text,code\nfrozen fish,030617\n", "Missing column(s): description, hs_code"),
+        (b"description,hs_code\n" + b"frozen fish,030617\n" * 3, "at least 10"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
+        (b"description,hs_code\ncaf\xe9,090111\n", "UTF-8"),
+        (b"description,hs_code\n" + b"12345,030617\n" * 12, "contains a word"),
+    ],
+)
+def test_malformed_files_give_a_clear_error(tmp_path, content, expected):
+    path = tmp_path / "in.csv"
+    path.write_bytes(content)
+    with pytest.raises(EngineError, match=expected.replace("(", r"\(").replace(")", r"\)")):
+        aihs.train(path, workdir=tmp_path, seed=1, progress=noop_progress, params={})
+
+
+def test_bad_parameters_are_refused(tmp_path):
+    source = write_csv(tmp_path / "in.csv", X.labelled_sample()[:20])
+    with pytest.raises(EngineError, match="holdout"):
+        aihs.train(source, workdir=tmp_path, seed=1, progress=noop_progress, params={"holdout": 0.9})
+    with pytest.raises(EngineError, match="Unknown parameter"):
+        aihs.train(source, workdir=tmp_path, seed=1, progress=noop_progress, params={"epochs": 3})
+    with pytest.raises(EngineError, match="neighbours"):
+        aihs.train(source, workdir=tmp_path, seed=1, progress=noop_progress, params={"neighbours": "many"})
+
+
+def test_progress_is_reported_and_cancel_stops_training(tmp_path):
+    source = write_csv(tmp_path / "in.csv", X.labelled_sample()[:80])
+    seen = []
+    aihs.train(source, workdir=tmp_path / "ok", seed=1, progress=lambda p, s: seen.append((p, s)), params={})
+    percents = [p for p, _ in seen]
+    assert percents == sorted(percents) and percents[-1] == 100 and len(percents) >= 10
+    assert all(isinstance(s, str) and s for _, s in seen)
+
+    def cancel_at_40(percent, stage):
+        if percent >= 40:
+            raise JobCancelled()
+
+    with pytest.raises(JobCancelled):
+        aihs.train(source, workdir=tmp_path / "cancelled", seed=1, progress=cancel_at_40, params={})
+    assert not (tmp_path / "cancelled" / "aihs-model" / "meta.json").exists()
+
+
+def test_load_refuses_what_is_not_a_model(tmp_path):
+    with pytest.raises(EngineError, match="not an AI-HS model"):
+        aihs.load(tmp_path)
+    (tmp_path / "meta.json").write_text(json.dumps({"format": "something-else"}))
+    with pytest.raises(EngineError, match="Unsupported"):
+        aihs.load(tmp_path)
+
+
+def test_evaluation_set_codes_are_hs2022_subheadings():
+    valid = set(aihs.default_model().nomenclature.codes)
+    rows = X.evaluation_set(None)
+    assert len(rows) >= 400
+    assert all(code in valid for _, code in rows)
+    assert {code[:2] for _, code in rows} >= {f"{c:02d}" for c in range(1, 98) if c != 77}
+    test, tune = X.evaluation_set("test"), X.evaluation_set("tune")
+    assert len(test) + len(tune) == len(rows) and not set(test) & set(tune)
+    labelled = {d.lower() for d, _ in X.labelled_sample()}
+    assert not labelled & {d.lower() for d, _ in rows}
