@@ -1,5 +1,332 @@
-"""The algorithms app's API: `register` adds its viewsets to the project's one router."""
+"""The algorithms app's API: `register` adds its viewsets to the project's one router.
+
+- ``algorithms/`` (public: published cards; staff see all) and ``algorithm-versions/``;
+- ``datasets/`` (the user's administration, staff all): list, detail, upload (multipart, validated);
+- ``model-jobs/``: submit, list, detail, ``cancel``;
+- ``hs-suggestions/``: POST one goods description, get ranked HS6 suggestions.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from bacuda_portal.core.exceptions import TransitionError
+
+from . import access, hs, selectors, services
+from .enums import DatasetKind, JobKind
+from .models import CARD_SECTIONS, Algorithm, AlgorithmVersion, Dataset, JobArtifact, ModelJob
+
+
+class IsModelUser(permissions.BasePermission):
+    """Staff and contact points. Other signed-in users are told "not found"; anonymous 401."""
+
+    def has_permission(self, request, view) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        if not access.can_use_models(request.user):
+            raise NotFound
+        return True
+
+
+# --- Cards and versions -----------------------------------------------------------------------------------------
+class CardSectionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    text_en = serializers.CharField()
+    text_fr = serializers.CharField()
+
+
+class AlgorithmSerializer(serializers.ModelSerializer):
+    card = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Algorithm
+        fields = ["slug", "kind", "name_en", "name_fr", "summary_en", "summary_fr", "publication", "published_at",
+                  "card"]  # fmt: skip
+
+    @extend_schema_field(CardSectionSerializer(many=True))
+    def get_card(self, algorithm) -> list[dict]:
+        card = getattr(algorithm, "card", None)
+        if card is None:
+            return []
+        return [
+            {
+                "key": key,
+                "title": str(label),
+                "text_en": getattr(card, f"{key}_en"),
+                "text_fr": getattr(card, f"{key}_fr"),
+            }
+            for key, label in CARD_SECTIONS
+        ]
+
+
+class AlgorithmViewSet(viewsets.ReadOnlyModelViewSet):
+    """Algorithms and their model cards (Markdown sections, English and French). Published ones for everyone."""
+
+    serializer_class = AlgorithmSerializer
+    permission_classes = [permissions.AllowAny]
+    lookup_field = "slug"
+    filterset_fields = ["kind"]
+    search_fields = ["name_en", "name_fr"]
+
+    def get_queryset(self):
+        return access.algorithms_visible_to(self.request.user).select_related("card").order_by("name_en")
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    algorithm = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    administration = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    aliases = serializers.SerializerMethodField()
+    model_sha256 = serializers.CharField(source="model_artifact.sha256", read_only=True, default=None)
+
+    class Meta:
+        model = AlgorithmVersion
+        fields = ["id", "algorithm", "number", "administration", "release_notes_en", "release_notes_fr", "metrics",
+                  "job", "model_sha256", "aliases", "publication", "published_at", "created_at"]  # fmt: skip
+
+    def get_aliases(self, version) -> list[str]:
+        return [alias.name for alias in version.aliases.all()]
+
+
+class VersionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Versions of the algorithms, with their metrics and the id of the job that produced them."""
+
+    serializer_class = VersionSerializer
+    permission_classes = [permissions.AllowAny]
+    filterset_fields = ["algorithm__slug", "publication"]
+
+    def get_queryset(self):
+        return (
+            access.versions_visible_to(self.request.user)
+            .select_related("algorithm", "administration", "model_artifact")
+            .prefetch_related("aliases")
+            .order_by("algorithm__name_en", "-number")
+        )
+
+
+# --- Datasets ---------------------------------------------------------------------------------------------------
+class DatasetSerializer(serializers.ModelSerializer):
+    administration = serializers.SlugRelatedField(
+        slug_field="code", queryset=access.member_access.Administration.objects.all(), required=False
+    )
+    file = serializers.FileField(write_only=True)
+    kind = serializers.ChoiceField(choices=DatasetKind.choices, default=DatasetKind.DECLARATIONS)
+
+    class Meta:
+        model = Dataset
+        fields = ["id", "administration", "kind", "name", "description", "file", "original_name", "size",
+                  "row_count", "date_from", "date_to", "has_labels", "sha256", "created_at"]  # fmt: skip
+        read_only_fields = ["original_name", "size", "row_count", "date_from", "date_to", "has_labels", "sha256",
+                            "created_at"]  # fmt: skip
+
+
+def _administration_for(user, requested):
+    """The administration a write is for: a contact point's own; staff must name one."""
+    allowed = access.administrations_for_upload(user)
+    if requested is None:
+        own = access.administration_of(user)
+        if own is None:
+            raise ApiValidationError({"administration": ["Name the administration."]})
+        return own
+    if not allowed.filter(pk=requested.pk).exists():
+        raise ApiValidationError({"administration": ["You cannot act for this administration."]})
+    return requested
+
+
+class DatasetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Datasets of the user's administration (staff: all). Upload a CSV as multipart; it is validated first."""
+
+    serializer_class = DatasetSerializer
+    permission_classes = [IsModelUser]
+    parser_classes = [MultiPartParser, FormParser]
+    filterset_fields = ["kind"]
+    search_fields = ["name", "original_name"]
+
+    def get_queryset(self):
+        return access.datasets_visible_to(self.request.user).select_related("administration").order_by("-created_at")
+
+    def create(self, request, *args, **kwargs):
+        from .views import upload_too_large
+
+        refusal = upload_too_large(request)  # before DRF parses (reads) the body
+        if refusal:
+            return Response({"file": [refusal]}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        administration = _administration_for(self.request.user, data.get("administration"))
+        try:
+            serializer.instance = services.dataset_upload(
+                administration=administration,
+                kind=data["kind"],
+                name=data["name"],
+                description=data.get("description", ""),
+                uploaded=data["file"],
+                by=self.request.user,
+            )
+        except services.DatasetRejected as rejected:
+            raise ApiValidationError(
+                {
+                    "file": [
+                        f"row {p.row}, {p.column}: {p.message}" if p.row and p.column else p.message
+                        for p in rejected.report.problems
+                    ]
+                }
+            ) from None
+
+
+# --- Jobs -------------------------------------------------------------------------------------------------------
+class ArtifactSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = JobArtifact
+        fields = ["name", "size", "sha256", "is_directory", "download_url"]
+
+    def get_download_url(self, artifact) -> str:
+        request = self.context.get("request")
+        url = artifact.get_absolute_url()
+        return request.build_absolute_uri(url) if request else url
+
+
+class JobSerializer(serializers.ModelSerializer):
+    administration = serializers.SlugRelatedField(
+        slug_field="code", queryset=access.member_access.Administration.objects.all(), required=False
+    )
+    kind = serializers.ChoiceField(choices=JobKind.choices)
+    dataset = serializers.PrimaryKeyRelatedField(queryset=Dataset.objects.all(), required=False, allow_null=True)
+    source_version = serializers.PrimaryKeyRelatedField(
+        queryset=AlgorithmVersion.objects.all(), required=False, allow_null=True
+    )
+    params = serializers.JSONField(required=False, default=dict)
+    artifacts = ArtifactSerializer(many=True, read_only=True)
+    version = serializers.PrimaryKeyRelatedField(source="produced_version", read_only=True)
+
+    class Meta:
+        model = ModelJob
+        fields = ["id", "kind", "administration", "dataset", "source_version", "params", "seed", "status",
+                  "cancel_requested", "percent", "stage", "error", "attempts", "metrics", "queued_at", "started_at",
+                  "finished_at", "artifacts", "version", "created_at"]  # fmt: skip
+        read_only_fields = ["status", "cancel_requested", "percent", "stage", "error", "attempts", "metrics",
+                            "queued_at", "started_at", "finished_at", "created_at"]  # fmt: skip
+
+    def validate_params(self, value):
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("Give a JSON object.")
+        return value
+
+
+class JobCancelRefusedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class JobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Model jobs of the user's administration (staff: all): submit, follow, cancel."""
+
+    serializer_class = JobSerializer
+    permission_classes = [IsModelUser]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    filterset_fields = ["kind", "status"]
+
+    def get_queryset(self):
+        return (
+            selectors.job_list(access.jobs_visible_to(self.request.user))
+            .select_related("produced_version")
+            .prefetch_related("artifacts")
+        )
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        user = self.request.user
+        administration = _administration_for(user, data.pop("administration", None))
+        dataset = data.pop("dataset", None)
+        if dataset is not None and not access.datasets_visible_to(user).filter(pk=dataset.pk).exists():
+            raise ApiValidationError({"dataset": ["No such dataset."]})
+        version = data.pop("source_version", None)
+        if version is not None and not access.versions_visible_to(user).filter(pk=version.pk).exists():
+            raise ApiValidationError({"source_version": ["No such version."]})
+        try:
+            job = services.job_submit(
+                kind=data["kind"],
+                administration=administration,
+                dataset=dataset,
+                source_version=version,
+                params=data.get("params") or {},
+                seed=data.get("seed", 42),
+                by=user,
+            )
+        except DjangoValidationError as error:
+            raise ApiValidationError(getattr(error, "message_dict", None) or {"non_field_errors": error.messages})
+        serializer.instance = self.get_queryset().get(pk=job.pk)
+
+    @extend_schema(request=None, responses={200: JobSerializer, 400: JobCancelRefusedSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancel a queued or running job (a running one stops at its next step)."""
+        job = self.get_object()
+        try:
+            services.job_cancel(job=job, by=request.user)
+        except TransitionError as error:
+            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(self.get_serializer(self.get_queryset().get(pk=job.pk)).data)
+
+
+# --- AI-HS ------------------------------------------------------------------------------------------------------
+class HsQuerySerializer(serializers.Serializer):
+    description = serializers.CharField(max_length=1000)
+    k = serializers.IntegerField(min_value=1, max_value=20, default=5)
+    administration = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=access.member_access.Administration.objects.all(),
+        required=False,
+        help_text="Staff: answer with this administration's champion model.",
+    )
+
+
+class HsSuggestionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    description = serializers.CharField()
+    confidence = serializers.FloatField()
+
+
+class HsAnswerSerializer(serializers.Serializer):
+    description = serializers.CharField()
+    suggestions = HsSuggestionSerializer(many=True)
+    version = serializers.IntegerField(allow_null=True, help_text="The AI-HS version used; null: nomenclature only.")
+    milliseconds = serializers.FloatField()
+
+
+class HsSuggestionViewSet(viewsets.GenericViewSet):
+    """Ranked HS6 suggestions for one goods description (staff and contact points)."""
+
+    permission_classes = [IsModelUser]
+    serializer_class = HsQuerySerializer
+    parser_classes = [JSONParser, FormParser]
+
+    @extend_schema(request=HsQuerySerializer, responses={200: HsAnswerSerializer})
+    def create(self, request):
+        query = HsQuerySerializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        if access.is_staff(request.user):
+            administration = data.get("administration")
+        else:
+            administration = access.administration_of(request.user)
+        answer = hs.suggest(administration=administration, description=data["description"], k=data["k"])
+        answer["version"] = answer["version"].pk if answer["version"] else None
+        return Response(HsAnswerSerializer(answer).data)
 
 
 def register(router) -> None:
     """Add this app's viewsets to the router (called by bacuda_portal.api)."""
+    router.register("algorithms", AlgorithmViewSet, basename="algorithm")
+    router.register("algorithm-versions", VersionViewSet, basename="algorithm-version")
+    router.register("datasets", DatasetViewSet, basename="dataset")
+    router.register("model-jobs", JobViewSet, basename="model-job")
+    router.register("hs-suggestions", HsSuggestionViewSet, basename="hs-suggestion")

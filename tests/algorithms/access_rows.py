@@ -1,8 +1,85 @@
-"""The algorithms rows of the access matrix (tests/test_access_matrix.py) and the objects they need."""
+"""The algorithms rows of the access matrix (tests/test_access_matrix.py) and the objects they need.
 
-ROWS: dict = {}
+The world: a published DATE card with a published version (trained on Kenya's data by a job), a ready PDF
+export, Kenya's dataset and a queued job with a file, all owned by Kenya.
+"""
+
+from django.core.files.base import ContentFile
+
+from algorithms.models import CardExport
+from tests.access_roles import API_PUBLIC, KENYA_PAGE, PUBLIC, SIGNED_IN, STAFF_ONLY
+
+from .factories import AlgorithmFactory, AlgorithmVersionFactory, DatasetFactory, JobArtifactFactory, ModelJobFactory
+
+MODEL_USERS = ("L", "ok", "ok", "ok", "404", "404")  # staff and every contact point (each sees their own)
+API_MODEL_USERS = ("401", "ok", "ok", "ok", "404", "404")
+API_KENYA = ("401", "ok", "ok", "404", "404", "404")
+
+
+def _slug(w):
+    return {"slug": w["algorithm"].slug}
+
+
+def _version(w):
+    return {"pk": w["algorithm_version"].pk}
+
+
+def _job(w):
+    return {"pk": w["model_job"].pk}
+
+
+ROWS = {
+    "algorithms:catalogue": ("get", None, PUBLIC),
+    "algorithms:card": ("get", _slug, PUBLIC),
+    "algorithms:card_edit": ("get", _slug, STAFF_ONLY),
+    "algorithms:card_publication": ("post", lambda w: {**_slug(w), "action": "request"}, STAFF_ONLY),
+    "algorithms:card_export": ("post", _slug, SIGNED_IN),
+    "algorithms:export_download": ("get", lambda w: {"pk": w["card_export"].pk}, SIGNED_IN),
+    "algorithms:version_detail": ("get", _version, PUBLIC),
+    "algorithms:version_edit": ("post", _version, STAFF_ONLY),
+    "algorithms:version_publication": ("post", lambda w: {**_version(w), "action": "withdraw"}, STAFF_ONLY),
+    "algorithms:version_alias": ("post", _version, STAFF_ONLY),
+    "algorithms:dataset_list": ("get", None, MODEL_USERS),
+    "algorithms:dataset_upload": ("get", None, MODEL_USERS),
+    "algorithms:dataset_detail": ("get", lambda w: {"pk": w["dataset"].pk}, KENYA_PAGE),
+    "algorithms:dataset_download": ("get", lambda w: {"pk": w["dataset"].pk}, KENYA_PAGE),
+    "algorithms:job_list": ("get", None, MODEL_USERS),
+    "algorithms:job_create": ("get", None, MODEL_USERS),
+    "algorithms:job_detail": ("get", _job, KENYA_PAGE),
+    "algorithms:job_status": ("get", _job, KENYA_PAGE),
+    "algorithms:job_cancel": ("post", _job, KENYA_PAGE),
+    "algorithms:job_rerun": ("post", _job, KENYA_PAGE),
+    "algorithms:artifact_download": ("get", lambda w: {"pk": w["job_artifact"].pk}, KENYA_PAGE),
+    "algorithms:hs_suggest": ("get", None, MODEL_USERS),
+    "v1:algorithm-list": ("get", None, API_PUBLIC),
+    "v1:algorithm-detail": ("get", _slug, API_PUBLIC),
+    "v1:algorithm-version-list": ("get", None, API_PUBLIC),
+    "v1:algorithm-version-detail": ("get", _version, API_PUBLIC),
+    "v1:dataset-list": ("get", None, API_MODEL_USERS),
+    "v1:dataset-detail": ("get", lambda w: {"pk": w["dataset"].pk}, API_KENYA),
+    "v1:model-job-list": ("get", None, API_MODEL_USERS),
+    "v1:model-job-detail": ("get", _job, API_KENYA),
+    "v1:model-job-cancel": ("post", _job, API_KENYA),
+    "v1:hs-suggestion-list": ("post", None, API_MODEL_USERS),  # no description: 400 for those let in
+}
 
 
 def world(base: dict, cast: dict, kenya, senegal) -> dict:
     """Objects these rows name, added to the shared world (``base``)."""
-    return {}
+    algorithm = AlgorithmFactory(slug="date", kind="date", publication="published")
+    dataset = DatasetFactory(administration=kenya, uploaded_by=cast["contact_point"])
+    job = ModelJobFactory(dataset=dataset, administration=kenya, created_by=cast["contact_point"])
+    artifact = JobArtifactFactory(job=job)
+    version = AlgorithmVersionFactory(
+        algorithm=algorithm, administration=kenya, job=job, publication="published", number=1
+    )
+    export = CardExport.objects.create(algorithm=algorithm, language="en", status="ready", sha256="0" * 64)
+    export.file.save("card.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    return {
+        "algorithm": algorithm,
+        "algorithm_version": version,
+        "card_export": export,
+        "dataset": dataset,
+        "model_job": job,
+        "job_artifact": artifact,
+    }

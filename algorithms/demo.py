@@ -1,0 +1,195 @@
+"""Demo data of the algorithms app, for ``seed_demo``: a published model card per algorithm (DATE, AI-HS,
+AI-Synth, image analysis), approved by their data owner, and Kenya's sample declarations dataset. Idempotent.
+
+The card texts are real documentation of the engines in ``algorithms/engines/``; the DATE card's quantitative
+section is a placeholder that the benchmark figures (``benchmarks/README.md``) replace.
+"""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from bacuda_portal.members.models import Administration, User
+
+from . import services
+from .enums import AlgorithmKind, DatasetKind, Publication
+from .models import Algorithm, Dataset, ModelCard
+
+SAMPLE = "declarations-sample.csv"
+
+CITATION_DATE = """Kim, S., Tsai, Y.-C., Singh, K., Choi, Y., Ibok, E., Li, C.-T., Cha, M. (2020). *DATE: Dual Attentive
+Tree-aware Embedding for Customs Fraud Detection.* KDD 2020. <https://doi.org/10.1145/3394486.3403339>
+
+Data: Jeong, C., Kim, S., Park, J., Choi, Y. (2022). *Customs Import Declaration Datasets.* arXiv:2208.02484."""
+
+DATA_LIMITS = """**What this data can show.** The public Customs Import Declaration Datasets (54,000 rows, MIT licence,
+Korea Customs Service and IBS) have the real layout of an import declaration (22 columns), a realistic mix of
+offices, transport modes, HS codes, countries and tax types, and a date order (train 2020, valid 2021 Q1, test
+2021 Q2). They are good for checking that the whole pipeline works end to end (validation, the date split,
+training, ranking, metrics at an inspection rate), for comparing methods **with each other on the same
+benchmark**, and for training officers.
+
+**What it cannot show.**
+
+- *Real-world detection rates.* The rows were generated with CTGAN, and before generation the upstream authors
+  joined the HS code, countries of departure and origin, tax rate, tax type, net mass **and the fraud labels**
+  into one categorical value so that they stay consistent. The fraud label is therefore tied to that combination
+  of goods, countries and tax attributes far more tightly than in real declarations: a model that memorises the
+  combinations scores very high (precision at 5 % inspection above 0.9 for tuned gradient boosting, against 0.76
+  in the paper on real data). High figures here say that the model learnt the generator, not that it would find
+  90 % fraud at a border.
+- *Performance on the whole flow.* Only **inspected** declarations were used (fraud in 21.6 % of rows). The
+  declarations an administration does not inspect, where most of the uncertainty is, are absent; the selection
+  of what was inspected is itself a bias the data cannot reveal.
+- *Revenue.* There is no raised-tax column; revenue figures use a proxy (Item Price × Tax Rate / 100 on fraud
+  rows), which is very heavy-tailed. Treat revenue at n % as indicative only.
+- *Drift over years, new traders, fairness.* Eighteen months of data, 87 % of test importers already seen in
+  training, anonymised identifiers: the data cannot tell how the model ages, how it treats first-time importers,
+  or whether it burdens some traders unfairly in a real administration.
+
+Every administration must measure the model on **its own** recent declarations (a date split: train on the past,
+test on the most recent months) before relying on it."""
+
+CARDS = {
+    AlgorithmKind.DATE: {
+        "slug": "date",
+        "name_en": "DATE: fraud detection for import declarations",
+        "name_fr": "DATE : détection de la fraude dans les déclarations d'importation",
+        "summary_en": "Ranks import declarations by their risk of fraud and the duty at stake, so that inspectors "
+        "look at the riskiest first.",
+        "summary_fr": "Classe les déclarations d'importation selon leur risque de fraude et les droits en jeu, pour "
+        "que les inspecteurs examinent d'abord les plus risquées.",
+        "card": {
+            "details_en": """DATE (Dual Attentive Tree-aware Embedding, KDD 2020) learns from declarations already
+inspected. Gradient-boosted trees turn each declaration into the leaves it falls in; these leaf indices become
+cross features, embedded and combined with attention, with the importer and the HS code as the query. Two heads
+predict the probability of fraud and the revenue at stake. Each training job also trains two baselines on the same
+features (plain XGBoost and LightGBM with native categorical features); the champion is chosen on the validation
+period and measured on the test period.
+
+- Developed by the BACUDA project (WCO) from the published DATE architecture.
+- Input: a CSV in the Customs Import Declaration layout (22 columns).
+- Output: a ranked list (fraud probability, predicted revenue) and, for training, the model and its metrics.""",
+            "intended_use_en": """Help a risk-management unit choose which declarations to inspect, **as one input
+among others**: the ranking supports the selection an officer makes; it does not decide. Retrain it on the
+administration's own recent inspected declarations and compare it with the current selection before use.""",
+            "out_of_scope_use_en": """- Deciding on a penalty, a seizure or an individual's guilt.
+- Use on declarations of a kind absent from the training data (another procedure, another country) without
+  measuring it there first.
+- Publishing rankings of named traders.""",
+            "factors_en": """Performance depends on the share of importers and HS codes already seen in training
+(cold-start traders get the average risk of their features), on the inspection rate the unit can afford, and on
+changes in trade patterns after the training period.""",
+            "metrics_en": """Precision, recall and revenue share at inspection rates of 1, 2, 5 and 10 % (the
+share of declarations the unit inspects), and the AUC. Precision at n % is the share of frauds among the top n %
+of declarations ranked by the model on the test period.""",
+            "training_data_en": DATA_LIMITS,
+            "quantitative_analyses_en": """*Placeholder: the figures of the latest benchmark run on the public data
+(train 2020, valid 2021 Q1, test 2021 Q2), DATE against XGBoost and LightGBM at 1, 2, 5 and 10 %, go here (see
+`benchmarks/README.md`).* Each trained version lists its own metrics, linked to the job that produced them.""",
+            "ethical_considerations_en": """Inspection choices affect traders. A model trained on past
+inspections learns past selection habits, including their biases; review which features drive the ranking,
+watch the share of inspections per trader group, and keep a random sample of inspections so that the model's
+blind spots can be measured.""",
+            "caveats_en": """The public data is synthetic (see *Training and evaluation data*); its figures are a
+benchmark, not a promise. Measure on your own data, re-train as trade changes, and keep officers in the loop.""",
+            "licence_en": "Portal code: the project's licence. Public data: MIT (Korea Customs Service and IBS).",
+            "citation_en": CITATION_DATE,
+            "contact_en": "BACUDA project, World Customs Organization: <mailto:bacuda@wcoomd.org>",
+        },
+    },
+    AlgorithmKind.AIHS: {
+        "slug": "ai-hs",
+        "name_en": "AI-HS: HS-code recommendation",
+        "name_fr": "AI-HS : recommandation de codes SH",
+        "summary_en": "Suggests the HS 2022 subheadings that best match a goods description, with a confidence.",
+        "summary_fr": "Propose les sous-positions du SH 2022 qui correspondent le mieux à une désignation des "
+        "marchandises, avec un indice de confiance.",
+        "card": {
+            "details_en": """AI-HS ranks the 5,613 six-digit subheadings of the Harmonized System (HS 2022) for a
+free-text goods description. With no labelled data it retrieves from the nomenclature texts themselves, helped
+by a lexicon of trade terms; once an administration adds its own labelled descriptions (description, HS code),
+a training job combines them with the nomenclature.""",
+            "intended_use_en": "Help declarants and officers find candidate codes quickly; the classifier decides.",
+            "out_of_scope_use_en": "Binding tariff classification; descriptions in languages other than English.",
+            "metrics_en": "Top-1, top-3 and top-5 accuracy at HS2, HS4 and HS6 on a held-out split; the time of "
+            "one interactive suggestion.",
+            "training_data_en": "HS 2022 nomenclature (PDDL, from the datasets/harmonized-system repository) and, "
+            "per administration, its own labelled descriptions.",
+            "caveats_en": "Short or vague descriptions give low confidence; national subdivisions beyond six "
+            "digits are not covered.",
+            "licence_en": "Nomenclature data: PDDL 1.0.",
+            "contact_en": "BACUDA project, World Customs Organization: <mailto:bacuda@wcoomd.org>",
+        },
+    },
+    AlgorithmKind.SYNTH: {
+        "slug": "ai-synth",
+        "name_en": "AI-Synth: synthetic declaration data",
+        "name_fr": "AI-Synth : données de déclarations synthétiques",
+        "summary_en": "Learns a declarations table and generates a synthetic one that keeps its distributions and "
+        "relations, so that data can be shared for training and research.",
+        "summary_fr": "Apprend une table de déclarations et en génère une synthétique qui en garde les "
+        "distributions et les relations, pour partager des données de formation et de recherche.",
+        "card": {
+            "details_en": "Generates synthetic declarations of a chosen size from an administration's dataset, "
+            "and reports fidelity, utility and privacy figures with each run.",
+            "intended_use_en": "Sharing realistic data for training courses, workshops and method development "
+            "without sharing real declarations.",
+            "out_of_scope_use_en": "Statistics for publication; any use that needs the real values.",
+            "metrics_en": "Fidelity (column-shape and pair-trend similarity, a real-versus-synthetic detection "
+            "score); utility (a fraud model trained on synthetic data, tested on real data); privacy (distance to "
+            "the closest real record, against a holdout; no exact copy of a real row).",
+            "ethical_considerations_en": "Synthetic rows can still leak rare real combinations; check the "
+            "privacy figures before sharing and never share a run whose figures are poor.",
+            "contact_en": "BACUDA project, World Customs Organization: <mailto:bacuda@wcoomd.org>",
+        },
+    },
+    AlgorithmKind.IMAGE: {
+        "slug": "image-analysis",
+        "name_en": "Image analysis of cargo scans",
+        "name_fr": "Analyse d'images de scanners",
+        "summary_en": "Planned: models for labelled image sets such as X-ray cargo scans.",
+        "summary_fr": "Prévu : des modèles pour des jeux d'images annotées, comme les images de scanners.",
+        "card": {
+            "details_en": "This algorithm is planned; its card will be completed when the work is taken up.",
+            "contact_en": "BACUDA project, World Customs Organization: <mailto:bacuda@wcoomd.org>",
+        },
+    },
+}
+
+
+@transaction.atomic
+def seed_algorithms(*, manager: User, contact_point: User | None = None) -> None:
+    now = timezone.now()
+    for kind, spec in CARDS.items():
+        algorithm, created = Algorithm.objects.get_or_create(
+            slug=spec["slug"],
+            defaults={
+                "kind": kind,
+                "name_en": spec["name_en"],
+                "name_fr": spec["name_fr"],
+                "summary_en": spec["summary_en"],
+                "summary_fr": spec["summary_fr"],
+                "data_owner": manager,
+                "publication": Publication.PUBLISHED,
+                "approval_requested_at": now,
+                "approved_by": manager,
+                "published_at": now,
+            },
+        )
+        if created:
+            ModelCard.objects.create(algorithm=algorithm, **spec["card"])
+    if contact_point is not None:
+        kenya = Administration.objects.get(code="KEN")
+        if not Dataset.objects.filter(administration=kenya, kind=DatasetKind.DECLARATIONS).exists():
+            from pathlib import Path
+
+            content = (Path(__file__).parent / "data" / SAMPLE).read_bytes()
+            services.dataset_upload(
+                administration=kenya,
+                kind=DatasetKind.DECLARATIONS,
+                name="Public sample (2,000 synthetic declarations)",
+                description="A 2,000-row sample of the public Customs Import Declaration Datasets (MIT).",
+                uploaded=SimpleUploadedFile(SAMPLE, content, content_type="text/csv"),
+                by=contact_point,
+            )

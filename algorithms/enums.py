@@ -1,0 +1,64 @@
+"""Choice lists of the algorithms app."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AlgorithmKind(models.TextChoices):
+    DATE = "date", _("Fraud detection (DATE)")
+    AIHS = "aihs", _("HS-code recommendation (AI-HS)")
+    SYNTH = "synth", _("Synthetic data (AI-Synth)")
+    IMAGE = "image", _("Image analysis")
+
+
+class Publication(models.TextChoices):
+    """The publication gate of a card or a version: staff ask, the data owner approves."""
+
+    DRAFT = "draft", _("Draft")
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting the data owner's approval")
+    PUBLISHED = "published", _("Published")
+
+
+class DatasetKind(models.TextChoices):
+    DECLARATIONS = "declarations", _("Import declarations")
+    HS_LABELLED = "hs_labelled", _("Labelled goods descriptions (description, HS code)")
+
+
+class JobKind(models.TextChoices):
+    DATE_TRAIN = "date_train", _("Train fraud detection (DATE)")
+    DATE_SCORE = "date_score", _("Score declarations (DATE)")
+    AIHS_TRAIN = "aihs_train", _("Train HS-code recommendation (AI-HS)")
+    SYNTH = "synth", _("Generate synthetic data (AI-Synth)")
+
+
+# Which algorithm each kind of job belongs to, and which kinds produce a model version.
+JOB_ALGORITHM = {
+    JobKind.DATE_TRAIN: AlgorithmKind.DATE,
+    JobKind.DATE_SCORE: AlgorithmKind.DATE,
+    JobKind.AIHS_TRAIN: AlgorithmKind.AIHS,
+    JobKind.SYNTH: AlgorithmKind.SYNTH,
+}
+VERSION_PRODUCING_KINDS = (JobKind.DATE_TRAIN, JobKind.AIHS_TRAIN, JobKind.SYNTH)
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+ACTIVE_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
+FINAL_STATUSES = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
+
+
+class Alias(models.TextChoices):
+    CHAMPION = "champion", _("Champion")
+    CHALLENGER = "challenger", _("Challenger")
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("Being rendered")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")

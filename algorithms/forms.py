@@ -1,0 +1,170 @@
+"""Forms of the algorithms pages."""
+
+import json
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from bacuda_portal.members.models import Administration, User
+
+from .enums import Alias, DatasetKind, JobKind, JobStatus, Publication
+from .models import CARD_SECTIONS, Algorithm, ModelCard
+
+
+class AlgorithmForm(forms.ModelForm):
+    class Meta:
+        model = Algorithm
+        fields = ["name_en", "name_fr", "summary_en", "summary_fr", "data_owner"]
+        widgets = {"summary_en": forms.Textarea(attrs={"rows": 3}), "summary_fr": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["data_owner"].queryset = User.objects.filter(is_active=True).order_by("email")
+
+
+class ModelCardForm(forms.ModelForm):
+    class Meta:
+        model = ModelCard
+        fields = [f"{key}_{language}" for key, _label in CARD_SECTIONS for language in ("en", "fr")]
+        widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in fields}
+
+
+class VersionForm(forms.Form):
+    release_notes_en = forms.CharField(label=_("Release notes (English)"), required=False, widget=forms.Textarea)
+    release_notes_fr = forms.CharField(label=_("Release notes (French)"), required=False, widget=forms.Textarea)
+
+
+class AliasForm(forms.Form):
+    name = forms.ChoiceField(label=_("Alias"), choices=Alias.choices)
+
+
+class ExportForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+class DatasetUploadForm(forms.Form):
+    administration = forms.ModelChoiceField(label=_("Administration"), queryset=Administration.objects.none())
+    kind = forms.ChoiceField(label=_("Kind"), choices=DatasetKind.choices)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8 CSV with a header row. Declarations: the 22 columns of the Customs Import Declaration "
+                    "layout (Fraud and Critical Fraud may be left out for scoring). Labelled descriptions: the "
+                    "columns description and hs_code."),
+    )  # fmt: skip
+
+    def __init__(self, *args, administrations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["administration"].queryset = administrations.order_by("name_en")
+        if administrations.count() == 1:
+            self.fields["administration"].initial = administrations.first()
+            self.fields["administration"].widget = forms.HiddenInput()
+
+
+class JobForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Job"), choices=JobKind.choices)
+    administration = forms.ModelChoiceField(
+        label=_("Administration"),
+        queryset=Administration.objects.none(),
+        required=False,
+        help_text=_("Left empty: the dataset's administration."),
+    )
+    dataset = forms.ModelChoiceField(
+        label=_("Dataset"), queryset=None, required=False, help_text=_("AI-HS without a dataset uses the nomenclature.")
+    )
+    source_version = forms.ModelChoiceField(label=_("Trained model (scoring only)"), queryset=None, required=False)
+    seed = forms.IntegerField(label=_("Random seed"), min_value=0, max_value=2**31 - 1, initial=42)
+    rows = forms.IntegerField(label=_("Synthetic rows (AI-Synth only)"), min_value=1, required=False)
+    params = forms.CharField(
+        label=_("Advanced parameters (JSON)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_('Optional engine parameters as a JSON object, e.g. {"epochs": 5}.'),
+    )
+
+    def __init__(self, *args, administrations, datasets, versions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["administration"].queryset = administrations.order_by("name_en")
+        if administrations.count() == 1:
+            self.fields["administration"].initial = administrations.first()
+            self.fields["administration"].widget = forms.HiddenInput()
+        self.fields["dataset"].queryset = datasets.select_related("administration")
+        self.fields["source_version"].queryset = versions.select_related("algorithm")
+
+    def clean_params(self):
+        text = self.cleaned_data["params"].strip()
+        if not text:
+            return {}
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(_("Not valid JSON: %(error)s") % {"error": error}) from None
+        if not isinstance(value, dict):
+            raise forms.ValidationError(_('Give a JSON object, e.g. {"epochs": 5}.'))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("administration"):
+            if data.get("dataset") is not None:
+                data["administration"] = data["dataset"].administration
+            elif "administration" not in self.errors:
+                self.add_error("administration", _("Choose the administration the job is for."))
+        return data
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        params = dict(data["params"])
+        if data["kind"] == JobKind.SYNTH and data.get("rows"):
+            params["rows"] = data["rows"]
+        return {
+            "kind": data["kind"],
+            "administration": data["administration"],
+            "dataset": data.get("dataset"),
+            "source_version": data.get("source_version"),
+            "params": params,
+            "seed": data["seed"],
+        }
+
+
+class DatasetFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All")), *DatasetKind.choices], required=False)
+
+
+class JobFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, help_text=_("Job number, dataset or submitter"))
+    kind = forms.ChoiceField(label=_("Job"), choices=[("", _("All")), *JobKind.choices], required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *JobStatus.choices], required=False)
+
+
+class StaffFilterMixin(forms.Form):
+    administration = forms.ModelChoiceField(
+        label=_("Administration"), queryset=Administration.objects.order_by("name_en"), required=False
+    )
+
+
+class StaffDatasetFilterForm(DatasetFilterForm, StaffFilterMixin):
+    pass
+
+
+class StaffJobFilterForm(JobFilterForm, StaffFilterMixin):
+    pass
+
+
+class CatalogueFilterForm(forms.Form):
+    publication = forms.ChoiceField(
+        label=_("Publication"), choices=[("", _("All")), *Publication.choices], required=False
+    )
+
+
+class HsSuggestForm(forms.Form):
+    description = forms.CharField(label=_("Goods description"), max_length=1000)
+    administration = forms.ModelChoiceField(
+        label=_("Administration's model"),
+        queryset=Administration.objects.order_by("name_en"),
+        required=False,
+        help_text=_("Staff: answer with this administration's champion model."),
+    )

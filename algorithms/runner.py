@@ -1,0 +1,375 @@
+"""Runs a model job inside a worker: claims the row, calls the engine, stores what it produced.
+
+The database row is the truth. A job is claimed with a compare-and-set on its status (queued, or running with a
+stale heartbeat after its worker died), so a duplicate message never runs a job twice at once. While the engine
+runs, a heartbeat thread keeps ``heartbeat_at`` fresh and notices a cancel request; the progress callback writes
+percent, stage and log (at most once a second) and raises ``JobCancelled`` or the time-limit error. Each run has
+its own working folder, removed afterwards, so jobs on the same dataset never share files.
+"""
+
+import datetime as dt
+import hashlib
+import logging
+import shutil
+import tempfile
+import threading
+import time
+import traceback
+import zipfile
+from pathlib import Path
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.files import File
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from bacuda_portal.core.services import audit_record
+
+from .engines.base import EngineError, EngineResult, JobCancelled
+from .enums import JOB_ALGORITHM, VERSION_PRODUCING_KINDS, JobKind, JobStatus
+from .models import Algorithm, AlgorithmVersion, JobArtifact, ModelJob
+from .services import next_version_number
+
+logger = logging.getLogger(__name__)
+LOG_LIMIT = 200_000  # characters of log kept (the tail)
+WRITE_INTERVAL = 1.0  # seconds between two progress writes for the same stage
+
+
+class JobTimeLimit(Exception):
+    """The job ran longer than BACUDA_MODEL_JOB_SOFT_TIME_LIMIT."""
+
+
+class _Superseded(Exception):
+    """Another worker took the job over (this one was presumed dead): stop without writing its outcome."""
+
+
+def _line(text: str) -> str:
+    return f"{timezone.now():%Y-%m-%d %H:%M:%S} {text}\n"
+
+
+def engine(kind: str):
+    """The engine function configured for ``kind`` (settings.BACUDA_ALGORITHM_ENGINES)."""
+    return import_string(settings.BACUDA_ALGORITHM_ENGINES[kind])
+
+
+def claim(*, job_id: int, worker: str = "", task_id: str = "") -> ModelJob | None:
+    """Take the job for this worker, or None if it is not ours to run (done, cancelled, running elsewhere)."""
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=settings.BACUDA_MODEL_JOB_STALE_SECONDS)
+    with transaction.atomic():
+        job = ModelJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None:
+            return None
+        runnable = job.status == JobStatus.QUEUED or (
+            job.status == JobStatus.RUNNING and job.heartbeat_at is not None and job.heartbeat_at < stale
+        )
+        if not runnable:
+            return None
+        if job.cancel_requested:
+            _finish_locked(job, JobStatus.CANCELLED, "", note=_("Cancelled before it started."))
+            return None
+        if job.attempts >= settings.BACUDA_MODEL_JOB_MAX_ATTEMPTS:
+            reason = _("The job was started %(count)d times without finishing; it was given up.") % {
+                "count": job.attempts
+            }
+            _finish_locked(job, JobStatus.FAILED, reason)
+            return None
+        updated = ModelJob.objects.filter(pk=job.pk, status=job.status, attempts=job.attempts).update(
+            status=JobStatus.RUNNING,
+            attempts=F("attempts") + 1,
+            started_at=now,
+            heartbeat_at=now,
+            finished_at=None,
+            worker=worker[:255],
+            celery_task_id=task_id or job.celery_task_id,
+            percent=0,
+            stage=_("Starting"),
+            error="",
+            log=(
+                job.log
+                + _line(_("Attempt %(n)d started on %(worker)s.") % {"n": job.attempts + 1, "worker": worker or "-"})
+            )[-LOG_LIMIT:],
+        )
+        if not updated:
+            return None
+    job.refresh_from_db()
+    return job
+
+
+def _finish_locked(job: ModelJob, status: str, reason: str, note: str = "") -> None:
+    job.status = status
+    job.error = reason
+    job.finished_at = timezone.now()
+    job.log = (job.log + _line(note or reason or JobStatus(status).label))[-LOG_LIMIT:]
+    job.save(update_fields=["status", "error", "finished_at", "log", "updated_at"])
+    audit_record(actor=None, action=f"algorithms.job.{status}", target=job, reason=reason)
+
+
+class Reporter:
+    """The progress callback handed to the engine, plus (in a worker) a heartbeat thread."""
+
+    def __init__(self, job: ModelJob, *, heartbeat: bool):
+        self.job_id = job.pk
+        self.attempt = job.attempts
+        self.log = job.log
+        self.started = time.monotonic()
+        self.limit = settings.BACUDA_MODEL_JOB_SOFT_TIME_LIMIT
+        self.last_stage = None
+        self.last_write = 0.0
+        self.percent = 0
+        self.stage = ""
+        self.cancelled = False
+        self.superseded = False
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = None
+        if heartbeat:
+            self._thread = threading.Thread(target=self._beat, name=f"job-{job.pk}-heartbeat", daemon=True)
+            self._thread.start()
+
+    def _mine(self):
+        return ModelJob.objects.filter(pk=self.job_id, status=JobStatus.RUNNING, attempts=self.attempt)
+
+    def _beat(self) -> None:
+        try:
+            while not self._stop.wait(settings.BACUDA_MODEL_JOB_HEARTBEAT_SECONDS):
+                try:
+                    if not self._mine().update(heartbeat_at=timezone.now()):
+                        self.superseded = True
+                    elif self._mine().filter(cancel_requested=True).exists():
+                        self.cancelled = True
+                except Exception:
+                    logger.exception("Heartbeat of model job %s failed", self.job_id)
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+
+    def note(self, text: str) -> None:
+        with self._lock:
+            self.log = (self.log + _line(text))[-LOG_LIMIT:]
+
+    def _check(self) -> None:
+        if self.superseded:
+            raise _Superseded
+        if self.cancelled:
+            self.note(_("Cancel requested; stopping."))
+            raise JobCancelled
+        if time.monotonic() - self.started > self.limit:
+            raise JobTimeLimit
+
+    def __call__(self, percent: int, stage: str) -> None:
+        self._check()
+        percent = max(0, min(100, int(percent)))
+        now = time.monotonic()
+        stage = str(stage)[:200]
+        changed = stage != self.last_stage
+        if changed:
+            self.note(f"{percent:3d}% {stage}")
+        self.percent, self.stage = percent, stage
+        if changed or now - self.last_write >= WRITE_INTERVAL:
+            self.flush()
+            self.last_write = now
+            if self._mine().filter(cancel_requested=True).exists():
+                self.cancelled = True
+            self._check()
+
+    def flush(self) -> None:
+        with self._lock:
+            written = self._mine().update(
+                percent=self.percent, stage=self.stage, log=self.log, heartbeat_at=timezone.now()
+            )
+        if not written:
+            self.superseded = True
+
+
+def job_run(*, job_id: int, worker: str = "", task_id: str = "", heartbeat: bool = True) -> ModelJob | None:
+    """Run one job to its end (succeeded, failed with a reason, or cancelled). Returns the job, or None if it
+    was not this worker's to run."""
+    job = claim(job_id=job_id, worker=worker, task_id=task_id)
+    if job is None:
+        return None
+    root = Path(settings.BACUDA_MODEL_JOB_WORK_DIR)
+    root.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix=f"job-{job.pk}-{job.attempts}-", dir=root))
+    reporter = Reporter(job, heartbeat=heartbeat)
+    outcome, reason, result = JobStatus.FAILED, "", None
+    try:
+        reporter(0, _("Starting"))
+        result = _call_engine(job, workdir, reporter)
+        reporter.note(result.summary or _("The engine finished."))
+        outcome = JobStatus.SUCCEEDED
+    except _Superseded:
+        reporter.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+        return None
+    except JobCancelled:
+        outcome = JobStatus.CANCELLED
+    except EngineError as error:
+        reason = str(error) or _("The engine refused the data.")
+    except (JobTimeLimit, SoftTimeLimitExceeded):
+        reason = _("The job exceeded its time limit of %(seconds)d seconds.") % {
+            "seconds": settings.BACUDA_MODEL_JOB_SOFT_TIME_LIMIT
+        }
+    except Exception as error:
+        logger.exception("Model job %s failed", job.pk)
+        reason = _("Unexpected error: %(error)s") % {"error": f"{type(error).__name__}: {error}"[:500]}
+        reporter.note(traceback.format_exc()[-4000:])
+    finally:
+        reporter.stop()
+    try:
+        if outcome == JobStatus.SUCCEEDED:
+            try:
+                _store_success(job, reporter, result, workdir)
+            except EngineError as error:
+                outcome, reason = JobStatus.FAILED, str(error)
+            except Exception as error:  # e.g. a full disk: the job ends failed, never stuck
+                logger.exception("Saving the results of model job %s failed", job.pk)
+                outcome = JobStatus.FAILED
+                reason = _("The results could not be saved: %(error)s") % {
+                    "error": f"{type(error).__name__}: {error}"[:500]
+                }
+        if outcome != JobStatus.SUCCEEDED:
+            _store_end(job, reporter, outcome, reason)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    job.refresh_from_db()
+    return job
+
+
+def _call_engine(job: ModelJob, workdir: Path, progress) -> EngineResult:
+    out = workdir / "out"
+    out.mkdir()
+    dataset = Path(job.dataset.file.path) if job.dataset_id else None
+    params = dict(job.params or {})
+    if job.kind == JobKind.DATE_TRAIN:
+        result = engine("date_train")(dataset, workdir=out, seed=job.seed, progress=progress, params=params)
+    elif job.kind == JobKind.DATE_SCORE:
+        model = materialize(job.source_version.model_artifact, workdir / "model")
+        result = engine("date_score")(model, dataset, workdir=out, progress=progress)
+    elif job.kind == JobKind.AIHS_TRAIN:
+        result = engine("aihs_train")(dataset, workdir=out, seed=job.seed, progress=progress, params=params)
+    elif job.kind == JobKind.SYNTH:
+        rows = int(params.pop("rows"))
+        result = engine("synth")(dataset, workdir=out, seed=job.seed, rows=rows, progress=progress, params=params)
+    else:
+        raise EngineError(_("Unknown kind of job."))
+    if not isinstance(result, EngineResult):
+        raise EngineError(_("The engine returned no result."))
+    return result
+
+
+def materialize(artifact: JobArtifact, target: Path) -> Path:
+    """A stored model as a path an engine can read: the file itself, or its directory unzipped under target."""
+    if not artifact.is_directory:
+        return Path(artifact.file.path)
+    target.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(artifact.file.path) as archive:
+        for member in archive.namelist():
+            destination = (target / member).resolve()
+            if not destination.is_relative_to(target.resolve()):
+                raise EngineError(_("The stored model archive is not valid."))
+        archive.extractall(target)
+    return target
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _stored_files(job: ModelJob, result: EngineResult, workdir: Path) -> list[JobArtifact]:
+    artifacts = []
+    root = workdir.resolve()
+    for name, raw_path in (result.artifacts or {}).items():
+        path = Path(raw_path).resolve()
+        if not path.is_relative_to(root) or not path.exists():
+            raise EngineError(_("The engine's file “%(name)s” is missing or outside its folder.") % {"name": name})
+        is_directory = path.is_dir()
+        if is_directory:
+            path = Path(shutil.make_archive(str(workdir / f"{name}-archive"), "zip", root_dir=path))
+        suffix = ".zip" if is_directory else "".join(path.suffixes[-2:])[:20]
+        artifact = JobArtifact(job=job, name=str(name)[:50], is_directory=is_directory, size=path.stat().st_size)
+        artifact.sha256 = _sha256(path)
+        with path.open("rb") as handle:
+            artifact.file.save(f"{job.pk}/{job.attempts}/{artifact.name}{suffix}", File(handle), save=False)
+        artifacts.append(artifact)
+    return artifacts
+
+
+def _store_success(job: ModelJob, reporter: Reporter, result: EngineResult, workdir: Path) -> None:
+    artifacts = _stored_files(job, result, workdir)
+    metrics = result.metrics or {}
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                if (
+                    not ModelJob.objects.select_for_update()
+                    .filter(pk=job.pk, status=JobStatus.RUNNING, attempts=reporter.attempt)
+                    .exists()
+                ):
+                    return  # superseded meanwhile
+                JobArtifact.objects.filter(job=job).delete()
+                JobArtifact.objects.bulk_create(artifacts)
+                saved = {artifact.name: artifact for artifact in JobArtifact.objects.filter(job=job)}
+                version = None
+                if job.kind in VERSION_PRODUCING_KINDS:
+                    version = _create_version(job, metrics, saved.get("model"))
+                    reporter.note(_("Saved as version %(number)d (unpublished).") % {"number": version.number})
+                reporter.note(_("Succeeded."))
+                ModelJob.objects.filter(pk=job.pk).update(
+                    status=JobStatus.SUCCEEDED,
+                    percent=100,
+                    stage=_("Done"),
+                    metrics=metrics,
+                    finished_at=timezone.now(),
+                    log=reporter.log,
+                )
+                audit_record(actor=None, action="algorithms.job.succeeded", target=job)
+            return
+        except IntegrityError:
+            continue  # two versions got the same number at once: try the next one
+    raise EngineError(_("The result could not be saved."))
+
+
+def _create_version(job: ModelJob, metrics: dict, model: JobArtifact | None) -> AlgorithmVersion:
+    kind = JOB_ALGORITHM[job.kind]
+    algorithm = Algorithm.objects.filter(kind=kind).order_by("pk").first()
+    if algorithm is None:
+        algorithm = Algorithm.objects.create(slug=kind, kind=kind, name_en=str(kind.label))
+    with transaction.atomic():
+        return AlgorithmVersion.objects.create(
+            algorithm=algorithm,
+            number=next_version_number(algorithm),
+            administration=job.administration,
+            metrics=metrics,
+            job=job,
+            model_artifact=model,
+            release_notes_en=f"Trained by job #{job.pk} (seed {job.seed}).",
+            release_notes_fr=f"Entraîné par la tâche n° {job.pk} (graine {job.seed}).",
+        )
+
+
+def _store_end(job: ModelJob, reporter: Reporter, status: str, reason: str) -> None:
+    reporter.note(reason or JobStatus(status).label)
+    with transaction.atomic():
+        updated = ModelJob.objects.filter(Q(status=JobStatus.RUNNING), pk=job.pk, attempts=reporter.attempt).update(
+            status=status,
+            error=reason,
+            percent=reporter.percent,
+            stage=reporter.stage,
+            finished_at=timezone.now(),
+            log=reporter.log,
+        )
+        if updated:
+            audit_record(actor=None, action=f"algorithms.job.{status}", target=job, reason=reason)

@@ -1,0 +1,70 @@
+"""Reads of the algorithms app, with the joins the pages need."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from .enums import Publication
+from .models import Algorithm, AlgorithmVersion, Dataset, ModelJob, VersionAlias
+
+
+def catalogue(visible: QuerySet[Algorithm]) -> QuerySet[Algorithm]:
+    return visible.annotate(
+        published_versions=Count("versions", filter=Q(versions__publication=Publication.PUBLISHED))
+    ).order_by("name_en")
+
+
+def published_versions(algorithm: Algorithm) -> QuerySet[AlgorithmVersion]:
+    return (
+        algorithm.versions.filter(publication=Publication.PUBLISHED)
+        .select_related("administration")
+        .prefetch_related("aliases")
+        .order_by("-number")
+    )
+
+
+def versions_of(algorithm: Algorithm, visible: QuerySet[AlgorithmVersion]) -> QuerySet[AlgorithmVersion]:
+    return (
+        visible.filter(algorithm=algorithm)
+        .select_related("administration", "job")
+        .prefetch_related(Prefetch("aliases", queryset=VersionAlias.objects.order_by("name")))
+        .order_by("-number")
+    )
+
+
+def dataset_list(visible: QuerySet[Dataset], *, search: str = "", kind: str = "", administration=None):
+    qs = visible.select_related("administration", "uploaded_by")
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(original_name__icontains=search) | Q(sha256__startswith=search))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if administration is not None:
+        qs = qs.filter(administration=administration)
+    return qs.order_by("-created_at", "-id")
+
+
+def job_list(visible: QuerySet[ModelJob], *, search: str = "", kind: str = "", status: str = "", administration=None):
+    qs = visible.select_related("administration", "dataset", "created_by")
+    if search:
+        condition = Q(dataset__name__icontains=search) | Q(created_by__email__icontains=search)
+        if search.lstrip("#").isdigit():
+            condition |= Q(pk=int(search.lstrip("#")))
+        qs = qs.filter(condition)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if administration is not None:
+        qs = qs.filter(administration=administration)
+    return qs.order_by("-created_at", "-id")
+
+
+def champion_version(*, algorithm_kind: str, administration) -> AlgorithmVersion | None:
+    """The administration's champion version of an algorithm, else the WCO-wide champion, else None."""
+    aliases = VersionAlias.objects.select_related("version__model_artifact").filter(
+        algorithm__kind=algorithm_kind, name="champion"
+    )
+    if administration is not None:
+        own = aliases.filter(administration=administration).first()
+        if own is not None:
+            return own.version
+    wco = aliases.filter(administration__isnull=True).first()
+    return wco.version if wco else None

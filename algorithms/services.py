@@ -1,0 +1,449 @@
+"""Every write and state change of the algorithms app, one function each (audited).
+
+Model jobs are run by ``algorithms.runner`` in a worker; this module submits, cancels and sweeps them.
+"""
+
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from bacuda_portal.core.exceptions import TransitionError
+from bacuda_portal.core.services import audit_record
+
+from . import access
+from .enums import (
+    ACTIVE_STATUSES,
+    JOB_ALGORITHM,
+    Alias,
+    DatasetKind,
+    ExportStatus,
+    JobKind,
+    JobStatus,
+    Publication,
+)
+from .models import CARD_SECTIONS, Algorithm, AlgorithmVersion, CardExport, Dataset, ModelCard, ModelJob, VersionAlias
+from .validation import ValidationReport, validate_csv
+
+# --- Cards, versions and the publication gate ------------------------------------------------------------------
+ALGORITHM_FIELDS = ("name_en", "name_fr", "summary_en", "summary_fr", "data_owner")
+CARD_FIELDS = tuple(f"{key}_{language}" for key, _label in CARD_SECTIONS for language in ("en", "fr"))
+
+
+@transaction.atomic
+def card_update(*, algorithm: Algorithm, by, **changes) -> Algorithm:
+    """Staff edit an algorithm's name, summary, data owner and card sections. Side effects: audit record.
+
+    A published card stays published (the data owner approved the card, and each change is in the audit log).
+    """
+    card, _created = ModelCard.objects.get_or_create(algorithm=algorithm)
+    changed = []
+    for name, value in changes.items():
+        target = algorithm if name in ALGORITHM_FIELDS else card if name in CARD_FIELDS else None
+        if target is None:
+            raise ValueError(f"Unknown card field {name}")
+        if getattr(target, name) != value:
+            setattr(target, name, value)
+            changed.append(name)
+    algorithm.full_clean()
+    algorithm.save()
+    card.save()
+    audit_record(actor=by, action="algorithms.card.updated", target=algorithm, fields=changed)
+    return algorithm
+
+
+def _gate_object(obj) -> Algorithm:
+    return obj if isinstance(obj, Algorithm) else obj.algorithm
+
+
+@transaction.atomic
+def publication_request(*, obj: Algorithm | AlgorithmVersion, by) -> None:
+    """Draft -> awaiting the data owner's approval (staff). Side effects: audit record."""
+    obj.refresh_from_db(fields=["publication"])
+    if obj.publication != Publication.DRAFT:
+        raise TransitionError(_("Only a draft can be submitted for approval."))
+    if _gate_object(obj).data_owner_id is None:
+        raise TransitionError(_("Name the algorithm's data owner first: they approve its publication."))
+    obj.publication = Publication.AWAITING_APPROVAL
+    obj.approval_requested_at = timezone.now()
+    obj.save(update_fields=["publication", "approval_requested_at", "updated_at"])
+    audit_record(actor=by, action="algorithms.publication.requested", target=obj)
+
+
+@transaction.atomic
+def publication_approve(*, obj: Algorithm | AlgorithmVersion, by) -> None:
+    """Awaiting approval -> published, by the data owner only. Side effects: audit record."""
+    obj.refresh_from_db(fields=["publication"])
+    if not access.can_approve(by, _gate_object(obj)):
+        raise TransitionError(_("Only the data owner can approve this publication."))
+    if obj.publication != Publication.AWAITING_APPROVAL:
+        raise TransitionError(_("Only something awaiting approval can be approved."))
+    obj.publication = Publication.PUBLISHED
+    obj.approved_by = by
+    obj.published_at = timezone.now()
+    obj.save(update_fields=["publication", "approved_by", "published_at", "updated_at"])
+    audit_record(actor=by, action="algorithms.publication.approved", target=obj)
+
+
+@transaction.atomic
+def publication_withdraw(*, obj: Algorithm | AlgorithmVersion, by) -> None:
+    """Awaiting approval or published -> draft (staff, or the data owner declining). Side effects: audit."""
+    obj.refresh_from_db(fields=["publication"])
+    if obj.publication == Publication.DRAFT:
+        raise TransitionError(_("This is already a draft."))
+    obj.publication = Publication.DRAFT
+    obj.save(update_fields=["publication", "updated_at"])
+    audit_record(actor=by, action="algorithms.publication.withdrawn", target=obj)
+
+
+@transaction.atomic
+def version_update(*, version: AlgorithmVersion, by, release_notes_en: str, release_notes_fr: str) -> AlgorithmVersion:
+    version.release_notes_en = release_notes_en
+    version.release_notes_fr = release_notes_fr
+    version.save(update_fields=["release_notes_en", "release_notes_fr", "updated_at"])
+    audit_record(actor=by, action="algorithms.version.updated", target=version)
+    return version
+
+
+@transaction.atomic
+def alias_move(*, version: AlgorithmVersion, name: str, by) -> VersionAlias:
+    """Point ``name`` (champion, challenger) at this version, within its algorithm and administration.
+
+    The alias leaves the version it pointed at before. A version that carries no model cannot be an alias.
+    Side effects: audit record with the previous version.
+    """
+    if name not in Alias.values:
+        raise TransitionError(_("Unknown alias."))
+    if version.model_artifact_id is None and version.job_id is not None:
+        raise TransitionError(_("This version has no trained model."))
+    alias = (
+        VersionAlias.objects.select_for_update()
+        .filter(algorithm=version.algorithm, administration=version.administration, name=name)
+        .first()
+    )
+    previous = alias.version_id if alias else None
+    if alias is None:
+        alias = VersionAlias(algorithm=version.algorithm, administration=version.administration, name=name)
+    alias.version = version
+    alias.save()
+    audit_record(actor=by, action="algorithms.alias.moved", target=version, alias=name, previous_version=previous)
+    return alias
+
+
+def next_version_number(algorithm: Algorithm) -> int:
+    last = AlgorithmVersion.objects.filter(algorithm=algorithm).order_by("-number").values_list("number", flat=True)
+    return (last.first() or 0) + 1
+
+
+# --- Datasets ---------------------------------------------------------------------------------------------------
+class DatasetRejected(ValidationError):
+    """The upload failed validation; ``report`` lists the problems by row and column."""
+
+    def __init__(self, report: ValidationReport):
+        self.report = report
+        super().__init__([problem.message for problem in report.problems[:1]] or [_("The file was refused.")])
+
+
+@transaction.atomic
+def dataset_upload(*, administration, kind: str, name: str, uploaded, by, description: str = "") -> Dataset:
+    """Validate an uploaded CSV and keep it privately for ``administration``.
+
+    Raises DatasetRejected (with the report) when the file is refused; nothing is stored then.
+    Side effects: the file in private storage; audit record.
+    """
+    report = validate_csv(
+        uploaded,
+        kind=kind,
+        max_megabytes=settings.BACUDA_DATASET_MAX_MEGABYTES,
+        max_problems=settings.BACUDA_DATASET_MAX_PROBLEMS,
+    )
+    if not report.ok:
+        raise DatasetRejected(report)
+    uploaded.seek(0)
+    dataset = Dataset(
+        administration=administration,
+        kind=kind,
+        name=name,
+        description=description,
+        original_name=(getattr(uploaded, "name", "") or "")[:255],
+        size=report.size,
+        row_count=report.row_count,
+        date_from=report.date_from,
+        date_to=report.date_to,
+        has_labels=report.has_labels,
+        sha256=report.sha256,
+        uploaded_by=by,
+    )
+    dataset.file.save(f"{report.sha256[:16]}.csv", uploaded, save=False)
+    dataset.save()
+    audit_record(
+        actor=by, action="algorithms.dataset.uploaded", target=dataset, sha256=report.sha256, rows=report.row_count
+    )
+    return dataset
+
+
+# --- Model jobs -------------------------------------------------------------------------------------------------
+# What each kind of job needs: the dataset kind (None: no dataset allowed or optional), and whether labels must be in.
+JOB_DATASET = {
+    JobKind.DATE_TRAIN: (DatasetKind.DECLARATIONS, True),
+    JobKind.DATE_SCORE: (DatasetKind.DECLARATIONS, False),
+    JobKind.AIHS_TRAIN: (DatasetKind.HS_LABELLED, False),
+    JobKind.SYNTH: (DatasetKind.DECLARATIONS, False),
+}
+SYNTH_MAX_ROWS = 1_000_000
+
+
+def _check_job(*, kind, administration, dataset, source_version, params) -> None:
+    errors = {}
+    wanted_kind, needs_labels = JOB_DATASET[kind]
+    if dataset is None:
+        if kind != JobKind.AIHS_TRAIN:
+            errors["dataset"] = _("Choose a dataset.")
+    elif dataset.administration_id != administration.pk:
+        errors["dataset"] = _("The dataset belongs to another administration.")
+    elif dataset.kind != wanted_kind:
+        errors["dataset"] = _("This job needs a dataset of the kind “%(kind)s”.") % {
+            "kind": DatasetKind(wanted_kind).label
+        }
+    elif needs_labels and not dataset.has_labels:
+        errors["dataset"] = _("Training needs a dataset with the Fraud and Critical Fraud columns.")
+    if kind == JobKind.DATE_SCORE:
+        if source_version is None:
+            errors["source_version"] = _("Choose the trained model to score with.")
+        elif source_version.model_artifact_id is None or source_version.algorithm.kind != JOB_ALGORITHM[kind]:
+            errors["source_version"] = _("This version has no trained fraud-detection model.")
+        elif source_version.administration_id not in (None, administration.pk):
+            errors["source_version"] = _("This model belongs to another administration.")
+    elif source_version is not None:
+        errors["source_version"] = _("Only a scoring job uses a trained model.")
+    if kind == JobKind.SYNTH:
+        rows = params.get("rows")
+        if not isinstance(rows, int) or not 1 <= rows <= SYNTH_MAX_ROWS:
+            errors["params"] = _("Give the number of synthetic rows to generate (1 to %(max)d).") % {
+                "max": SYNTH_MAX_ROWS
+            }
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def job_submit(
+    *, kind: str, administration, by, dataset=None, source_version=None, params: dict | None = None, seed: int = 42
+) -> ModelJob:
+    """Queue a model job. Side effects: audit record; the task ``algorithms.run_job`` after commit."""
+    params = dict(params or {})
+    _check_job(kind=kind, administration=administration, dataset=dataset, source_version=source_version, params=params)
+    job = ModelJob.objects.create(
+        kind=kind,
+        administration=administration,
+        dataset=dataset,
+        source_version=source_version,
+        params=params,
+        seed=seed,
+        created_by=by,
+        queued_at=timezone.now(),
+        log=_log_line(_("Queued.")),
+    )
+    audit_record(actor=by, action="algorithms.job.submitted", target=job, kind=kind, seed=seed)
+    _enqueue(job.pk)
+    return job
+
+
+def job_resubmit(*, job: ModelJob, by) -> ModelJob:
+    """A new job with the same kind, data, parameters and seed (a reproduction)."""
+    return job_submit(
+        kind=job.kind,
+        administration=job.administration,
+        by=by,
+        dataset=job.dataset,
+        source_version=job.source_version,
+        params=job.params,
+        seed=job.seed,
+    )
+
+
+def _enqueue(job_id: int) -> None:
+    from .tasks import run_job
+
+    def send():
+        result = run_job.apply_async(kwargs={"job_id": job_id})
+        ModelJob.objects.filter(pk=job_id).update(celery_task_id=result.id or "")
+
+    transaction.on_commit(send)
+
+
+def _log_line(text: str) -> str:
+    return f"{timezone.now():%Y-%m-%d %H:%M:%S} {text}\n"
+
+
+@transaction.atomic
+def job_cancel(*, job: ModelJob, by) -> ModelJob:
+    """Cancel a job: a queued one at once; a running one at its next progress report (the worker stops it and
+    writes the log: it owns the log while it runs).
+
+    Side effects: audit record.
+    """
+    job = ModelJob.objects.select_for_update().get(pk=job.pk)
+    if job.status not in ACTIVE_STATUSES:
+        raise TransitionError(_("Only a queued or running job can be cancelled."))
+    if job.status == JobStatus.QUEUED:
+        job.status = JobStatus.CANCELLED
+        job.finished_at = timezone.now()
+        job.log += _log_line(_("Cancelled before it started."))
+    job.cancel_requested = True
+    job.save(update_fields=["status", "finished_at", "cancel_requested", "log", "updated_at"])
+    audit_record(actor=by, action="algorithms.job.cancelled", target=job)
+    return job
+
+
+def jobs_sweep(*, now: dt.datetime | None = None) -> tuple[int, int]:
+    """Recover jobs a dead worker or a lost message left behind. Runs from beat. Returns (re-queued, failed).
+
+    - running with no heartbeat for BACUDA_MODEL_JOB_STALE_SECONDS (the worker died): queued again, or failed
+      once it has used BACUDA_MODEL_JOB_MAX_ATTEMPTS;
+    - running for longer than the hard time limit: failed ("time limit");
+    - queued for longer than BACUDA_MODEL_JOB_RESEND_SECONDS (a lost message, e.g. a broker restart): sent
+      again (a duplicate is harmless: the runner takes a job only while it is queued);
+    - a cancel requested on a job whose worker died: cancelled.
+    """
+    now = now or timezone.now()
+    stale = now - dt.timedelta(seconds=settings.BACUDA_MODEL_JOB_STALE_SECONDS)
+    too_old = now - dt.timedelta(seconds=settings.BACUDA_MODEL_JOB_TIME_LIMIT)
+    max_attempts = settings.BACUDA_MODEL_JOB_MAX_ATTEMPTS
+    requeued = failed = 0
+    candidates = ModelJob.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=stale) | ModelJob.objects.filter(
+        status=JobStatus.RUNNING, started_at__lt=too_old
+    )
+    for job_id in list(candidates.values_list("pk", flat=True)):
+        with transaction.atomic():
+            job = ModelJob.objects.select_for_update().get(pk=job_id)
+            if job.status != JobStatus.RUNNING:
+                continue
+            if job.started_at and job.started_at < too_old:
+                reason = _("The job exceeded its time limit of %(seconds)d seconds.") % {
+                    "seconds": settings.BACUDA_MODEL_JOB_SOFT_TIME_LIMIT
+                }
+                _finish(job, JobStatus.FAILED, reason)
+                failed += 1
+            elif job.heartbeat_at is None or job.heartbeat_at >= stale:
+                continue
+            elif job.cancel_requested:
+                _finish(job, JobStatus.CANCELLED, "")
+            elif job.attempts >= max_attempts:
+                reason = ngettext(
+                    "The worker running this job stopped answering; the job was given up after %(count)d attempt.",
+                    "The worker running this job stopped answering; the job was given up after %(count)d attempts.",
+                    job.attempts,
+                ) % {"count": job.attempts}
+                _finish(job, JobStatus.FAILED, reason)
+                failed += 1
+            else:
+                job.status = JobStatus.QUEUED
+                job.queued_at = now
+                job.log += _log_line(
+                    _("The worker running this job stopped answering (%(worker)s); queued again.")
+                    % {"worker": job.worker or "?"}
+                )
+                job.save(update_fields=["status", "queued_at", "log", "updated_at"])
+                audit_record(actor=None, action="algorithms.job.requeued", target=job, attempts=job.attempts)
+                _enqueue(job.pk)
+                requeued += 1
+    # Queued with no worker taking them: the message may be lost (a broker restart). Sending it again is safe:
+    # the runner takes a job only while it is queued (or its worker is stale).
+    resend = now - dt.timedelta(seconds=settings.BACUDA_MODEL_JOB_RESEND_SECONDS)
+    lost = ModelJob.objects.filter(status=JobStatus.QUEUED, queued_at__lt=resend)
+    for job_id in list(lost.values_list("pk", flat=True)):
+        with transaction.atomic():
+            updated = ModelJob.objects.filter(pk=job_id, status=JobStatus.QUEUED, queued_at__lt=resend).update(
+                queued_at=now
+            )
+            if updated:
+                _enqueue(job_id)
+                requeued += 1
+    return requeued, failed
+
+
+def _finish(job: ModelJob, status: str, reason: str) -> None:
+    job.status = status
+    job.error = reason
+    job.finished_at = timezone.now()
+    job.log += _log_line(reason or JobStatus(status).label)
+    job.save(update_fields=["status", "error", "finished_at", "log", "updated_at"])
+    audit_record(actor=None, action=f"algorithms.job.{status}", target=job, reason=reason)
+
+
+# --- Card PDF exports -------------------------------------------------------------------------------------------
+@transaction.atomic
+def card_export_request(*, algorithm: Algorithm, language: str, by) -> CardExport:
+    """Queue the rendering of the card to PDF (queue ``reports``); reuses a pending one. Side effects: audit."""
+    pending = CardExport.objects.filter(algorithm=algorithm, language=language, status=ExportStatus.PENDING).first()
+    if pending is not None:
+        return pending
+    export = CardExport.objects.create(algorithm=algorithm, language=language, requested_by=by)
+    audit_record(actor=by, action="algorithms.card.export_requested", target=algorithm, language=language)
+    from .tasks import render_model_card
+
+    transaction.on_commit(lambda: render_model_card.delay(export_id=export.pk))
+    return export
+
+
+MAX_EXPORT_ATTEMPTS = 3
+
+
+def card_exports_sweep(*, stale_after: dt.timedelta = dt.timedelta(minutes=15)) -> tuple[int, int]:
+    """Re-queue card PDFs a lost message left pending; fail those tried too often. Returns (re-queued, failed)."""
+    from .tasks import render_model_card
+
+    stale = CardExport.objects.filter(status=ExportStatus.PENDING, updated_at__lt=timezone.now() - stale_after)
+    failed = stale.filter(attempts__gte=MAX_EXPORT_ATTEMPTS).update(
+        status=ExportStatus.FAILED,
+        error=_("Rendering did not finish after %(count)d attempts.") % {"count": MAX_EXPORT_ATTEMPTS},
+        updated_at=timezone.now(),
+    )
+    retry_ids = list(stale.filter(attempts__lt=MAX_EXPORT_ATTEMPTS).values_list("pk", flat=True))
+    CardExport.objects.filter(pk__in=retry_ids).update(updated_at=timezone.now())
+    transaction.on_commit(lambda: [render_model_card.delay(export_id=pk) for pk in retry_ids])
+    return len(retry_ids), failed
+
+
+def card_export_render(*, export: CardExport) -> CardExport:
+    """Render the card (with its published versions) to PDF and store it with its checksum. Runs in a worker."""
+    from bacuda_portal.core.pdf import render_pdf
+
+    from . import selectors
+
+    export.refresh_from_db(fields=["status"])
+    if export.status == ExportStatus.READY:
+        return export
+    CardExport.objects.filter(pk=export.pk).update(attempts=F("attempts") + 1)
+    algorithm = export.algorithm
+    try:
+        with translation.override(export.language):
+            context = {
+                "algorithm": algorithm,
+                "card": getattr(algorithm, "card", None),
+                "versions": list(selectors.published_versions(algorithm)),
+                "generated_at": timezone.now(),
+            }
+            pdf = render_pdf(
+                template="algorithms/pdf/model_card.html",
+                language=export.language,
+                context=context,
+                title=algorithm.name,
+            )
+    except Exception as error:
+        CardExport.objects.filter(pk=export.pk).update(status=ExportStatus.FAILED, error=repr(error)[:2000])
+        raise
+    export.file.save(f"model-card-{algorithm.slug}-{export.language}-{export.pk}.pdf", ContentFile(pdf), save=False)
+    export.sha256 = hashlib.sha256(pdf).hexdigest()
+    export.status = ExportStatus.READY
+    export.error = ""
+    export.save(update_fields=["file", "sha256", "status", "error", "updated_at"])
+    return export

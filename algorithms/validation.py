@@ -1,0 +1,232 @@
+"""Content checks of an uploaded CSV: the declarations layout or labelled goods descriptions.
+
+The file is read as a stream, once: the checksum, row count and date range are computed while each row is
+checked, and only the first ``max_problems`` problems are kept (by row and column). A file over the size limit is
+refused before it is read; binary content, an empty file and wrong columns are refused with a clear reason.
+"""
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+import math
+import re
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from .declarations import (
+    COLUMNS,
+    CRITICAL_FRAUD,
+    DATE,
+    DECLARATION_ID,
+    FRAUD,
+    HS6_CODE,
+    IMPORTER_ID,
+    LABEL_COLUMNS,
+    NUMERIC_COLUMNS,
+)
+from .enums import DatasetKind
+
+HS_DESCRIPTION, HS_CODE = "description", "hs_code"
+HS_COLUMNS = (HS_DESCRIPTION, HS_CODE)
+REQUIRED_TEXT_COLUMNS = (DECLARATION_ID, IMPORTER_ID)
+COUNTRY_COLUMNS = ("Country of Departure", "Country of Origin")
+_HS6 = re.compile(r"^\d{6}$")
+_HS_LABEL = re.compile(r"^\d{6,12}$")  # as the AI-HS engine reads them: dots and spaces removed
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_CHUNK = 1024 * 1024
+
+
+@dataclass
+class Problem:
+    row: int | None  # the line of the file (the header is line 1); None for the file as a whole
+    column: str
+    message: str
+
+
+@dataclass
+class ValidationReport:
+    kind: str
+    size: int = 0
+    row_count: int = 0
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    has_labels: bool = False
+    sha256: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    more_problems: bool = False  # problems beyond the first max_problems were not kept
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class _Stop(Exception):
+    pass
+
+
+def _lines(uploaded, digest, report: ValidationReport):
+    """Decoded text lines of the file, hashing the bytes as they are read; refuses binary content."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    uploaded.seek(0)
+    pending = ""
+    first = True
+    for chunk in iter(lambda: uploaded.read(_CHUNK), b""):
+        if isinstance(chunk, str):
+            chunk = chunk.encode()
+        digest.update(chunk)
+        if first and b"\x00" in chunk[:8192]:
+            report.problems.append(Problem(None, "", _("This is not a text CSV file (it contains binary data).")))
+            raise _Stop
+        first = False
+        try:
+            text = decoder.decode(chunk)
+        except UnicodeDecodeError:
+            report.problems.append(Problem(None, "", _("This is not a UTF-8 text CSV file.")))
+            raise _Stop from None
+        pending += text
+        *complete, pending = pending.split("\n")
+        for line in complete:
+            yield line + "\n"
+    pending += decoder.decode(b"", final=True)
+    if pending:
+        yield pending
+
+
+def validate_csv(uploaded, *, kind: str, max_megabytes: int, max_problems: int) -> ValidationReport:
+    """Check an uploaded file (anything with ``size``, ``seek`` and ``read``) and describe it."""
+    report = ValidationReport(kind=kind, size=uploaded.size)
+    if uploaded.size > max_megabytes * 1024 * 1024:
+        report.problems.append(
+            Problem(
+                None,
+                "",
+                _("The file is too large (%(size).1f MB); the limit is %(limit)d MB.")
+                % {"size": uploaded.size / 1024 / 1024, "limit": max_megabytes},
+            )
+        )
+        return report
+    if uploaded.size == 0:
+        report.problems.append(Problem(None, "", _("The file is empty.")))
+        return report
+    digest = hashlib.sha256()
+    try:
+        rows = csv.reader(_lines(uploaded, digest, report))
+        header = next(rows, None)
+        if header is None or not any(cell.strip() for cell in header):
+            report.problems.append(Problem(None, "", _("The file is empty.")))
+            raise _Stop
+        header = [cell.strip() for cell in header]
+        check = _declaration_checker if kind == DatasetKind.DECLARATIONS else _hs_checker
+        row_check = check(header, report)
+        if report.problems:
+            raise _Stop
+        for line_number, row in enumerate(rows, start=2):
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue  # a blank line
+            report.row_count += 1
+            if len(row) != len(header):
+                _add(
+                    report,
+                    max_problems,
+                    line_number,
+                    "",
+                    _("This row has %(found)d cells; the header has %(expected)d.")
+                    % {"found": len(row), "expected": len(header)},
+                )
+                continue
+            for column, message in row_check(dict(zip(header, row, strict=True))):
+                _add(report, max_problems, line_number, column, message)
+    except _Stop:
+        pass
+    except csv.Error as error:
+        report.problems.append(Problem(None, "", _("The file is not a readable CSV: %(error)s") % {"error": error}))
+    if not report.problems and report.row_count == 0:
+        report.problems.append(Problem(None, "", _("The file has a header but no rows.")))
+    report.sha256 = digest.hexdigest()
+    return report
+
+
+def _add(report: ValidationReport, max_problems: int, row: int, column: str, message: str) -> None:
+    if len(report.problems) < max_problems:
+        report.problems.append(Problem(row, column, message))
+    else:
+        report.more_problems = True
+
+
+def _header_problems(header: list[str], required: tuple[str, ...], allowed: tuple[str, ...], report) -> None:
+    missing = [column for column in required if column not in header]
+    unexpected = [column for column in header if column not in allowed]
+    duplicated = sorted({column for column in header if header.count(column) > 1})
+    if missing:
+        report.problems.append(Problem(1, "", _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}))
+    if unexpected:
+        report.problems.append(
+            Problem(1, "", _("Unexpected columns: %(columns)s.") % {"columns": ", ".join(unexpected)})
+        )
+    if duplicated:
+        report.problems.append(Problem(1, "", _("Repeated columns: %(columns)s.") % {"columns": ", ".join(duplicated)}))
+
+
+def _declaration_checker(header: list[str], report: ValidationReport):
+    required = tuple(column for column in COLUMNS if column not in LABEL_COLUMNS)
+    _header_problems(header, required, COLUMNS, report)
+    labels = [column for column in LABEL_COLUMNS if column in header]
+    if len(labels) == 1:
+        report.problems.append(
+            Problem(1, "", _("The columns %(columns)s go together.") % {"columns": " and ".join(LABEL_COLUMNS)})
+        )
+    report.has_labels = len(labels) == len(LABEL_COLUMNS)
+
+    def check(row: dict):
+        date_text = row[DATE].strip()
+        try:
+            day = dt.date.fromisoformat(date_text) if len(date_text) == 10 else None
+        except ValueError:
+            day = None
+        if day is None:
+            yield DATE, _("“%(value)s” is not a date in the form YYYY-MM-DD.") % {"value": date_text[:40]}
+        else:
+            report.date_from = min(report.date_from or day, day)
+            report.date_to = max(report.date_to or day, day)
+        for column in REQUIRED_TEXT_COLUMNS:
+            if not row[column].strip():
+                yield column, _("This cell is empty.")
+        if not _HS6.match(row[HS6_CODE].strip()):
+            yield HS6_CODE, _("“%(value)s” is not a six-digit HS code.") % {"value": row[HS6_CODE][:40]}
+        for column in COUNTRY_COLUMNS:
+            value = row[column].strip()
+            if value and not _COUNTRY.match(value):
+                yield column, _("“%(value)s” is not a two-letter country code.") % {"value": value[:40]}
+        for column in NUMERIC_COLUMNS:
+            value = row[column].strip()
+            try:
+                number = float(value)
+            except ValueError:
+                number = None
+            if number is None or not math.isfinite(number):
+                yield column, _("“%(value)s” is not a number.") % {"value": value[:40]}
+            elif number < 0:
+                yield column, _("%(value)s is negative.") % {"value": value[:40]}
+        if report.has_labels:
+            if row[FRAUD].strip() not in ("0", "1"):
+                yield FRAUD, _("“%(value)s” is not 0 or 1.") % {"value": row[FRAUD][:40]}
+            if row[CRITICAL_FRAUD].strip() not in ("0", "1", "2"):
+                yield CRITICAL_FRAUD, _("“%(value)s” is not 0, 1 or 2.") % {"value": row[CRITICAL_FRAUD][:40]}
+
+    return check
+
+
+def _hs_checker(header: list[str], report: ValidationReport):
+    _header_problems(header, HS_COLUMNS, tuple(header), report)  # other columns are allowed (and ignored)
+    report.has_labels = True
+
+    def check(row: dict):
+        if not row[HS_DESCRIPTION].strip():
+            yield HS_DESCRIPTION, _("This cell is empty.")
+        code = row[HS_CODE].replace(".", "").replace(" ", "")
+        if not _HS_LABEL.match(code):
+            yield HS_CODE, _("“%(value)s” is not an HS code of 6 to 12 digits.") % {"value": row[HS_CODE][:40]}
+
+    return check

@@ -1,0 +1,454 @@
+"""Pages of the algorithms app: thin; they parse input, ask ``access``, call one service and render."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bacuda_portal.core.csv_export import csv_response
+from bacuda_portal.core.exceptions import TransitionError
+from bacuda_portal.core.pages import add_service_errors, query_without_page
+from bacuda_portal.core.uploads import private_file_response
+
+from . import access, hs, selectors, services
+from .enums import AlgorithmKind, ExportStatus, JobStatus
+from .forms import (
+    AlgorithmForm,
+    AliasForm,
+    CatalogueFilterForm,
+    DatasetFilterForm,
+    DatasetUploadForm,
+    ExportForm,
+    HsSuggestForm,
+    JobFilterForm,
+    JobForm,
+    ModelCardForm,
+    StaffDatasetFilterForm,
+    StaffJobFilterForm,
+    VersionForm,
+)
+from .models import AlgorithmVersion, ModelCard
+
+PAGE_SIZE = 50
+PUBLICATION_ACTIONS = {
+    "request": services.publication_request,
+    "approve": services.publication_approve,
+    "withdraw": services.publication_withdraw,
+}
+
+
+# --- Catalogue and cards ----------------------------------------------------------------------------------------
+def catalogue(request):
+    visible = access.algorithms_visible_to(request.user)
+    form = CatalogueFilterForm(request.GET or None) if access.is_staff(request.user) else None
+    algorithms = selectors.catalogue(visible)
+    if form is not None and form.is_valid() and form.cleaned_data["publication"]:
+        algorithms = algorithms.filter(publication=form.cleaned_data["publication"])
+    return render(request, "algorithms/catalogue.html", {"algorithms": algorithms, "form": form})
+
+
+def card(request, slug):
+    algorithm = access.get_algorithm_for(request.user, slug)
+    card_obj = getattr(algorithm, "card", None)
+    versions = selectors.versions_of(algorithm, access.versions_visible_to(request.user))
+    exports = []
+    if request.user.is_authenticated:
+        exports = list(algorithm.exports.filter(status__in=[ExportStatus.READY, ExportStatus.PENDING])[:4])
+    return render(
+        request,
+        "algorithms/card.html",
+        {
+            "algorithm": algorithm,
+            "card": card_obj,
+            "sections": card_obj.sections() if card_obj else [],
+            "versions": versions,
+            "can_edit": access.can_edit_card(request.user, algorithm),
+            "can_approve": access.can_approve(request.user, algorithm),
+            "exports": exports,
+            "export_form": ExportForm(initial={"language": translation.get_language()}),
+        },
+    )
+
+
+@login_required
+def card_edit(request, slug):
+    access.require_staff(request.user)
+    algorithm = access.get_algorithm_for(request.user, slug)
+    card_obj, _created = ModelCard.objects.get_or_create(algorithm=algorithm)
+    algorithm_form = AlgorithmForm(request.POST or None, instance=algorithm, prefix="algorithm")
+    card_form = ModelCardForm(request.POST or None, instance=card_obj, prefix="card")
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if algorithm_form.is_valid() and card_form.is_valid():
+            try:
+                services.card_update(
+                    algorithm=algorithm, by=request.user, **algorithm_form.cleaned_data, **card_form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_errors(algorithm_form, error)
+            else:
+                messages.success(request, _("The model card was saved."))
+                return redirect(algorithm)
+        algorithm.refresh_from_db()
+    return render(
+        request,
+        "algorithms/card_form.html",
+        {"algorithm": algorithm, "algorithm_form": algorithm_form, "card_form": card_form},
+        status=status,
+    )
+
+
+def _publication(request, obj, action):
+    function = PUBLICATION_ACTIONS.get(action)
+    if function is None:
+        raise Http404
+    algorithm = obj if not isinstance(obj, AlgorithmVersion) else obj.algorithm
+    allowed = access.is_staff(request.user) or (
+        access.can_approve(request.user, algorithm) and action in ("approve", "withdraw")
+    )
+    if not allowed:
+        raise Http404
+    try:
+        function(obj=obj, by=request.user)
+    except TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Publication status: %(status)s.") % {"status": obj.get_publication_display()})
+    return redirect(obj)
+
+
+@require_POST
+@login_required
+def card_publication(request, slug, action):
+    return _publication(request, access.get_algorithm_for(request.user, slug), action)
+
+
+@require_POST
+@login_required
+def card_export(request, slug):
+    algorithm = access.get_algorithm_for(request.user, slug)
+    form = ExportForm(request.POST)
+    language = form.cleaned_data["language"] if form.is_valid() else translation.get_language()
+    services.card_export_request(algorithm=algorithm, language=language, by=request.user)
+    messages.success(request, _("The PDF is being prepared; reload this page in a moment to download it."))
+    return redirect(algorithm)
+
+
+@login_required
+def export_download(request, pk):
+    export = access.get_export_for(request.user, pk)
+    if export.status != ExportStatus.READY or not export.file:
+        raise Http404
+    return private_file_response(export.file)
+
+
+# --- Versions ---------------------------------------------------------------------------------------------------
+def version_detail(request, pk):
+    version = access.get_version_for(request.user, pk)
+    return render(
+        request,
+        "algorithms/version_detail.html",
+        {
+            "version": version,
+            "algorithm": version.algorithm,
+            "aliases": list(version.aliases.all()),
+            "show_job": access.can_see_job_link(request.user, version),
+            "can_edit": access.is_staff(request.user),
+            "can_approve": access.can_approve(request.user, version.algorithm),
+            "metrics": sorted(_flat_metrics(version.metrics)),
+            "version_form": VersionForm(
+                initial={"release_notes_en": version.release_notes_en, "release_notes_fr": version.release_notes_fr}
+            ),
+            "alias_form": AliasForm(),
+        },
+    )
+
+
+def _flat_metrics(metrics, prefix=""):
+    """(name, value) pairs of a nested metrics dict, for a plain table."""
+    if isinstance(metrics, dict):
+        for key, value in metrics.items():
+            yield from _flat_metrics(value, f"{prefix}{key} / " if isinstance(value, dict) else f"{prefix}{key}")
+    elif prefix:
+        yield prefix.rstrip(" /"), metrics
+
+
+@require_POST
+@login_required
+def version_edit(request, pk):
+    access.require_staff(request.user)
+    version = access.get_version_for(request.user, pk)
+    form = VersionForm(request.POST)
+    if form.is_valid():
+        services.version_update(version=version, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The release notes were saved."))
+    return redirect(version)
+
+
+@require_POST
+@login_required
+def version_publication(request, pk, action):
+    return _publication(request, access.get_version_for(request.user, pk), action)
+
+
+@require_POST
+@login_required
+def version_alias(request, pk):
+    access.require_staff(request.user)
+    version = access.get_version_for(request.user, pk)
+    form = AliasForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an alias."))
+        return redirect(version)
+    try:
+        services.alias_move(version=version, name=form.cleaned_data["name"], by=request.user)
+    except TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("This version is now the %(alias)s.") % {"alias": form.cleaned_data["name"]})
+    return redirect(version)
+
+
+# --- Datasets ---------------------------------------------------------------------------------------------------
+@login_required
+def dataset_list(request):
+    access.require_model_user(request.user)
+    staff = access.is_staff(request.user)
+    form = (StaffDatasetFilterForm if staff else DatasetFilterForm)(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    datasets = selectors.dataset_list(
+        access.datasets_visible_to(request.user),
+        search=filters.get("q", ""),
+        kind=filters.get("kind", ""),
+        administration=filters.get("administration"),
+    )
+    page = Paginator(datasets, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "algorithms/dataset_list.html", {"form": form, "page": page, "query": query_without_page(request)}
+    )
+
+
+def upload_too_large(request) -> str:
+    """The refusal of a request body over the dataset size limit, decided from its declared length before any
+    of the body is read (an empty string when it may be read)."""
+    limit = settings.BACUDA_DATASET_MAX_MEGABYTES
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > limit * 1024 * 1024 + 64 * 1024:  # the file plus the form's other fields
+        return _("The file is too large (%(size).1f MB); the limit is %(limit)d MB.") % {
+            "size": length / 1024 / 1024,
+            "limit": limit,
+        }
+    return ""
+
+
+@login_required
+def dataset_upload(request):
+    access.require_model_user(request.user)
+    administrations = access.administrations_for_upload(request.user)
+    refusal = upload_too_large(request) if request.method == "POST" else ""
+    if refusal:
+        form = DatasetUploadForm(administrations=administrations)
+        return render(
+            request, "algorithms/dataset_form.html", {"form": form, "report": None, "refusal": refusal}, status=413
+        )
+    form = DatasetUploadForm(request.POST or None, request.FILES or None, administrations=administrations)
+    report = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                dataset = services.dataset_upload(
+                    administration=data["administration"],
+                    kind=data["kind"],
+                    name=data["name"],
+                    description=data["description"],
+                    uploaded=data["file"],
+                    by=request.user,
+                )
+            except services.DatasetRejected as rejected:
+                report = rejected.report
+                form.add_error("file", _("The file was refused: see the problems below."))
+            else:
+                messages.success(request, _("The dataset was checked and saved."))
+                return redirect(dataset)
+    return render(request, "algorithms/dataset_form.html", {"form": form, "report": report}, status=status)
+
+
+@login_required
+def dataset_detail(request, pk):
+    dataset = access.get_dataset_for(request.user, pk)
+    jobs = access.jobs_visible_to(request.user).filter(dataset=dataset).order_by("-created_at")[:20]
+    return render(request, "algorithms/dataset_detail.html", {"dataset": dataset, "jobs": jobs})
+
+
+@login_required
+def dataset_download(request, pk):
+    dataset = access.get_dataset_for(request.user, pk)
+    return private_file_response(dataset.file, download_name=f"dataset-{dataset.pk}.csv")
+
+
+# --- Jobs -------------------------------------------------------------------------------------------------------
+@login_required
+def job_list(request):
+    access.require_model_user(request.user)
+    staff = access.is_staff(request.user)
+    form = (StaffJobFilterForm if staff else JobFilterForm)(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    jobs = selectors.job_list(
+        access.jobs_visible_to(request.user),
+        search=filters.get("q", ""),
+        kind=filters.get("kind", ""),
+        status=filters.get("status", ""),
+        administration=filters.get("administration"),
+    )
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            filename="model-jobs",
+            header=[_("Job"), _("Kind"), _("Administration"), _("Dataset"), _("Status"), _("Progress (%)"),
+                    _("Seed"), _("Attempts"), _("Submitted by"), _("Queued"), _("Started"), _("Finished"),
+                    _("Failure reason")],
+            rows=(
+                (job.pk, job.get_kind_display(), job.administration.code, job.dataset.name if job.dataset else "",
+                 job.get_status_display(), job.percent, job.seed, job.attempts,
+                 job.created_by.email if job.created_by else "", job.queued_at or "", job.started_at or "",
+                 job.finished_at or "", job.error)
+                for job in jobs.iterator(chunk_size=500)
+            ),
+            actor=request.user,
+            action="algorithms.jobs.exported",
+        )  # fmt: skip
+    page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "algorithms/job_list.html", {"form": form, "page": page, "query": query_without_page(request)}
+    )
+
+
+def _job_form(request, data=None):
+    visible_versions = access.versions_visible_to(request.user).filter(
+        algorithm__kind=AlgorithmKind.DATE, model_artifact__isnull=False
+    )
+    return JobForm(
+        data,
+        administrations=access.administrations_for_upload(request.user),
+        datasets=access.datasets_visible_to(request.user),
+        versions=visible_versions,
+        initial={"dataset": request.GET.get("dataset"), "kind": request.GET.get("kind")},
+    )
+
+
+@login_required
+def job_create(request):
+    access.require_model_user(request.user)
+    form = _job_form(request, request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                job = services.job_submit(by=request.user, **form.service_arguments())
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Job #%(id)d was queued.") % {"id": job.pk})
+                return redirect(job)
+    return render(request, "algorithms/job_form.html", {"form": form}, status=status)
+
+
+@login_required
+def job_detail(request, pk):
+    job = access.get_job_for(request.user, pk)
+    version = AlgorithmVersion.objects.filter(job=job).first()
+    return render(
+        request,
+        "algorithms/job_detail.html",
+        {
+            "job": job,
+            "artifacts": job.artifacts.all(),
+            "version": version,
+            "metrics": sorted(_flat_metrics(job.metrics)),
+        },
+    )
+
+
+def job_status_payload(job) -> dict:
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "status_display": job.get_status_display(),
+        "percent": job.percent,
+        "stage": job.stage,
+        "error": job.error,
+        "attempts": job.attempts,
+        "log": job.log[-20000:],
+        "finished": job.status not in (JobStatus.QUEUED, JobStatus.RUNNING),
+        "heartbeat_at": job.heartbeat_at.isoformat() if job.heartbeat_at else None,
+        "server_time": timezone.now().isoformat(),
+    }
+
+
+@login_required
+def job_status(request, pk):
+    """JSON for the job page's progress bar (static/js/algorithms.js polls it)."""
+    job = access.get_job_for(request.user, pk)
+    response = JsonResponse(job_status_payload(job))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@login_required
+def job_cancel(request, pk):
+    job = access.get_job_for(request.user, pk)
+    try:
+        services.job_cancel(job=job, by=request.user)
+    except TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Cancel requested."))
+    return redirect(job)
+
+
+@require_POST
+@login_required
+def job_rerun(request, pk):
+    job = access.get_job_for(request.user, pk)
+    try:
+        new = services.job_resubmit(job=job, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(job)
+    messages.success(request, _("Job #%(id)d was queued with the same data, parameters and seed.") % {"id": new.pk})
+    return redirect(new)
+
+
+@login_required
+def artifact_download(request, pk):
+    artifact = access.get_artifact_for(request.user, pk)
+    return private_file_response(artifact.file, download_name=f"job-{artifact.job_id}-{artifact.filename}")
+
+
+# --- AI-HS interactive ------------------------------------------------------------------------------------------
+@login_required
+def hs_suggest(request):
+    access.require_model_user(request.user)
+    staff = access.is_staff(request.user)
+    form = HsSuggestForm(request.GET or None)
+    if not staff:
+        del form.fields["administration"]
+    answer = None
+    if form.is_bound and form.is_valid():
+        administration = form.cleaned_data.get("administration") if staff else access.administration_of(request.user)
+        answer = hs.suggest(administration=administration, description=form.cleaned_data["description"])
+    return render(request, "algorithms/hs_suggest.html", {"form": form, "answer": answer})

@@ -1,0 +1,30 @@
+"""The algorithms demo data and the large data set."""
+
+import random
+
+import pytest
+from django.urls import reverse
+
+from algorithms.demo import seed_algorithms
+from algorithms.models import Algorithm, Dataset, ModelJob
+from algorithms.scale import JOBS, seed_large_jobs
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seeded_cards_are_published_and_idempotent(client, project_manager, contact_point):
+    seed_algorithms(manager=project_manager, contact_point=contact_point)
+    seed_algorithms(manager=project_manager, contact_point=contact_point)
+    assert sorted(Algorithm.objects.values_list("kind", flat=True)) == ["aihs", "date", "image", "synth"]
+    assert all(algorithm.is_published for algorithm in Algorithm.objects.all())
+    assert Dataset.objects.get().row_count == 2000
+    page = client.get(reverse("algorithms:card", args=["date"])).content.decode()
+    assert "What it cannot show" in page and "CTGAN" in page and "Placeholder" in page
+
+
+def test_large_data_set_adds_500_jobs_and_the_job_list_stays_fast(client, staff, django_assert_max_num_queries):
+    seed_large_jobs(rng=random.Random(1), officer=staff)
+    assert ModelJob.objects.count() == JOBS
+    client.force_login(staff)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("algorithms:job_list")).status_code == 200
