@@ -6,3 +6,8 @@ class ReportsConfig(AppConfig):
     name = "bacuda_portal.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from .caching import connect_signals
+
+        connect_signals()

@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("", views.report_list, name="report_list"),
+    path("request/<str:kind>/", views.report_request, name="report_request"),
+    path("<int:pk>/", views.report_detail, name="report_detail"),
+    path("<int:pk>/status/", views.report_status, name="report_status"),
+    path("<int:pk>/download/", views.report_download, name="report_download"),
+    path("<int:pk>/retry/", views.report_retry, name="report_retry"),
+    path("narrative/", views.narrative_edit, name="narrative_edit"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
+]

@@ -1,8 +1,52 @@
 """The reports rows of the access matrix (tests/test_access_matrix.py) and the objects they need."""
 
-ROWS: dict = {}
+import datetime as dt
+
+from django.core.files.base import ContentFile
+
+from tests.access_roles import STAFF_ONLY
+
+# Staff see everything; contact points see the dashboard of their own administration; nobody else.
+DASHBOARD = ("L", "ok", "ok", "ok", "404", "404")
+API_STAFF_ONLY = ("401", "ok", "403", "403", "403", "403")
+API_DASHBOARD = ("401", "ok", "ok", "ok", "404", "404")
+
+ROWS = {
+    "reports:dashboard": ("get", None, DASHBOARD),
+    "reports:report_list": ("get", None, STAFF_ONLY),
+    "reports:report_request": ("post", lambda w: {"kind": "progress"}, STAFF_ONLY),  # staff: 400, the empty form
+    "reports:report_detail": ("get", lambda w: {"pk": w["report"].pk}, STAFF_ONLY),
+    "reports:report_status": ("get", lambda w: {"pk": w["report"].pk}, STAFF_ONLY),
+    "reports:report_download": ("get", lambda w: {"pk": w["report"].pk}, STAFF_ONLY),
+    "reports:report_retry": ("post", lambda w: {"pk": w["report"].pk}, STAFF_ONLY),
+    "reports:narrative_edit": ("get", None, STAFF_ONLY),
+    "reports:evidence_download": ("get", lambda w: {"pk": w["indicator_value"].pk}, STAFF_ONLY),
+    "v1:report-list": ("get", None, API_STAFF_ONLY),
+    "v1:report-detail": ("get", lambda w: {"pk": w["report"].pk}, API_STAFF_ONLY),
+    "v1:report-download": ("get", lambda w: {"pk": w["report"].pk}, API_STAFF_ONLY),
+    "v1:dashboard-list": ("get", None, API_DASHBOARD),
+}
 
 
 def world(base: dict, cast: dict, kenya, senegal) -> dict:
-    """Objects these rows name, added to the shared world (``base``)."""
-    return {}
+    """Objects these rows name, added to the shared world (``base``): a ready progress report."""
+    from bacuda_portal.reports.models import Indicator, IndicatorValue, Objective, Report
+    from bacuda_portal.reports.services import parameters_key
+
+    report = Report.objects.create(
+        kind="progress",
+        period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 12, 31),
+        language="en",
+        parameters_key=parameters_key({}),
+        status="ready",
+    )
+    report.file.save("access-matrix.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    objective = Objective.objects.create(code="AM", title_en="Access matrix")
+    indicator = Indicator.objects.create(
+        objective=objective, code="AM.1", title_en="Seizures", unit="n", source="manual"
+    )
+    value = IndicatorValue(indicator=indicator, period_start=dt.date(2025, 1, 1), period_end=dt.date(2025, 3, 31),
+                           value=3, administration=kenya)  # fmt: skip
+    value.evidence_file.save("evidence.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    return {"report": report, "indicator_value": value}

@@ -1,0 +1,501 @@
+"""The computed indicators of the results framework: each is calculated from the portal's own data, never typed.
+
+Every computation is a function ``(period_start, period_end, administration=None, region=None)`` returning an
+``IndicatorResult``; ``REGISTRY`` maps the key an ``Indicator`` names (``computed_key``) to it. Each runs a few
+aggregate queries whatever the number of rows. The period is inclusive at both ends; an activity belongs to the
+period its end date falls in (a workshop ending on the last day of the period counts; one ending the day after
+does not).
+
+Sex: the participant's sex lives on the nomination (``Nomination.gender``) and on the scholarship application
+(``Application.gender``); "other or prefers not to say" counts as unknown in shares of women.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import Count, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, ExtractYear, Lower
+from django.utils.translation import gettext_lazy as _
+
+DELIVERED_STATUSES = ("delivered", "closed")
+UNKNOWN_SEX = "unknown"
+
+
+@dataclass
+class IndicatorResult:
+    """An indicator's value for a period; ``value`` is None when the portal cannot compute it (see ``note``)."""
+
+    value: Decimal | int | None
+    by_sex: dict[str, int] | None = None
+    by_region: dict[str, int] | None = None
+    breakdown: dict[str, int] | None = None  # another disaggregation (e.g. workshops by kind)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ComputedIndicator:
+    key: str
+    title: str
+    unit: str
+    function: Callable[..., IndicatorResult]
+    description: str = ""
+    # Whether the figure can be narrowed to one administration (a contact point's dashboard).
+    per_administration: bool = True
+    computable: bool = True
+    breakdown_label: str = field(default="")
+
+
+REGISTRY: dict[str, ComputedIndicator] = {}
+
+
+def register(key: str, *, title, unit, description="", per_administration=True, breakdown_label=""):
+    def decorator(function):
+        REGISTRY[key] = ComputedIndicator(
+            key=key,
+            title=title,
+            unit=unit,
+            function=function,
+            description=description,
+            per_administration=per_administration,
+            breakdown_label=breakdown_label,
+        )
+        return function
+
+    return decorator
+
+
+def compute(key: str, period_start: dt.date, period_end: dt.date, administration=None, region=None) -> IndicatorResult:
+    indicator = REGISTRY[key]
+    if administration is not None and not indicator.per_administration:
+        return IndicatorResult(value=None, note=str(_("Not broken down by administration.")))
+    return indicator.function(period_start, period_end, administration=administration, region=region)
+
+
+def _grouped(queryset: QuerySet, key: str, count) -> dict[str, int]:
+    rows = queryset.order_by().values(key).annotate(n=count).values_list(key, "n")
+    return {(name or UNKNOWN_SEX if key.endswith("gender") else name or ""): n for name, n in sorted(rows, key=_key)}
+
+
+def _key(row):
+    return (row[0] is None, row[0] or "")
+
+
+def _percent(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+# --- Officials trained -----------------------------------------------------------------------------------------
+
+
+def trained_nominations(
+    period_start: dt.date | None, period_end: dt.date | None, administration=None, region=None
+) -> QuerySet:
+    """Accepted participants of delivered workshops ending in the period who attended at least the certificate
+    share of the sessions (BACUDA_CERTIFICATE_ATTENDANCE_SHARE). Withdrawn, declined, wait-listed and merely
+    nominated people never count. Not yet distinct by person: see ``person`` below."""
+    from workshops.enums import ATTENDED_STATUSES, NominationStatus
+    from workshops.models import Attendance, Nomination, Session, Workshop
+
+    share = settings.BACUDA_CERTIFICATE_ATTENDANCE_SHARE
+    sessions = (
+        Session.objects.filter(workshop=OuterRef("workshop_id"))
+        .order_by()
+        .values("workshop")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    attended = (
+        Attendance.objects.filter(nomination=OuterRef("pk"), status__in=ATTENDED_STATUSES)
+        .order_by()
+        .values("nomination")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    # The workshops of the period first (an IN subquery): the database then walks the (workshop, status) index of
+    # the nominations instead of evaluating the attendance subqueries for every accepted nomination ever.
+    workshops = Workshop.objects.filter(status__in=DELIVERED_STATUSES)
+    if period_start is not None:
+        workshops = workshops.filter(end_date__gte=period_start)
+    if period_end is not None:
+        workshops = workshops.filter(end_date__lte=period_end)
+    queryset = Nomination.objects.filter(
+        status=NominationStatus.ACCEPTED, workshop_id__in=Subquery(workshops.order_by().values("pk"))
+    )
+    if administration is not None:
+        queryset = queryset.filter(administration=administration)
+    if region is not None:
+        queryset = queryset.filter(administration__region=region)
+    return (
+        queryset.annotate(
+            session_count=Coalesce(Subquery(sessions), 0),
+            attended_count=Coalesce(Subquery(attended), 0),
+        )
+        .annotate(needed=ExpressionWrapper(F("session_count") * share, output_field=FloatField()))
+        .filter(session_count__gt=0, attended_count__gte=F("needed"))
+    )
+
+
+# A person is counted once across workshops: the same email address (case-insensitive) is the same official.
+PERSON = Lower("email")
+
+
+@register(
+    "officials_trained",
+    title=_("Officials trained"),
+    unit=_("officials"),
+    description=_(
+        "Distinct officials (by email address) accepted to a delivered workshop ending in the period who attended "
+        "at least the certificate share of its sessions."
+    ),
+)
+def officials_trained(period_start, period_end, administration=None, region=None) -> IndicatorResult:
+    trained = trained_nominations(period_start, period_end, administration, region)
+    persons = Count(PERSON, distinct=True)
+    return IndicatorResult(
+        value=trained.aggregate(n=persons)["n"],
+        by_sex=_grouped(trained, "gender", persons),
+        by_region=_grouped(trained, "administration__region__code", persons),
+    )
+
+
+@register(
+    "share_of_women_trained",
+    title=_("Share of women among the officials trained"),
+    unit="%",
+    description=_(
+        "Women among the officials trained whose sex is known (female or male); "
+        "'other or prefers not to say' is left out of the share."
+    ),
+)
+def share_of_women_trained(period_start, period_end, administration=None, region=None) -> IndicatorResult:
+    trained = trained_nominations(period_start, period_end, administration, region)
+    persons = Count(PERSON, distinct=True)
+    rows = trained.order_by().values("administration__region__code", "gender").annotate(n=persons)
+    by_sex = _grouped(trained, "gender", persons)
+    women_by_region: dict[str, int] = {}
+    known_by_region: dict[str, int] = {}
+    for row in rows:
+        code = row["administration__region__code"] or ""
+        if row["gender"] in ("female", "male"):
+            known_by_region[code] = known_by_region.get(code, 0) + row["n"]
+        if row["gender"] == "female":
+            women_by_region[code] = women_by_region.get(code, 0) + row["n"]
+    women, men = by_sex.get("female", 0), by_sex.get("male", 0)
+    return IndicatorResult(
+        value=_percent(women, women + men),
+        by_sex=by_sex,
+        by_region={
+            code: _percent(women_by_region.get(code, 0), known) for code, known in sorted(known_by_region.items())
+        },
+    )
+
+
+def officials_trained_by_year(first_year: int, last_year: int, administration=None, region=None) -> dict[int, int]:
+    """Officials trained per calendar year (distinct within each year): one grouped query for the trend."""
+    trained = trained_nominations(dt.date(first_year, 1, 1), dt.date(last_year, 12, 31), administration, region)
+    rows = (
+        trained.order_by()
+        .annotate(year=ExtractYear("workshop__end_date"))
+        .values("year")
+        .annotate(n=Count(PERSON, distinct=True))
+        .values_list("year", "n")
+    )
+    found = dict(rows)
+    return {year: found.get(year, 0) for year in range(first_year, last_year + 1)}
+
+
+# --- Workshops and administrations ------------------------------------------------------------------------------
+
+
+def delivered_workshops(period_start, period_end, administration=None, region=None) -> QuerySet:
+    from workshops.models import Workshop
+
+    queryset = Workshop.objects.filter(status__in=DELIVERED_STATUSES)
+    if period_start is not None:
+        queryset = queryset.filter(end_date__gte=period_start)
+    if period_end is not None:
+        queryset = queryset.filter(end_date__lte=period_end)
+    if administration is not None:
+        queryset = queryset.filter(beneficiary_links__administration=administration)
+    if region is not None:
+        queryset = queryset.filter(beneficiary_links__administration__region=region)
+    return queryset
+
+
+@register(
+    "administrations_reached",
+    title=_("Administrations reached"),
+    unit=_("administrations"),
+    description=_("Distinct beneficiary administrations of the workshops delivered in the period, per region."),
+)
+def administrations_reached(period_start, period_end, administration=None, region=None) -> IndicatorResult:
+    from workshops.models import Beneficiary
+
+    links = Beneficiary.objects.filter(
+        workshop__status__in=DELIVERED_STATUSES,
+        workshop__end_date__gte=period_start,
+        workshop__end_date__lte=period_end,
+    )
+    if administration is not None:
+        links = links.filter(administration=administration)
+    if region is not None:
+        links = links.filter(administration__region=region)
+    distinct = Count("administration", distinct=True)
+    return IndicatorResult(
+        value=links.aggregate(n=distinct)["n"],
+        by_region=_grouped(links, "administration__region__code", distinct),
+    )
+
+
+@register(
+    "workshops_delivered",
+    title=_("Workshops delivered"),
+    unit=_("workshops"),
+    description=_(
+        "Workshops delivered or closed whose last day falls in the period, by kind; a regional workshop counts "
+        "once in the total and once in each region it served."
+    ),
+    breakdown_label=_("By kind"),
+)
+def workshops_delivered(period_start, period_end, administration=None, region=None) -> IndicatorResult:
+    workshops = delivered_workshops(period_start, period_end, administration, region)
+    distinct = Count("pk", distinct=True)
+    return IndicatorResult(
+        value=workshops.aggregate(n=distinct)["n"],
+        by_region=_grouped(workshops, "beneficiary_links__administration__region__code", distinct),
+        breakdown=_grouped(workshops, "kind", distinct),
+    )
+
+
+def workshops_delivered_by_year(first_year: int, last_year: int, administration=None, region=None) -> dict[int, int]:
+    workshops = delivered_workshops(dt.date(first_year, 1, 1), dt.date(last_year, 12, 31), administration, region)
+    rows = (
+        workshops.order_by()
+        .annotate(year=ExtractYear("end_date"))
+        .values("year")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("year", "n")
+    )
+    found = dict(rows)
+    return {year: found.get(year, 0) for year in range(first_year, last_year + 1)}
+
+
+# --- Experts ----------------------------------------------------------------------------------------------------
+
+
+@register(
+    "experts_deployed",
+    title=_("Experts deployed"),
+    unit=_("experts"),
+    description=_(
+        "Distinct experts who confirmed an assignment to a workshop delivered in the period, or travelled on a "
+        "mission ending in it; by the region of the expert's own administration."
+    ),
+)
+def experts_deployed(period_start, period_end, administration=None, region=None) -> IndicatorResult:
+    from workshops.experts.models import Expert
+
+    assigned = Q(
+        assignments__status="confirmed",
+        assignments__workshop__status__in=DELIVERED_STATUSES,
+        assignments__workshop__end_date__gte=period_start,
+        assignments__workshop__end_date__lte=period_end,
+    )
+    travelled = Q(missions__end_date__gte=period_start, missions__end_date__lte=period_end)
+    if administration is not None:
+        assigned &= Q(assignments__workshop__beneficiary_links__administration=administration)
+        travelled &= Q(missions__workshop__beneficiary_links__administration=administration)
+    experts = Expert.objects.filter(assigned | travelled)
+    if region is not None:
+        experts = experts.filter(administration__region=region)
+    distinct = Count("pk", distinct=True)
+    return IndicatorResult(
+        value=experts.aggregate(n=distinct)["n"],
+        by_region=_grouped(experts, "administration__region__code", distinct),
+    )
+
+
+# --- Scholarships: what "selected" and "graduated" mean in the scholarships app lives here, in one place ------------
+#
+# The scholarships app records staff's decision on an application in ``Decision`` (outcome selected / reserve /
+# not selected, released together). A candidate is "selected" in the period their selection was released in.
+# Graduation is not recorded by the scholarships app (yet): the indicator says so instead of reporting a zero.
+# Adapt these two functions when the scholarships app grows (e.g. an enrolment or graduation record).
+
+
+def _model(label: str, name: str):
+    from django.apps import apps
+
+    try:
+        return apps.get_model(label, name)
+    except LookupError:
+        return None
+
+
+def selected_applications(period_start, period_end, administration=None, region=None) -> QuerySet | None:
+    """Applications whose selection was released in the period; None when decisions are not recorded."""
+    decision = _model("scholarships", "Decision")
+    if decision is None or not {"outcome", "status", "released_at"} <= _field_names(decision):
+        return None
+    from scholarships.models import Application
+
+    applications = Application.objects.filter(
+        decision__outcome="selected",
+        decision__status="released",
+        decision__released_at__date__gte=period_start,
+        decision__released_at__date__lte=period_end,
+    )
+    if administration is not None:
+        applications = applications.filter(administration=administration)
+    if region is not None:
+        applications = applications.filter(administration__region=region)
+    return applications
+
+
+def graduated_applications(period_start, period_end, administration=None, region=None) -> QuerySet | None:
+    """Scholars who graduated in the period; None while graduation is not recorded anywhere."""
+    from scholarships.models import Application
+
+    names = _field_names(Application)
+    if "graduated_on" not in names:
+        return None
+    applications = Application.objects.filter(graduated_on__gte=period_start, graduated_on__lte=period_end)
+    if administration is not None:
+        applications = applications.filter(administration=administration)
+    if region is not None:
+        applications = applications.filter(administration__region=region)
+    return applications
+
+
+def _scholarship_result(applications: QuerySet | None) -> IndicatorResult:
+    if applications is None:
+        return IndicatorResult(value=None, note=str(_("Not yet recorded by the scholarships module.")))
+    distinct = Count("pk", distinct=True)
+    return IndicatorResult(
+        value=applications.aggregate(n=distinct)["n"],
+        by_sex=_grouped(applications, "gender", distinct),
+        by_region=_grouped(applications, "administration__region__code", distinct),
+    )
+
+
+@register(
+    "scholars_selected",
+    title=_("Scholarship candidates selected"),
+    unit=_("candidates"),
+    description=_("Candidates whose selection for a scholarship was released in the period."),
+)
+def scholars_selected(period_start, period_end, administration=None, region=None) -> IndicatorResult:
+    return _scholarship_result(selected_applications(period_start, period_end, administration, region))
+
+
+@register(
+    "scholars_graduated",
+    title=_("Scholarship candidates graduated"),
+    unit=_("graduates"),
+    description=_("Scholars who graduated in the period."),
+)
+def scholars_graduated(period_start, period_end, administration=None, region=None) -> IndicatorResult:
+    return _scholarship_result(graduated_applications(period_start, period_end, administration, region))
+
+
+# --- E-learning ---------------------------------------------------------------------------------------------------
+
+
+@register(
+    "courses_published",
+    title=_("E-learning courses published"),
+    unit=_("courses"),
+    description=_("Courses published on CLiKC! in the period (project-wide; not broken down by administration)."),
+    per_administration=False,
+)
+def courses_published(period_start, period_end, administration=None, region=None) -> IndicatorResult:
+    from workshops.elearning.enums import CourseStage
+    from workshops.elearning.models import Course
+
+    courses = Course.objects.filter(
+        stage=CourseStage.PUBLISHED, published_at__date__gte=period_start, published_at__date__lte=period_end
+    )
+    return IndicatorResult(value=courses.count())
+
+
+# --- Algorithms ---------------------------------------------------------------------------------------------------
+
+
+def _algorithm_models():
+    """The algorithms app's job and version models, or None while that app has not built them."""
+    job, version = _model("algorithms", "ModelJob"), _model("algorithms", "AlgorithmVersion")
+    return None if job is None or version is None else (job, version)
+
+
+def _not_computable() -> IndicatorResult:
+    return IndicatorResult(value=None, note=str(_("Not yet computable: the algorithms module records no jobs yet.")))
+
+
+def _field_names(model) -> set[str]:
+    return {f.name for f in model._meta.get_fields()}
+
+
+@register(
+    "model_jobs_run",
+    title=_("Model jobs run"),
+    unit=_("jobs"),
+    description=_("Model jobs that succeeded (finished in the period), per administration."),
+)
+def model_jobs_run(period_start, period_end, administration=None, region=None) -> IndicatorResult:
+    models = _algorithm_models()
+    if models is None:
+        return _not_computable()
+    job_model = models[0]
+    names = _field_names(job_model)
+    if not {"finished_at", "status", "administration"} <= names:
+        return _not_computable()
+    jobs = job_model.objects.filter(
+        status="succeeded", finished_at__date__gte=period_start, finished_at__date__lte=period_end
+    )
+    if administration is not None:
+        jobs = jobs.filter(administration=administration)
+    if region is not None:
+        jobs = jobs.filter(administration__region=region)
+    distinct = Count("pk", distinct=True)
+    return IndicatorResult(
+        value=jobs.aggregate(n=distinct)["n"],
+        by_region=_grouped(jobs, "administration__region__code", distinct),
+        breakdown=_grouped(jobs, "administration__code", distinct),
+    )
+
+
+@register(
+    "algorithm_versions_deployed",
+    title=_("Algorithm versions deployed"),
+    unit=_("versions"),
+    description=_(
+        "Algorithm versions published in the period (past the data owner's approval), per administration whose "
+        "data trained them; WCO releases count in the total only."
+    ),
+)
+def algorithm_versions_deployed(period_start, period_end, administration=None, region=None) -> IndicatorResult:
+    models = _algorithm_models()
+    if models is None:
+        return _not_computable()
+    version_model = models[1]
+    names = _field_names(version_model)
+    if not {"published_at", "publication", "administration"} <= names:
+        return _not_computable()
+    versions = version_model.objects.filter(
+        publication="published", published_at__date__gte=period_start, published_at__date__lte=period_end
+    )
+    if administration is not None:
+        versions = versions.filter(administration=administration)
+    if region is not None:
+        versions = versions.filter(administration__region=region)
+    distinct = Count("pk", distinct=True)
+    return IndicatorResult(
+        value=versions.aggregate(n=distinct)["n"],
+        by_region=_grouped(versions.filter(administration__isnull=False), "administration__region__code", distinct),
+        breakdown=_grouped(versions.filter(administration__isnull=False), "administration__code", distinct),
+    )

@@ -1,0 +1,556 @@
+"""Reads of the reports app: the dashboard's figures and the data of each PDF report.
+
+Everything here is ordered deterministically and computed from the database only (no "now" in a figure), so a
+report generated twice from the same data gives the same figures. Query counts do not grow with the rows.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
+
+from bacuda_portal.members.models import Region
+
+from . import caching, charts, indicators
+from .enums import IndicatorSource
+from .models import BudgetLine, Indicator, IndicatorTarget, IndicatorValue, ReportNarrative
+from .periods import Period
+
+VARIANCE_THRESHOLD = Decimal("10")  # percent: a budget line beyond it is flagged and must be explained
+TREND_YEARS = 10
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    result: indicators.IndicatorResult
+    target: Decimal | None
+
+    @property
+    def progress(self) -> Decimal | None:
+        if self.target in (None, 0) or self.result.value is None:
+            return None
+        return (Decimal(self.result.value) * 100 / self.target).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def computable(self) -> bool:
+        return self.result.value is not None
+
+
+def region_names() -> dict[str, str]:
+    return {region.code: region.name for region in Region.objects.order_by("sort_order", "code")}
+
+
+def _manual_results(period_start, period_end, administration, region) -> dict[int, indicators.IndicatorResult]:
+    """Entered values summed over the period (values whose period lies inside it), one grouped query."""
+    values = IndicatorValue.objects.filter(
+        indicator__source=IndicatorSource.MANUAL, period_start__gte=period_start, period_end__lte=period_end
+    )
+    if administration is not None:
+        values = values.filter(administration=administration)
+    if region is not None:
+        values = values.filter(Q(region=region) | Q(administration__region=region))
+    rows = values.order_by().values("indicator").annotate(total=Sum("value"), women=Sum("women"), men=Sum("men"))
+    results = {}
+    for row in rows:
+        by_sex = None
+        if row["women"] is not None or row["men"] is not None:
+            by_sex = {"female": row["women"] or 0, "male": row["men"] or 0}
+        results[row["indicator"]] = indicators.IndicatorResult(value=row["total"], by_sex=by_sex)
+    return results
+
+
+def _compute(key: str, period_start, period_end, administration, region, use_cache: bool):
+    if not use_cache:
+        return indicators.compute(key, period_start, period_end, administration, region)
+    parts = ("indicator", key, period_start, period_end, _pk(administration), _pk(region), _share())
+    return caching.cached(parts, lambda: indicators.compute(key, period_start, period_end, administration, region))
+
+
+def _pk(obj) -> int | None:
+    return obj.pk if obj is not None else None
+
+
+def _share() -> float:
+    from django.conf import settings
+
+    return settings.BACUDA_CERTIFICATE_ATTENDANCE_SHARE
+
+
+def indicator_rows(
+    period_start: dt.date, period_end: dt.date, administration=None, region=None, *, use_cache: bool = False
+) -> list[IndicatorRow]:
+    """Every active indicator with its value for the period, and its target when the view is not narrowed.
+
+    ``use_cache``: the dashboard reuses computed figures (``caching``); a PDF report always computes afresh."""
+    active = list(Indicator.objects.filter(is_active=True).select_related("objective"))
+    targets = {}
+    if administration is None and region is None:
+        targets = dict(
+            IndicatorTarget.objects.filter(period_start=period_start, period_end=period_end).values_list(
+                "indicator_id", "value"
+            )
+        )
+    manual = _manual_results(period_start, period_end, administration, region)
+    computed: dict[str, indicators.IndicatorResult] = {}
+    rows = []
+    for indicator in active:
+        if indicator.source == IndicatorSource.COMPUTED:
+            if indicator.computed_key not in computed:
+                if indicator.computed_key in indicators.REGISTRY:
+                    computed[indicator.computed_key] = _compute(
+                        indicator.computed_key, period_start, period_end, administration, region, use_cache
+                    )
+                else:
+                    computed[indicator.computed_key] = indicators.IndicatorResult(
+                        value=None, note=_("Unknown computation.")
+                    )
+            result = computed[indicator.computed_key]
+        else:
+            result = manual.get(
+                indicator.pk, indicators.IndicatorResult(value=None, note=_("No value entered for this period."))
+            )
+        rows.append(IndicatorRow(indicator=indicator, result=result, target=targets.get(indicator.pk)))
+    return rows
+
+
+def sex_label(code: str) -> str:
+    labels = {
+        "female": _("Women"),
+        "male": _("Men"),
+        "other": _("Other"),
+        "undisclosed": _("Not said"),
+        "unknown": _("Unknown"),
+    }
+    return labels.get(code, code)
+
+
+def sex_bars(by_sex: dict | None) -> list[charts.Bar]:
+    order = ["female", "male", "other", "undisclosed", "unknown"]
+    by_sex = by_sex or {}
+    keys = [key for key in order if key in by_sex] + sorted(key for key in by_sex if key not in order)
+    return [
+        charts.Bar(sex_label(key), by_sex[key], "chart-bar-alt" if key == "female" else "chart-bar") for key in keys
+    ]
+
+
+def region_bars(by_region: dict | None, names: dict[str, str]) -> list[charts.Bar]:
+    by_region = by_region or {}
+    return [charts.Bar(names.get(code, code or _("Unknown")), by_region.get(code, 0)) for code in names] + [
+        charts.Bar(code or _("Unknown"), value) for code, value in sorted(by_region.items()) if code not in names
+    ]
+
+
+def dashboard(*, period: Period, administration=None, region=None) -> dict:
+    """The KPI dashboard: indicator rows, and the charts (trend, by region, by sex, workshops by kind)."""
+    rows = indicator_rows(period.start, period.end, administration, region, use_cache=True)
+    names = region_names()
+    trained = _compute("officials_trained", period.start, period.end, administration, region, True)
+    workshops = _compute("workshops_delivered", period.start, period.end, administration, region, True)
+    last_year = period.year
+    first_year = last_year - TREND_YEARS + 1
+    filters = (first_year, last_year, administration, region)
+    parts = ("trend", first_year, last_year, _pk(administration), _pk(region), _share())
+    trained_by_year, workshops_by_year = caching.cached(
+        parts,
+        lambda: (indicators.officials_trained_by_year(*filters), indicators.workshops_delivered_by_year(*filters)),
+    )
+    from workshops.enums import WorkshopKind
+
+    kinds = dict(WorkshopKind.choices)
+    return {
+        "rows": rows,
+        "trained": trained,
+        "workshops": workshops,
+        "trend": {"trained": trained_by_year, "workshops": workshops_by_year},
+        "charts": {
+            "trend": charts.columns(
+                _("Officials trained and workshops delivered per year"),
+                [
+                    (_("Officials trained"), [charts.Bar(str(y), v) for y, v in trained_by_year.items()]),
+                    (
+                        _("Workshops delivered"),
+                        [charts.Bar(str(y), v, "chart-bar-alt") for y, v in workshops_by_year.items()],
+                    ),
+                ],
+            ),
+            "by_region": charts.horizontal_bars(
+                _("Officials trained by region"), region_bars(trained.by_region, names)
+            ),
+            "by_sex": charts.horizontal_bars(_("Officials trained by sex"), sex_bars(trained.by_sex)),
+            "by_kind": charts.horizontal_bars(
+                _("Workshops delivered by kind"),
+                [charts.Bar(str(kinds.get(k, k)), v) for k, v in (workshops.breakdown or {}).items()],
+            ),
+        },
+        "region_names": names,
+    }
+
+
+def dashboard_csv_rows(rows: list[IndicatorRow], names: dict[str, str]):
+    for row in rows:
+        result = row.result
+        by_region = "; ".join(f"{names.get(code, code)}: {value}" for code, value in (result.by_region or {}).items())
+        by_sex = "; ".join(f"{sex_label(code)}: {value}" for code, value in (result.by_sex or {}).items())
+        yield [
+            row.indicator.objective.code,
+            row.indicator.code,
+            row.indicator.title,
+            row.indicator.unit,
+            row.indicator.baseline,
+            row.target if row.target is not None else "",
+            result.value if result.value is not None else "",
+            row.progress if row.progress is not None else "",
+            by_sex,
+            by_region,
+            result.note,
+        ]
+
+
+# --- The project progress report -------------------------------------------------------------------------------
+
+
+def narrative_for(period_start, period_end, language: str) -> ReportNarrative | None:
+    narratives = {
+        n.language: n
+        for n in ReportNarrative.objects.filter(period_start=period_start, period_end=period_end).order_by("language")
+    }
+    return narratives.get(language) or narratives.get("en") or next(iter(narratives.values()), None)
+
+
+@dataclass
+class BudgetRow:
+    code: str
+    title: str
+    currency: str
+    planned: Decimal
+    actual: Decimal
+    explanation: str
+
+    @property
+    def variance(self) -> Decimal:
+        return self.actual - self.planned
+
+    @property
+    def variance_percent(self) -> Decimal | None:
+        if not self.planned:
+            return None
+        return (self.variance * 100 / self.planned).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def flagged(self) -> bool:
+        percent = self.variance_percent
+        return (percent is None and self.actual > 0) or (percent is not None and abs(percent) > VARIANCE_THRESHOLD)
+
+
+def budget_rows(period_start, period_end) -> list[BudgetRow]:
+    """Budget lines whose period lies inside the report's, summed per line (e.g. four quarters of a year)."""
+    lines = BudgetLine.objects.filter(period_start__gte=period_start, period_end__lte=period_end).order_by(
+        "code", "currency", "period_start", "pk"
+    )
+    rows: dict[tuple[str, str], BudgetRow] = {}
+    for line in lines:  # a few dozen lines per period
+        row = rows.get((line.code, line.currency))
+        if row is None:
+            row = rows[(line.code, line.currency)] = BudgetRow(
+                line.code, line.title, line.currency, Decimal(0), Decimal(0), ""
+            )
+        row.planned += line.planned
+        row.actual += line.actual
+        if line.variance_explanation:
+            row.explanation = (row.explanation + " " + line.variance_explanation).strip()
+    return list(rows.values())
+
+
+def budget_totals(rows: list[BudgetRow]) -> list[BudgetRow]:
+    totals: dict[str, BudgetRow] = {}
+    for row in rows:
+        total = totals.setdefault(row.currency, BudgetRow("", _("Total"), row.currency, Decimal(0), Decimal(0), ""))
+        total.planned += row.planned
+        total.actual += row.actual
+    return [totals[currency] for currency in sorted(totals)]
+
+
+def delivered_workshops_table(period_start, period_end):
+    from workshops.enums import NominationStatus
+
+    return list(
+        indicators.delivered_workshops(period_start, period_end)
+        .select_related("region")
+        .prefetch_related("beneficiaries")
+        .annotate(participants=Count("nominations", filter=Q(nominations__status=NominationStatus.ACCEPTED)))
+        .order_by("end_date", "title", "pk")
+    )
+
+
+def planned_workshops(period_end, horizon_days: int = 183):
+    from workshops.models import Workshop
+
+    return list(
+        Workshop.objects.filter(
+            status__in=("planned", "confirmed"),
+            start_date__gt=period_end,
+            start_date__lte=period_end + dt.timedelta(days=horizon_days),
+        )
+        .select_related("region")
+        .order_by("start_date", "title", "pk")
+    )
+
+
+def scholarship_status(period_start, period_end) -> list[dict]:
+    """The calls open during the period, with their applications by status and their decisions."""
+    from scholarships.models import Call
+
+    calls = Call.objects.filter(opens_at__date__lte=period_end, closes_at__date__gte=period_start).order_by(
+        "opens_at", "pk"
+    )
+    annotations = {
+        "submitted": Count("applications", filter=Q(applications__status="submitted"), distinct=True),
+        "drafts": Count("applications", filter=Q(applications__status="draft"), distinct=True),
+        "withdrawn": Count("applications", filter=Q(applications__status="withdrawn"), distinct=True),
+        "eligible": Count("applications", filter=Q(applications__eligibility_result="eligible"), distinct=True),
+    }
+    if indicators._model("scholarships", "Decision") is not None:
+        annotations["selected"] = Count(
+            "applications", filter=Q(applications__decision__outcome="selected"), distinct=True
+        )
+        annotations["reserve"] = Count(
+            "applications", filter=Q(applications__decision__outcome="reserve"), distinct=True
+        )
+    return list(calls.select_related("programme").annotate(**annotations))
+
+
+def elearning_status(period_start, period_end) -> dict:
+    from workshops.elearning.enums import CourseStage
+    from workshops.elearning.models import Course
+
+    counts = dict(Course.objects.order_by().values("stage").annotate(n=Count("pk")).values_list("stage", "n"))
+    published = list(
+        Course.objects.filter(
+            stage=CourseStage.PUBLISHED, published_at__date__gte=period_start, published_at__date__lte=period_end
+        ).order_by("published_at", "code")
+    )
+    return {
+        "by_stage": [(label, counts.get(value, 0)) for value, label in CourseStage.choices],
+        "published": published,
+    }
+
+
+def progress_report(period_start: dt.date, period_end: dt.date, language: str) -> dict:
+    rows = indicator_rows(period_start, period_end)
+    names = region_names()
+    trained = indicators.compute("officials_trained", period_start, period_end)
+    women = indicators.compute("share_of_women_trained", period_start, period_end)
+    jobs = indicators.compute("model_jobs_run", period_start, period_end)
+    versions = indicators.compute("algorithm_versions_deployed", period_start, period_end)
+    objectives: list[dict] = []
+    for row in rows:
+        if not objectives or objectives[-1]["objective"].pk != row.indicator.objective_id:
+            objectives.append({"objective": row.indicator.objective, "rows": []})
+        objectives[-1]["rows"].append(row)
+    budget = budget_rows(period_start, period_end)
+    workshops = delivered_workshops_table(period_start, period_end)
+    from workshops.enums import WorkshopKind
+
+    kinds = dict(WorkshopKind.choices)
+    by_kind: dict[str, int] = {}
+    for workshop in workshops:
+        by_kind[workshop.kind] = by_kind.get(workshop.kind, 0) + 1
+    return {
+        "objectives": objectives,
+        "narrative": narrative_for(period_start, period_end, language),
+        "workshops": workshops,
+        "workshops_by_kind": [(str(kinds.get(k, k)), n) for k, n in sorted(by_kind.items())],
+        "participants_total": sum(w.participants for w in workshops),
+        "trained": trained,
+        "women": women,
+        "trained_by_region": [
+            (names.get(code, code), value) for code, value in (trained.by_region or {}).items() if value
+        ],
+        "trained_by_sex": [(sex_label(code), value) for code, value in (trained.by_sex or {}).items()],
+        "chart_region": charts.horizontal_bars(_("Officials trained by region"), region_bars(trained.by_region, names)),
+        "chart_sex": charts.horizontal_bars(_("Officials trained by sex"), sex_bars(trained.by_sex)),
+        "scholarship_calls": scholarship_status(period_start, period_end),
+        "scholars_selected": indicators.compute("scholars_selected", period_start, period_end),
+        "jobs": jobs,
+        "versions": versions,
+        "jobs_by_administration": sorted((jobs.breakdown or {}).items()),
+        "elearning": elearning_status(period_start, period_end),
+        "planned_workshops": planned_workshops(period_end),
+        "budget": budget,
+        "budget_totals": budget_totals(budget),
+        "variance_threshold": VARIANCE_THRESHOLD,
+    }
+
+
+# --- The workshop report ---------------------------------------------------------------------------------------
+
+
+def workshop_report(workshop_id: int) -> dict:
+    from workshops import selectors as workshop_selectors
+    from workshops.models import Assignment, Workshop
+
+    workshop = Workshop.objects.select_related("region").get(pk=workshop_id)
+    sessions, attendance_rows = workshop_selectors.attendance_sheet(workshop)
+    sessions = list(workshop.sessions.select_related("trainer").order_by("date", "start_time", "pk"))
+    experts = list(
+        Assignment.objects.filter(workshop=workshop, status="confirmed")
+        .select_related("expert")
+        .order_by("role", "expert__full_name", "pk")
+    )
+    by_sex: dict[str, int] = {}
+    by_administration: dict[str, int] = {}
+    for row in attendance_rows:
+        nomination = row.nomination
+        by_sex[nomination.gender or "unknown"] = by_sex.get(nomination.gender or "unknown", 0) + 1
+        name = nomination.administration.name
+        by_administration[name] = by_administration.get(name, 0) + 1
+    per_session = {session.pk: 0 for session in sessions}
+    for row in attendance_rows:
+        for cell in row.cells:
+            if cell.status in ("present", "late"):
+                per_session[cell.session_id] = per_session.get(cell.session_id, 0) + 1
+    eligible = sum(1 for row in attendance_rows if row.eligible)
+    return {
+        "workshop": workshop,
+        "beneficiaries": list(workshop.beneficiary_links.select_related("administration").order_by("pk")),
+        "sessions": sessions,
+        "participants": attendance_rows,
+        "session_count": len(sessions),
+        "eligible_count": eligible,
+        "experts": experts,
+        "by_sex": sorted(by_sex.items()),
+        "chart_sex": charts.horizontal_bars(_("Participants by sex"), sex_bars(by_sex)),
+        "chart_administration": charts.horizontal_bars(
+            _("Participants by administration"), [charts.Bar(k, v) for k, v in sorted(by_administration.items())]
+        ),
+        "chart_attendance": charts.horizontal_bars(
+            _("Participants present per session"),
+            [charts.Bar(f"{s.date:%d/%m} {s.topic}"[:30], per_session.get(s.pk, 0)) for s in sessions],
+        ),
+        # The workshops app records no evaluation survey yet: the report says "not collected".
+        "evaluation": None,
+    }
+
+
+# --- The scholarship selection report --------------------------------------------------------------------------
+
+
+OUTCOME_ORDER = {"selected": 0, "reserve": 1, "not_selected": 2}
+
+
+def selection_report(call_id: int) -> dict:
+    from scholarships.models import Application, Call
+
+    call = Call.objects.select_related("programme").get(pk=call_id)
+    applications = Application.objects.filter(call=call)
+    by_status = dict(applications.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    by_endorsement = dict(
+        applications.filter(status="submitted")
+        .order_by()
+        .values("endorsement_status")
+        .annotate(n=Count("pk"))
+        .values_list("endorsement_status", "n")
+    )
+    by_eligibility = dict(
+        applications.filter(status="submitted")
+        .order_by()
+        .values("eligibility_result")
+        .annotate(n=Count("pk"))
+        .values_list("eligibility_result", "n")
+    )
+    field_choices = {f.name: dict(f.choices or []) for f in Application._meta.fields if f.choices}
+    has_decisions = indicators._model("scholarships", "Decision") is not None
+    has_reviews = indicators._model("scholarships", "Review") is not None
+    ranked = applications.filter(status="submitted").select_related("administration__region")
+    if has_reviews:
+        from django.db.models import Avg
+
+        ranked = ranked.annotate(
+            score=Avg("reviews__weighted_score", filter=Q(reviews__status="submitted")),
+            review_count=Count("reviews", filter=Q(reviews__status="submitted")),
+        )
+    if has_decisions:
+        ranked = ranked.select_related("decision")
+    ranked = list(ranked)
+    for application in ranked:
+        decision = application.decision if has_decisions and _has_decision(application) else None
+        application.outcome = decision.outcome if decision else ""
+        application.reserve_rank = decision.reserve_rank if decision else None
+    # By review score when there is one, then by decision (selected, reserve in order, not selected), then name.
+    ranking = sorted(
+        ranked,
+        key=lambda a: (
+            getattr(a, "score", None) is None,
+            -(getattr(a, "score", None) or 0),
+            OUTCOME_ORDER.get(a.outcome, len(OUTCOME_ORDER)),
+            a.reserve_rank or 0,
+            a.full_name.lower(),
+            a.pk,
+        ),
+    )
+    decisions: dict[str, int] = {}
+    balance_sex: dict[str, dict[str, int]] = {}
+    balance_region: dict[str, dict[str, int]] = {}
+    for application in ranking:
+        outcome = application.outcome
+        decisions[outcome or "none"] = decisions.get(outcome or "none", 0) + 1
+        sex = application.gender or "unknown"
+        region = application.administration.region.name if application.administration else _("Unknown")
+        for bucket, key in ((balance_sex, sex), (balance_region, region)):
+            counts = bucket.setdefault(key, {"applied": 0, "selected": 0})
+            counts["applied"] += 1
+            counts["selected"] += 1 if outcome == "selected" else 0
+    decision_labels = {"selected": _("Selected"), "reserve": _("Reserve list"), "not_selected": _("Not selected")}
+    decision_labels["none"] = _("No decision yet")
+    return {
+        "call": call,
+        "total": sum(by_status.values()),
+        "by_status": [(field_choices.get("status", {}).get(k, k), v) for k, v in sorted(by_status.items())],
+        "by_endorsement": [
+            (field_choices.get("endorsement_status", {}).get(k, k), v) for k, v in sorted(by_endorsement.items())
+        ],
+        "by_eligibility": [
+            (field_choices.get("eligibility_result", {}).get(k, k), v) for k, v in sorted(by_eligibility.items())
+        ],
+        "ranking": ranking,
+        "has_reviews": has_reviews,
+        "has_decisions": has_decisions,
+        "decisions": [
+            (decision_labels.get(k, k), v)
+            for k, v in sorted(decisions.items(), key=lambda item: OUTCOME_ORDER.get(item[0], len(OUTCOME_ORDER)))
+        ],
+        "selected_count": decisions.get("selected", 0),
+        "balance_sex": [(sex_label(k), v) for k, v in sorted(balance_sex.items())],
+        "balance_region": sorted(balance_region.items()),
+        "chart_sex": charts.horizontal_bars(
+            _("Applications by sex"), sex_bars({k: v["applied"] for k, v in balance_sex.items()})
+        ),
+    }
+
+
+def _has_decision(application) -> bool:
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        application.decision  # noqa: B018 - the reverse one-to-one raises when there is none
+    except ObjectDoesNotExist:
+        return False
+    return True
+
+
+# --- The model card (the algorithms app's template and selector) ------------------------------------------------
+
+
+def model_card_report(algorithm_id: int) -> dict:
+    from algorithms import selectors as algorithm_selectors
+    from algorithms.models import Algorithm
+
+    algorithm = Algorithm.objects.select_related("card").get(pk=algorithm_id)
+    return {
+        "algorithm": algorithm,
+        "card": getattr(algorithm, "card", None),
+        "versions": list(algorithm_selectors.published_versions(algorithm)),
+    }
