@@ -1,0 +1,73 @@
+"""A small self-made SVG chart: precision at each inspection rate, one bar per model (matplotlib is not installed)."""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+COLOURS = ("#1f5fa8", "#e07b1a", "#2a9d5b", "#8c4fb0", "#c0392b")
+
+
+def precision_chart_svg(models: dict[str, dict], rates: tuple[int, ...], title: str) -> str:
+    """``models``: name -> metrics dict with ``precision@<rate>`` keys (values 0..1)."""
+    width, height = 760, 360
+    left, right, top, bottom = 56, 240, 48, 48
+    plot_w, plot_h = width - left - right, height - top - bottom
+    names = list(models)
+    group_w = plot_w / max(len(rates), 1)
+    bar_w = group_w * 0.8 / max(len(names), 1)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="chart-title">',
+        f'<title id="chart-title">{escape(title)}</title>',
+        '<rect width="100%" height="100%" fill="#ffffff"/>',
+        f'<text x="{width / 2:.0f}" y="22" text-anchor="middle" font-family="sans-serif" font-size="14">'
+        f"{escape(title)}</text>",
+    ]
+    for tick in range(0, 11, 2):
+        value = tick / 10
+        y = top + plot_h * (1 - value)
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#dddddd"/>')
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-family="sans-serif" '
+            f'font-size="11">{value:.1f}</text>'
+        )
+    for g, rate in enumerate(rates):
+        x0 = left + g * group_w + group_w * 0.1
+        for m, name in enumerate(names):
+            value = float(models[name].get(f"precision@{rate}", 0.0))
+            bar_h = plot_h * max(0.0, min(1.0, value))
+            x = x0 + m * bar_w
+            parts.append(
+                f'<rect x="{x:.1f}" y="{top + plot_h - bar_h:.1f}" width="{bar_w * 0.92:.1f}" '
+                f'height="{bar_h:.1f}" fill="{COLOURS[m % len(COLOURS)]}">'
+                f"<title>{escape(name)} precision@{rate}%: {value:.3f}</title></rect>"
+            )
+            parts.append(
+                f'<text x="{x + bar_w * 0.46:.1f}" y="{top + plot_h - bar_h - 4:.1f}" text-anchor="middle" '
+                f'font-family="sans-serif" font-size="9">{value:.3f}</text>'
+            )
+        parts.append(
+            f'<text x="{left + g * group_w + group_w / 2:.1f}" y="{top + plot_h + 18}" text-anchor="middle" '
+            f'font-family="sans-serif" font-size="12">{rate}% inspected</text>'
+        )
+    parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#333333"/>')
+    parts.append(
+        f'<text x="16" y="{top + plot_h / 2:.0f}" transform="rotate(-90 16 {top + plot_h / 2:.0f})" '
+        'text-anchor="middle" font-family="sans-serif" font-size="12">precision</text>'
+    )
+    for m, name in enumerate(names):
+        y = top + 10 + m * 20
+        parts.append(
+            f'<rect x="{left + plot_w + 16}" y="{y - 9}" width="12" height="12" fill="{COLOURS[m % len(COLOURS)]}"/>'
+        )
+        parts.append(
+            f'<text x="{left + plot_w + 34}" y="{y + 1}" font-family="sans-serif" font-size="12">{escape(name)}</text>'
+        )
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def write_precision_chart(path: Path, models: dict[str, dict], rates: tuple[int, ...], title: str) -> Path:
+    path.write_text(precision_chart_svg(models, rates, title), encoding="utf-8")
+    return path
