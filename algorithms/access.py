@@ -12,7 +12,7 @@ from django.http import Http404
 from bacuda_portal.members import access as member_access
 
 from .enums import Publication
-from .models import Algorithm, AlgorithmVersion, CardExport, Dataset, JobArtifact, ModelJob
+from .models import Algorithm, AlgorithmVersion, Dataset, JobArtifact, ModelJob
 
 
 def is_staff(user) -> bool:
@@ -93,13 +93,6 @@ def get_version_for(user, pk: int) -> AlgorithmVersion:
 def can_see_job_link(user, version: AlgorithmVersion) -> bool:
     """Whether the version's page may link to its job (the public sees the metrics, not the job)."""
     return version.job_id is not None and jobs_visible_to(user).filter(pk=version.job_id).exists()
-
-
-def get_export_for(user, pk: int) -> CardExport:
-    export = CardExport.objects.select_related("algorithm").filter(pk=pk).first()
-    if export is None or not algorithms_visible_to(user).filter(pk=export.algorithm_id).exists():
-        raise Http404
-    return export
 
 
 # --- datasets, jobs, artifacts --------------------------------------------------------------------

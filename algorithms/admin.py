@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from bacuda_portal.core.admin import PortalModelAdmin
 
-from .models import Algorithm, AlgorithmVersion, CardExport, Dataset, JobArtifact, ModelCard, ModelJob, VersionAlias
+from .models import Algorithm, AlgorithmVersion, Dataset, JobArtifact, ModelCard, ModelJob, VersionAlias
 
 
 class ModelCardInline(admin.StackedInline):
@@ -65,10 +65,3 @@ class ModelJobAdmin(PortalModelAdmin):
     list_select_related = ["administration"]
     readonly_fields = [field.name for field in ModelJob._meta.fields]
     inlines = [JobArtifactInline]
-
-
-@admin.register(CardExport)
-class CardExportAdmin(PortalModelAdmin):
-    list_display = ["algorithm", "language", "status", "created_at"]
-    list_select_related = ["algorithm"]
-    readonly_fields = ["algorithm", "language", "status", "file", "sha256", "error", "attempts", "requested_by"]

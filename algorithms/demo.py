@@ -2,7 +2,7 @@
 AI-Synth, image analysis), approved by their data owner, and Kenya's sample declarations dataset. Idempotent.
 
 The card texts are real documentation of the engines in ``algorithms/engines/``; the DATE card's quantitative
-section is a placeholder that the benchmark figures (``benchmarks/README.md``) replace.
+section quotes the benchmark figures of ``benchmarks/README.md`` (see ``algorithms/engines/DATE_NOTES.md``).
 """
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,7 +15,7 @@ from . import services
 from .enums import AlgorithmKind, DatasetKind, Publication
 from .models import Algorithm, Dataset, ModelCard
 
-SAMPLE = "declarations-sample.csv"
+SAMPLE = "declarations_sample.csv"
 
 CITATION_DATE = """Kim, S., Tsai, Y.-C., Singh, K., Choi, Y., Ibok, E., Li, C.-T., Cha, M. (2020). *DATE: Dual Attentive
 Tree-aware Embedding for Customs Fraud Detection.* KDD 2020. <https://doi.org/10.1145/3394486.3403339>
@@ -84,9 +84,23 @@ changes in trade patterns after the training period.""",
 share of declarations the unit inspects), and the AUC. Precision at n % is the share of frauds among the top n %
 of declarations ranked by the model on the test period.""",
             "training_data_en": DATA_LIMITS,
-            "quantitative_analyses_en": """*Placeholder: the figures of the latest benchmark run on the public data
-(train 2020, valid 2021 Q1, test 2021 Q2), DATE against XGBoost and LightGBM at 1, 2, 5 and 10 %, go here (see
-`benchmarks/README.md`).* Each trained version lists its own metrics, linked to the job that produced them.""",
+            "quantitative_analyses_en": """Benchmark on the public data (train 2020, valid 2021 Q1, test 2021 Q2;
+`benchmarks/algorithms_date.py`, seed 0), precision on the test period at each inspection rate:
+
+| Model | AUC | 1 % | 2 % | 5 % | 10 % |
+|---|---:|---:|---:|---:|---:|
+| DATE | 0.979 | 1.000 | 0.994 | 0.998 | 0.998 |
+| LightGBM, native categoricals | 0.981 | 1.000 | 1.000 | 1.000 | 0.998 |
+| XGBoost | 0.981 | 1.000 | 1.000 | 1.000 | 0.997 |
+| LightGBM without the goods-history features | 0.854 | 0.953 | 0.947 | 0.915 | 0.813 |
+
+All three models read the same features, including the fraud history of each goods combination in the training
+period. That history is what lifts precision from about 0.9 to about 1.0 here: 82 % of test rows repeat a goods
+combination seen in training, and its training label is right for 98.5 % of them. On the 18 % of rows with an
+unseen combination, AUC falls to 0.57. The models differ by one or two declarations at the top of the ranking, so
+which one is champion changes with the seed. The whole training job takes about 26 s on a 2-core machine, and
+scoring 100,000 declarations takes about 8.5 s. Each trained version lists its own metrics, linked to the job that
+produced them.""",
             "ethical_considerations_en": """Inspection choices affect traders. A model trained on past
 inspections learns past selection habits, including their biases; review which features drive the ranking,
 watch the share of inspections per trader group, and keep a random sample of inspections so that the model's
@@ -116,6 +130,13 @@ a training job combines them with the nomenclature.""",
             "one interactive suggestion.",
             "training_data_en": "HS 2022 nomenclature (PDDL, from the datasets/harmonized-system repository) and, "
             "per administration, its own labelled descriptions.",
+            "quantitative_analyses_en": """On 411 held-out goods descriptions written and labelled by the
+project (`algorithms/data/hs/`, `benchmarks/algorithms_aihs.py`), the right HS6 code is in the top five for
+77.6 % of descriptions with the nomenclature alone (plain TF-IDF retrieval: 53.3 %), and for 86.9 % with a
+labelled sample added. The right HS4 heading is in the top five for 82.2 % (TF-IDF: 59.1 %). On the 116
+invoice-style lines (brands, grades, abbreviations), TF-IDF finds the HS6 code in its top five for 25.0 %, AI-HS
+for 56.9 %. One suggestion takes about 15 ms. The project wrote the descriptions, the labels and the lexicon
+itself, so these figures are optimistic; measure on your own declarations.""",
             "caveats_en": "Short or vague descriptions give low confidence; national subdivisions beyond six "
             "digits are not covered.",
             "licence_en": "Nomenclature data: PDDL 1.0.",
@@ -139,6 +160,13 @@ a training job combines them with the nomenclature.""",
             "metrics_en": "Fidelity (column-shape and pair-trend similarity, a real-versus-synthetic detection "
             "score); utility (a fraud model trained on synthetic data, tested on real data); privacy (distance to "
             "the closest real record, against a holdout; no exact copy of a real row).",
+            "quantitative_analyses_en": """Learning the public training file (37,385 rows) and testing against
+the 2021 files as a real holdout (`benchmarks/algorithms_synth.py`, seeds 0 to 2): column-shape similarity
+0.968, pair-trend similarity 0.977, detection score 0.94 to 0.96 (a classifier barely tells real from synthetic),
+and a fraud model trained on synthetic rows keeps 92 to 96 % of the precision at 5 % of one trained on real rows.
+No synthetic row is an exact copy of a real one, and the share of synthetic rows closer to a real row than the
+holdout's 5th percentile is about 5 %, as expected. This is not differential privacy: values are real values of
+the dataset, and rare combinations reappear (see `algorithms/engines/SYNTH_NOTES.md`).""",
             "ethical_considerations_en": "Synthetic rows can still leak rare real combinations; check the "
             "privacy figures before sharing and never share a run whose figures are poor.",
             "contact_en": "BACUDA project, World Customs Organization: <mailto:bacuda@wcoomd.org>",

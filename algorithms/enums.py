@@ -56,9 +56,3 @@ FINAL_STATUSES = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
 class Alias(models.TextChoices):
     CHAMPION = "champion", _("Champion")
     CHALLENGER = "challenger", _("Challenger")
-
-
-class ExportStatus(models.TextChoices):
-    PENDING = "pending", _("Being rendered")
-    READY = "ready", _("Ready")
-    FAILED = "failed", _("Failed")

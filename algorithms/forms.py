@@ -3,7 +3,6 @@
 import json
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from bacuda_portal.members.models import Administration, User
@@ -37,10 +36,6 @@ class VersionForm(forms.Form):
 
 class AliasForm(forms.Form):
     name = forms.ChoiceField(label=_("Alias"), choices=Alias.choices)
-
-
-class ExportForm(forms.Form):
-    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
 
 class DatasetUploadForm(forms.Form):

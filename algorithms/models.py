@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from bacuda_portal.core.models import TimeStampedModel
 from bacuda_portal.core.uploads import get_private_storage
 
-from .enums import AlgorithmKind, Alias, DatasetKind, ExportStatus, JobKind, JobStatus, Publication
+from .enums import AlgorithmKind, Alias, DatasetKind, JobKind, JobStatus, Publication
 
 # The sections of a model card (Mitchell et al. 2019; the Hugging Face card template), in display order.
 CARD_SECTIONS = (
@@ -352,28 +352,3 @@ class VersionAlias(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.algorithm}: {self.name} -> v{self.version.number}"
-
-
-class CardExport(TimeStampedModel):
-    """A model card rendered to PDF by a worker (queue ``reports``)."""
-
-    algorithm = models.ForeignKey(
-        Algorithm, verbose_name=_("algorithm"), on_delete=models.CASCADE, related_name="exports"
-    )
-    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
-    status = models.CharField(_("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING)
-    file = models.FileField(_("file"), storage=get_private_storage, upload_to="algorithms/cards/", blank=True)
-    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("model card PDF")
-        verbose_name_plural = _("model card PDFs")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.algorithm} ({self.language})"

@@ -1,9 +1,12 @@
 """Reads of the algorithms app, with the joins the pages need."""
 
+import hashlib
+import json
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from .enums import Publication
-from .models import Algorithm, AlgorithmVersion, Dataset, ModelJob, VersionAlias
+from .models import CARD_SECTIONS, Algorithm, AlgorithmVersion, Dataset, ModelCard, ModelJob, VersionAlias
 
 
 def catalogue(visible: QuerySet[Algorithm]) -> QuerySet[Algorithm]:
@@ -19,6 +22,28 @@ def published_versions(algorithm: Algorithm) -> QuerySet[AlgorithmVersion]:
         .prefetch_related("aliases")
         .order_by("-number")
     )
+
+
+def card_revision(algorithm: Algorithm) -> str:
+    """A fingerprint of everything the model card's PDF (``algorithms/pdf/model_card.html``) shows.
+
+    The reports app keeps it in a model-card report's parameters: a request for an unchanged card finds the
+    PDF already rendered, an edited card (text, publication, published versions or their aliases) gets a new one,
+    and the public is only served the PDF of the card as it is published now.
+    """
+    card = ModelCard.objects.filter(algorithm=algorithm).first()
+    state = {
+        "algorithm": [algorithm.pk, algorithm.name_en, algorithm.name_fr, algorithm.summary_en, algorithm.summary_fr,
+                      algorithm.publication],
+        "card": [getattr(card, f"{key}_{language}", "") for key, _label in CARD_SECTIONS for language in ("en", "fr")],
+        "versions": [
+            [version.pk, version.number, version.release_notes_en, version.release_notes_fr,
+             version.published_at.isoformat() if version.published_at else None,
+             sorted(alias.name for alias in version.aliases.all())]
+            for version in published_versions(algorithm)
+        ],
+    }  # fmt: skip
+    return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def versions_of(algorithm: Algorithm, visible: QuerySet[AlgorithmVersion]) -> QuerySet[AlgorithmVersion]:

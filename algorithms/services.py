@@ -4,14 +4,11 @@ Model jobs are run by ``algorithms.runner`` in a worker; this module submits, ca
 """
 
 import datetime as dt
-import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -24,12 +21,11 @@ from .enums import (
     JOB_ALGORITHM,
     Alias,
     DatasetKind,
-    ExportStatus,
     JobKind,
     JobStatus,
     Publication,
 )
-from .models import CARD_SECTIONS, Algorithm, AlgorithmVersion, CardExport, Dataset, ModelCard, ModelJob, VersionAlias
+from .models import CARD_SECTIONS, Algorithm, AlgorithmVersion, Dataset, ModelCard, ModelJob, VersionAlias
 from .validation import ValidationReport, validate_csv
 
 # --- Cards, versions and the publication gate ------------------------------------------------------------------
@@ -377,73 +373,3 @@ def _finish(job: ModelJob, status: str, reason: str) -> None:
     job.log += _log_line(reason or JobStatus(status).label)
     job.save(update_fields=["status", "error", "finished_at", "log", "updated_at"])
     audit_record(actor=None, action=f"algorithms.job.{status}", target=job, reason=reason)
-
-
-# --- Card PDF exports -------------------------------------------------------------------------------------------
-@transaction.atomic
-def card_export_request(*, algorithm: Algorithm, language: str, by) -> CardExport:
-    """Queue the rendering of the card to PDF (queue ``reports``); reuses a pending one. Side effects: audit."""
-    pending = CardExport.objects.filter(algorithm=algorithm, language=language, status=ExportStatus.PENDING).first()
-    if pending is not None:
-        return pending
-    export = CardExport.objects.create(algorithm=algorithm, language=language, requested_by=by)
-    audit_record(actor=by, action="algorithms.card.export_requested", target=algorithm, language=language)
-    from .tasks import render_model_card
-
-    transaction.on_commit(lambda: render_model_card.delay(export_id=export.pk))
-    return export
-
-
-MAX_EXPORT_ATTEMPTS = 3
-
-
-def card_exports_sweep(*, stale_after: dt.timedelta = dt.timedelta(minutes=15)) -> tuple[int, int]:
-    """Re-queue card PDFs a lost message left pending; fail those tried too often. Returns (re-queued, failed)."""
-    from .tasks import render_model_card
-
-    stale = CardExport.objects.filter(status=ExportStatus.PENDING, updated_at__lt=timezone.now() - stale_after)
-    failed = stale.filter(attempts__gte=MAX_EXPORT_ATTEMPTS).update(
-        status=ExportStatus.FAILED,
-        error=_("Rendering did not finish after %(count)d attempts.") % {"count": MAX_EXPORT_ATTEMPTS},
-        updated_at=timezone.now(),
-    )
-    retry_ids = list(stale.filter(attempts__lt=MAX_EXPORT_ATTEMPTS).values_list("pk", flat=True))
-    CardExport.objects.filter(pk__in=retry_ids).update(updated_at=timezone.now())
-    transaction.on_commit(lambda: [render_model_card.delay(export_id=pk) for pk in retry_ids])
-    return len(retry_ids), failed
-
-
-def card_export_render(*, export: CardExport) -> CardExport:
-    """Render the card (with its published versions) to PDF and store it with its checksum. Runs in a worker."""
-    from bacuda_portal.core.pdf import render_pdf
-
-    from . import selectors
-
-    export.refresh_from_db(fields=["status"])
-    if export.status == ExportStatus.READY:
-        return export
-    CardExport.objects.filter(pk=export.pk).update(attempts=F("attempts") + 1)
-    algorithm = export.algorithm
-    try:
-        with translation.override(export.language):
-            context = {
-                "algorithm": algorithm,
-                "card": getattr(algorithm, "card", None),
-                "versions": list(selectors.published_versions(algorithm)),
-                "generated_at": timezone.now(),
-            }
-            pdf = render_pdf(
-                template="algorithms/pdf/model_card.html",
-                language=export.language,
-                context=context,
-                title=algorithm.name,
-            )
-    except Exception as error:
-        CardExport.objects.filter(pk=export.pk).update(status=ExportStatus.FAILED, error=repr(error)[:2000])
-        raise
-    export.file.save(f"model-card-{algorithm.slug}-{export.language}-{export.pk}.pdf", ContentFile(pdf), save=False)
-    export.sha256 = hashlib.sha256(pdf).hexdigest()
-    export.status = ExportStatus.READY
-    export.error = ""
-    export.save(update_fields=["file", "sha256", "status", "error", "updated_at"])
-    return export

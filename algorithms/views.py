@@ -15,16 +15,18 @@ from bacuda_portal.core.csv_export import csv_response
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.pages import add_service_errors, query_without_page
 from bacuda_portal.core.uploads import private_file_response
+from bacuda_portal.reports import access as report_access
+from bacuda_portal.reports import selectors as report_selectors
+from bacuda_portal.reports.forms import ModelCardReportForm
 
 from . import access, hs, selectors, services
-from .enums import AlgorithmKind, ExportStatus, JobStatus
+from .enums import AlgorithmKind, JobStatus
 from .forms import (
     AlgorithmForm,
     AliasForm,
     CatalogueFilterForm,
     DatasetFilterForm,
     DatasetUploadForm,
-    ExportForm,
     HsSuggestForm,
     JobFilterForm,
     JobForm,
@@ -57,9 +59,11 @@ def card(request, slug):
     algorithm = access.get_algorithm_for(request.user, slug)
     card_obj = getattr(algorithm, "card", None)
     versions = selectors.versions_of(algorithm, access.versions_visible_to(request.user))
-    exports = []
-    if request.user.is_authenticated:
-        exports = list(algorithm.exports.filter(status__in=[ExportStatus.READY, ExportStatus.PENDING])[:4])
+    # The card's PDF is one of the reports (bacuda_portal.reports: one rendering path, archive, dedup, sweep).
+    # Staff export it through the reports app's request (the form posts to reports:report_request) and follow its
+    # progress page; anybody downloads the PDF of a published card (see reports.access.get_public_model_card_pdf).
+    can_export = report_access.can_manage_reports(request.user)
+    public_pdfs = report_selectors.current_model_card_pdfs(algorithm) if algorithm.is_published else {}
     return render(
         request,
         "algorithms/card.html",
@@ -70,8 +74,13 @@ def card(request, slug):
             "versions": versions,
             "can_edit": access.can_edit_card(request.user, algorithm),
             "can_approve": access.can_approve(request.user, algorithm),
-            "exports": exports,
-            "export_form": ExportForm(initial={"language": translation.get_language()}),
+            "public_pdfs": sorted(public_pdfs.values(), key=lambda report: report.language),
+            "card_reports": list(report_selectors.model_card_reports(algorithm)[:5]) if can_export else [],
+            "pdf_form": ModelCardReportForm(
+                algorithm=algorithm, prefix="model_card", initial={"language": translation.get_language()}
+            )
+            if can_export
+            else None,
         },
     )
 
@@ -128,25 +137,6 @@ def _publication(request, obj, action):
 @login_required
 def card_publication(request, slug, action):
     return _publication(request, access.get_algorithm_for(request.user, slug), action)
-
-
-@require_POST
-@login_required
-def card_export(request, slug):
-    algorithm = access.get_algorithm_for(request.user, slug)
-    form = ExportForm(request.POST)
-    language = form.cleaned_data["language"] if form.is_valid() else translation.get_language()
-    services.card_export_request(algorithm=algorithm, language=language, by=request.user)
-    messages.success(request, _("The PDF is being prepared; reload this page in a moment to download it."))
-    return redirect(algorithm)
-
-
-@login_required
-def export_download(request, pk):
-    export = access.get_export_for(request.user, pk)
-    if export.status != ExportStatus.READY or not export.file:
-        raise Http404
-    return private_file_response(export.file)
 
 
 # --- Versions ---------------------------------------------------------------------------------------------------

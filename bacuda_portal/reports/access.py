@@ -2,7 +2,8 @@
 
 Staff see the whole dashboard, define the results framework, request, retry and download every report. A
 contact point sees the dashboard of their own administration only (never another's: asking for another
-administration's figures is "not found"). Everybody else sees nothing here.
+administration's figures is "not found"). Everybody else sees nothing here, with one exception: the PDF of a
+published model card (``get_public_model_card_pdf``).
 """
 
 from django.db.models import QuerySet
@@ -58,3 +59,29 @@ def get_report_for(user, pk: int) -> Report:
 def require_manager(user) -> None:
     if not can_manage_reports(user):
         raise Http404
+
+
+def get_public_model_card_pdf(slug: str, language: str) -> Report:
+    """The model card PDF anybody may download from a card's page; 404 for anything else.
+
+    Product decision: a published model card is public, so its PDF is public too (the public reads the card on
+    the card page anyway). Only the newest ready rendering of the card *as it is published now* is served: the
+    card must be published (a draft, one awaiting approval or one withdrawn answers 404, for staff too; staff
+    read every rendering in the report archive) and the rendering must be of the current revision of the card
+    (an edited card has no public PDF until staff export it again), so a PDF rendered from a draft never leaks.
+    """
+    from algorithms.enums import Publication
+    from algorithms.models import Algorithm
+
+    from .enums import ReportLanguage
+    from .selectors import current_model_card_pdfs
+
+    if language not in ReportLanguage.values:
+        raise Http404
+    algorithm = Algorithm.objects.filter(slug=slug, publication=Publication.PUBLISHED).first()
+    if algorithm is None:
+        raise Http404
+    report = current_model_card_pdfs(algorithm).get(language)
+    if report is None:
+        raise Http404
+    return report

@@ -11,8 +11,8 @@ class ReportKind(models.TextChoices):
     PROGRESS = "progress", _("Project progress report")
     WORKSHOP = "workshop", _("Workshop report")
     SELECTION = "selection", _("Scholarship selection report")
-    # The algorithms app renders and archives model cards itself (algorithms.CardExport); this kind reuses its
-    # template so a model card can also be requested and archived here with the other reports.
+    # The one path for a model card's PDF (requested from the card page or here): the algorithms app owns the
+    # template (algorithms/pdf/model_card.html) and the selector; rendering, archive, dedup and sweep are here.
     MODEL_CARD = "model_card", _("Model card")
 
 

@@ -92,14 +92,20 @@ class SelectionReportForm(forms.Form):
 
 
 class ModelCardReportForm(forms.Form):
+    """A model card's PDF: on the report archive page (choose the algorithm) or on the card's page (``algorithm``
+    given: a hidden field), both posting to ``reports:report_request``."""
+
     algorithm = forms.ModelChoiceField(label=_("Algorithm"), queryset=None)
     language = forms.ChoiceField(label=_("Language"), choices=ReportLanguage.choices)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, algorithm=None, **kwargs):
         super().__init__(*args, **kwargs)
         from algorithms.models import Algorithm
 
         self.fields["algorithm"].queryset = Algorithm.objects.order_by("name_en")
+        if algorithm is not None:
+            self.fields["algorithm"].widget = forms.HiddenInput()
+            self.initial["algorithm"] = algorithm.pk
 
 
 class NarrativeForm(forms.Form):

@@ -8,14 +8,14 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from bacuda_portal.members.models import Region
 
 from . import caching, charts, indicators
-from .enums import IndicatorSource
-from .models import BudgetLine, Indicator, IndicatorTarget, IndicatorValue, ReportNarrative
+from .enums import IndicatorSource, ReportKind, ReportStatus
+from .models import BudgetLine, Indicator, IndicatorTarget, IndicatorValue, Report, ReportNarrative
 from .periods import Period
 
 VARIANCE_THRESHOLD = Decimal("10")  # percent: a budget line beyond it is flagged and must be explained
@@ -553,4 +553,36 @@ def model_card_report(algorithm_id: int) -> dict:
         "algorithm": algorithm,
         "card": getattr(algorithm, "card", None),
         "versions": list(algorithm_selectors.published_versions(algorithm)),
+        "document_title": f"{_('Model card')} – {algorithm.name}",
     }
+
+
+def report_subject(report: Report):
+    """The object a report is about, for its page (the algorithm of a model card), or None."""
+    if report.kind == ReportKind.MODEL_CARD:
+        from algorithms.models import Algorithm
+
+        return Algorithm.objects.filter(pk=report.parameters.get("algorithm")).first()
+    return None
+
+
+def model_card_reports(algorithm) -> QuerySet[Report]:
+    """The archived PDF renderings of one algorithm's model card, newest first."""
+    return Report.objects.filter(kind=ReportKind.MODEL_CARD, parameters__algorithm=algorithm.pk).order_by(
+        "-created_at", "-pk"
+    )
+
+
+def current_model_card_pdfs(algorithm) -> dict[str, Report]:
+    """By language, the newest ready PDF of the card as it is now (same revision); none for an edited card."""
+    from algorithms.selectors import card_revision
+
+    ready = (
+        model_card_reports(algorithm)
+        .filter(status=ReportStatus.READY, parameters__revision=card_revision(algorithm))
+        .exclude(file="")
+    )
+    found: dict[str, Report] = {}
+    for report in ready:
+        found.setdefault(report.language, report)
+    return found

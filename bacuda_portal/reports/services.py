@@ -64,12 +64,15 @@ def _period_for(kind: str, period_start, period_end, parameters: dict) -> tuple[
         return timezone.localdate(call.opens_at), timezone.localdate(call.closes_at), {"call": call.pk}
     if kind == ReportKind.MODEL_CARD:
         from algorithms.models import Algorithm
+        from algorithms.selectors import card_revision
 
         algorithm = Algorithm.objects.filter(pk=parameters.get("algorithm")).first()
         if algorithm is None:
             raise ValidationError({"algorithm": _("Choose an algorithm.")})
         created = timezone.localdate(algorithm.created_at)
-        return created, created, {"algorithm": algorithm.pk}
+        # The card's revision is part of the request's identity: an unchanged card finds its PDF (the dedup), an
+        # edited one is rendered again. Computed here, never taken from the caller.
+        return created, created, {"algorithm": algorithm.pk, "revision": card_revision(algorithm)}
     raise ValidationError({"kind": _("Unknown kind of report.")})
 
 
@@ -142,7 +145,7 @@ def render_report_pdf(report: Report) -> bytes:
 
     with translation.override(report.language):
         context = report_context(report)
-        title = f"{report.get_kind_display()} – {context['period_label']}"
+        title = context.get("document_title") or f"{report.get_kind_display()} – {context['period_label']}"
         return render_pdf(template=TEMPLATES[report.kind], context=context, language=report.language, title=title)
 
 

@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:pk>/retry/", views.report_retry, name="report_retry"),
     path("narrative/", views.narrative_edit, name="narrative_edit"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
+    # Public: the PDF of a published model card (see access.get_public_model_card_pdf).
+    path("model-cards/<slug:slug>/<str:language>.pdf", views.model_card_pdf, name="model_card_pdf"),
 ]

@@ -141,7 +141,11 @@ def report_request(request, kind: str):
 @login_required
 def report_detail(request, pk: int):
     report = access.get_report_for(request.user, pk)
-    return render(request, "reports/report_detail.html", {"report": report, "pending": report.is_pending})
+    return render(
+        request,
+        "reports/report_detail.html",
+        {"report": report, "pending": report.is_pending, "subject": selectors.report_subject(report)},
+    )
 
 
 def status_payload(report) -> dict:
@@ -217,6 +221,12 @@ def narrative_edit(request):
         "reports/narrative_form.html",
         {"form": form, "period": period, "language": language, "narrative": narrative},
     )
+
+
+def model_card_pdf(request, slug: str, language: str):
+    """The archived PDF of a published model card, for anybody (linked from the card's page)."""
+    report = access.get_public_model_card_pdf(slug, language)
+    return private_file_response(report.file, download_name=f"model-card-{slug}-{report.language}.pdf")
 
 
 @login_required

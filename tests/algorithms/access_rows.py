@@ -1,13 +1,11 @@
 """The algorithms rows of the access matrix (tests/test_access_matrix.py) and the objects they need.
 
-The world: a published DATE card with a published version (trained on Kenya's data by a job), a ready PDF
-export, Kenya's dataset and a queued job with a file, all owned by Kenya.
+The world: a published DATE card with a published version (trained on Kenya's data by a job), Kenya's dataset
+and a queued job with a file, all owned by Kenya. (The card's PDF is a report: its row is in
+tests/reports/access_rows.py.)
 """
 
-from django.core.files.base import ContentFile
-
-from algorithms.models import CardExport
-from tests.access_roles import API_PUBLIC, KENYA_PAGE, PUBLIC, SIGNED_IN, STAFF_ONLY
+from tests.access_roles import API_PUBLIC, KENYA_PAGE, PUBLIC, STAFF_ONLY
 
 from .factories import AlgorithmFactory, AlgorithmVersionFactory, DatasetFactory, JobArtifactFactory, ModelJobFactory
 
@@ -33,8 +31,6 @@ ROWS = {
     "algorithms:card": ("get", _slug, PUBLIC),
     "algorithms:card_edit": ("get", _slug, STAFF_ONLY),
     "algorithms:card_publication": ("post", lambda w: {**_slug(w), "action": "request"}, STAFF_ONLY),
-    "algorithms:card_export": ("post", _slug, SIGNED_IN),
-    "algorithms:export_download": ("get", lambda w: {"pk": w["card_export"].pk}, SIGNED_IN),
     "algorithms:version_detail": ("get", _version, PUBLIC),
     "algorithms:version_edit": ("post", _version, STAFF_ONLY),
     "algorithms:version_publication": ("post", lambda w: {**_version(w), "action": "withdraw"}, STAFF_ONLY),
@@ -73,12 +69,9 @@ def world(base: dict, cast: dict, kenya, senegal) -> dict:
     version = AlgorithmVersionFactory(
         algorithm=algorithm, administration=kenya, job=job, publication="published", number=1
     )
-    export = CardExport.objects.create(algorithm=algorithm, language="en", status="ready", sha256="0" * 64)
-    export.file.save("card.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
     return {
         "algorithm": algorithm,
         "algorithm_version": version,
-        "card_export": export,
         "dataset": dataset,
         "model_job": job,
         "job_artifact": artifact,

@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from algorithms.models import Algorithm, AlgorithmVersion, Dataset, JobArtifact, ModelCard, ModelJob
 from tests.factories import AdministrationFactory
 
-SAMPLE = Path(__file__).resolve().parents[2] / "algorithms" / "data" / "declarations-sample.csv"
+SAMPLE = Path(__file__).resolve().parents[2] / "algorithms" / "data" / "declarations_sample.csv"
 
 
 def sample_csv(rows: int | None = 200) -> bytes:

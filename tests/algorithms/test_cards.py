@@ -1,11 +1,13 @@
-"""Model cards: catalogue, sanitised Markdown, French fallback, the publication gate, aliases, PDF export."""
+"""Model cards: catalogue, sanitised Markdown, French fallback, the publication gate, aliases.
+
+The card's PDF is a report of the reports app: see tests/reports/test_model_card.py."""
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
 from algorithms import services
-from algorithms.models import AlgorithmVersion, CardExport, VersionAlias
+from algorithms.models import AlgorithmVersion, VersionAlias
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.models import AuditEntry
 from tests.algorithms.factories import AlgorithmFactory, AlgorithmVersionFactory
@@ -132,32 +134,6 @@ def test_aliases_are_per_administration(staff, draft, kenya, senegal):
     services.alias_move(version=ken, name="champion", by=staff)
     services.alias_move(version=sen, name="champion", by=staff)
     assert VersionAlias.objects.filter(name="champion").count() == 2
-
-
-def test_the_card_exports_to_a_pdf_with_its_sections(
-    client, staff, draft, eager_tasks, django_capture_on_commit_callbacks
-):
-    import subprocess
-    import tempfile
-
-    draft.card.details_en = "Gradient-boosted trees with attention."
-    draft.card.save()
-    AlgorithmVersionFactory(algorithm=draft, publication="published", release_notes_en="Champion of 2026.")
-    client.force_login(staff)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("algorithms:card_export", args=["date"]), {"language": "en"})
-    export = CardExport.objects.get()
-    assert export.status == "ready", export.error
-    data = export.file.read()
-    assert data.startswith(b"%PDF")
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-        handle.write(data)
-        handle.flush()
-        text = subprocess.run(["pdftotext", handle.name, "-"], capture_output=True, text=True, check=True).stdout
-    assert "Gradient-boosted trees with attention." in text
-    assert "Champion of 2026." in text
-    response = client.get(reverse("algorithms:export_download", args=[export.pk]))
-    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
 
 
 def test_catalogue_query_count_does_not_grow(client, django_assert_max_num_queries):

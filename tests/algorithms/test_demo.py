@@ -17,9 +17,9 @@ def test_seeded_cards_are_published_and_idempotent(client, project_manager, cont
     seed_algorithms(manager=project_manager, contact_point=contact_point)
     assert sorted(Algorithm.objects.values_list("kind", flat=True)) == ["aihs", "date", "image", "synth"]
     assert all(algorithm.is_published for algorithm in Algorithm.objects.all())
-    assert Dataset.objects.get().row_count == 2000
+    assert Dataset.objects.get().row_count == 3000
     page = client.get(reverse("algorithms:card", args=["date"])).content.decode()
-    assert "What it cannot show" in page and "CTGAN" in page and "Placeholder" in page
+    assert "What it cannot show" in page and "CTGAN" in page and "goods-history" in page
 
 
 def test_large_data_set_adds_500_jobs_and_the_job_list_stays_fast(client, staff, django_assert_max_num_queries):

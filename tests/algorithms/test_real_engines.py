@@ -1,4 +1,4 @@
-"""The real engines (DATE, AI-Synth, AI-HS) run through the job machinery on the shipped 2,000-row sample.
+"""The real engines (DATE, AI-Synth, AI-HS) run through the job machinery on the shipped 3,000-row sample.
 
 Small parameters keep each test well under 30 s on two cores; the benchmarks in ``benchmarks/`` measure quality
 on the full public data. An engine module that is not in the tree yet is skipped by name.
@@ -50,7 +50,7 @@ def test_date_trains_then_scores_a_ranked_csv(real_engines, sample_dataset, keny
     )
     assert scored.status == "succeeded", scored.error + scored.log[-3000:]
     scores = scored.artifacts.get(name="scores").file.read().decode().splitlines()
-    assert len(scores) == 2001 and "Declaration ID" in scores[0]
+    assert len(scores) == 3001 and "Declaration ID" in scores[0]
 
 
 def test_date_refuses_an_unknown_parameter_with_a_clear_reason(real_engines, sample_dataset, kenya, contact_point):

@@ -104,18 +104,3 @@ def test_a_requeued_job_then_runs_to_success(tiny_engines, kenya_dataset, sent, 
         services.jobs_sweep()
     job = runner.job_run(job_id=job.pk, heartbeat=False)
     assert job.status == "succeeded" and job.attempts == 2
-
-
-def test_a_card_pdf_left_pending_is_rendered_again_then_failed():
-    from algorithms.models import CardExport
-    from tests.algorithms.factories import AlgorithmFactory
-
-    algorithm = AlgorithmFactory(slug="date")
-    retry = CardExport.objects.create(algorithm=algorithm, language="en", attempts=1)
-    given_up = CardExport.objects.create(algorithm=algorithm, language="fr", attempts=3)
-    CardExport.objects.update(updated_at=timezone.now() - dt.timedelta(hours=1))
-    assert services.card_exports_sweep() == (1, 1)
-    given_up.refresh_from_db()
-    retry.refresh_from_db()
-    assert given_up.status == "failed" and "after 3 attempts" in given_up.error
-    assert retry.status == "pending"

@@ -31,7 +31,7 @@ def test_the_shipped_sample_is_accepted_and_described():
     content = sample_csv(None)
     report = _check(content)
     assert report.ok, report.problems
-    assert report.row_count == 2000
+    assert report.row_count == 3000
     assert (str(report.date_from), str(report.date_to)) == ("2020-01-01", "2021-06-30")
     assert report.has_labels
     assert report.sha256 == hashlib.sha256(content).hexdigest()

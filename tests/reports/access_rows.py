@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.core.files.base import ContentFile
 
-from tests.access_roles import STAFF_ONLY
+from tests.access_roles import PUBLIC, STAFF_ONLY
 
 # Staff see everything; contact points see the dashboard of their own administration; nobody else.
 DASHBOARD = ("L", "ok", "ok", "ok", "404", "404")
@@ -21,6 +21,8 @@ ROWS = {
     "reports:report_retry": ("post", lambda w: {"pk": w["report"].pk}, STAFF_ONLY),
     "reports:narrative_edit": ("get", None, STAFF_ONLY),
     "reports:evidence_download": ("get", lambda w: {"pk": w["indicator_value"].pk}, STAFF_ONLY),
+    # The PDF of a published model card is public (an unpublished card's: 404, tests/reports/test_model_card.py).
+    "reports:model_card_pdf": ("get", lambda w: {"slug": w["algorithm"].slug, "language": "en"}, PUBLIC),
     "v1:report-list": ("get", None, API_STAFF_ONLY),
     "v1:report-detail": ("get", lambda w: {"pk": w["report"].pk}, API_STAFF_ONLY),
     "v1:report-download": ("get", lambda w: {"pk": w["report"].pk}, API_STAFF_ONLY),
@@ -29,7 +31,9 @@ ROWS = {
 
 
 def world(base: dict, cast: dict, kenya, senegal) -> dict:
-    """Objects these rows name, added to the shared world (``base``): a ready progress report."""
+    """Objects these rows name, added to the shared world (``base``): a ready progress report, and a ready PDF of
+    the published algorithm card of tests/algorithms/access_rows.py (``base["algorithm"]``)."""
+    from bacuda_portal.reports import services
     from bacuda_portal.reports.models import Indicator, IndicatorValue, Objective, Report
     from bacuda_portal.reports.services import parameters_key
 
@@ -49,4 +53,9 @@ def world(base: dict, cast: dict, kenya, senegal) -> dict:
     value = IndicatorValue(indicator=indicator, period_start=dt.date(2025, 1, 1), period_end=dt.date(2025, 3, 31),
                            value=3, administration=kenya)  # fmt: skip
     value.evidence_file.save("evidence.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
-    return {"report": report, "indicator_value": value}
+    card_pdf, _created = services.report_request(
+        kind="model_card", language="en", by=cast["staff"], parameters={"algorithm": base["algorithm"].pk}
+    )
+    card_pdf.status = "ready"
+    card_pdf.file.save("card.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    return {"report": report, "indicator_value": value, "model_card_pdf": card_pdf}

@@ -1,0 +1,105 @@
+"""A tiny engine obeying the contract of ``algorithms.engines.base``, for testing the job machinery.
+
+It is real code run by the real runner (in-process or in a worker process): it reads the dataset, reports
+progress, honours ``params`` (``sleep`` seconds per step, ``steps``, ``fail`` to raise an EngineError, ``crash``
+to raise an unexpected error) and writes a model directory, a CSV and a metrics figure computed from the data.
+"""
+
+import csv
+import json
+import random
+import time
+from pathlib import Path
+
+from algorithms.engines.base import EngineError, EngineResult
+
+
+def _steps(progress, params: dict, label: str) -> None:
+    steps = int(params.get("steps", 3))
+    for step in range(steps):
+        progress(int(100 * step / max(steps, 1)), f"{label} {step + 1}/{steps}")
+        time.sleep(float(params.get("sleep", 0)))
+
+
+def _read(path: Path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        return list(csv.DictReader(handle))
+
+
+def train(dataset_csv, *, workdir: Path, seed: int, progress, params: dict) -> EngineResult:
+    if params.get("fail"):
+        raise EngineError("The data has no fraud at all.")
+    if params.get("crash"):
+        raise RuntimeError("boom")
+    if params.get("outside"):  # a file outside the job's folder must not be stored
+        return EngineResult(metrics={}, artifacts={"model": Path(__file__)})
+    rows = _read(dataset_csv)
+    _steps(progress, params, "Training")
+    fraud_rate = sum(row["Fraud"] == "1" for row in rows) / len(rows)
+    model = workdir / "model"
+    model.mkdir()
+    (model / "weights.json").write_text(json.dumps({"seed": seed, "fraud_rate": fraud_rate}))
+    chart = workdir / "chart.svg"
+    chart.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    draw = random.Random(seed).random()
+    return EngineResult(
+        metrics={"fraud_rate": round(fraud_rate, 4), "rows": len(rows), "draw": draw},
+        artifacts={"model": model, "chart": chart},
+        summary=f"Trained on {len(rows)} rows.",
+    )
+
+
+def score(model_path, dataset_csv, *, workdir: Path, progress) -> EngineResult:
+    weights = json.loads((Path(model_path) / "weights.json").read_text())
+    rows = _read(dataset_csv)
+    progress(50, "Scoring")
+    out = workdir / "scores.csv"
+    with out.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Declaration ID", "score"])
+        for row in rows:
+            writer.writerow([row["Declaration ID"], weights["fraud_rate"]])
+    return EngineResult(metrics={"rows": len(rows)}, artifacts={"scores": out})
+
+
+def aihs_train(labelled_csv, *, workdir: Path, seed: int, progress, params: dict) -> EngineResult:
+    progress(10, "Reading")
+    model = workdir / "aihs.json"
+    model.write_text(json.dumps({"labelled": labelled_csv is not None}))
+    return EngineResult(metrics={"top5_hs6": 0.5}, artifacts={"model": model})
+
+
+def synth(dataset_csv, *, workdir: Path, seed: int, rows: int, progress, params: dict) -> EngineResult:
+    source = _read(dataset_csv)
+    _steps(progress, params, "Generating")
+    rng = random.Random(seed)
+    out = workdir / "synthetic.csv"
+    with out.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(source[0]))
+        writer.writeheader()
+        for _ in range(rows):
+            writer.writerow(rng.choice(source))
+    return EngineResult(metrics={"rows": rows}, artifacts={"synthetic": out})
+
+
+class _Suggester:
+    def suggest(self, description: str, k: int = 5) -> list[dict]:
+        return [{"code": "090111", "description": "Coffee, not roasted", "confidence": 0.9}][:k]
+
+
+def aihs_default():
+    return _Suggester()
+
+
+def aihs_load(model_path):
+    return _Suggester()
+
+
+ENGINES = {
+    "date_train": "tests.algorithms.tiny_engine.train",
+    "date_score": "tests.algorithms.tiny_engine.score",
+    "aihs_train": "tests.algorithms.tiny_engine.aihs_train",
+    "synth": "tests.algorithms.tiny_engine.synth",
+    "aihs_load": "tests.algorithms.tiny_engine.aihs_load",
+    "aihs_default": "tests.algorithms.tiny_engine.aihs_default",
+}
