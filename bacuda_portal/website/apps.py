@@ -6,3 +6,8 @@ class WebsiteConfig(AppConfig):
     name = "bacuda_portal.website"
     label = "website"
     verbose_name = _("Public website")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -4,4 +4,14 @@ from . import views
 
 app_name = "website"
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
+    path("news/", views.news_list, name="news"),
+    path("news/<slug:slug>/", views.news_detail, name="news_detail"),
+    path("events/", views.events, name="events"),
+    path("events/<int:pk>/", views.event_detail, name="event_detail"),
+    path("elearning-courses/", views.courses, name="courses"),
+    path("contact/", views.contact, name="contact"),
+    path("contact/thanks/", views.contact_thanks, name="contact_thanks"),
+]

@@ -1,12 +1,25 @@
-"""The public website's rows of the access matrix (tests/test_access_matrix.py) and the objects they need."""
+"""The public website's rows of the access matrix (tests/test_access_matrix.py) and the objects they need.
+
+Every page of the website is public: each role gets it (the news post is published, the workshop public)."""
 
 from tests.access_roles import PUBLIC
+from tests.website.factories import NewsPostFactory
 
 ROWS = {
     "website:home": ("get", None, PUBLIC),
+    "website:about": ("get", None, PUBLIC),
+    "website:news": ("get", None, PUBLIC),
+    "website:news_detail": ("get", lambda w: {"slug": w["news_post"].slug}, PUBLIC),
+    "website:events": ("get", None, PUBLIC),
+    "website:event_detail": ("get", lambda w: {"pk": w["workshop"].pk}, PUBLIC),
+    "website:courses": ("get", None, PUBLIC),
+    "website:contact": ("get", None, PUBLIC),
+    "website:contact_thanks": ("get", None, PUBLIC),
+    "sitemap": ("get", None, PUBLIC),
+    "robots_txt": ("get", None, PUBLIC),
 }
 
 
 def world(base: dict, cast: dict, kenya, senegal) -> dict:
     """Objects these rows name, added to the shared world (``base``)."""
-    return {}
+    return {"news_post": NewsPostFactory()}

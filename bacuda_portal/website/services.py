@@ -1,0 +1,100 @@
+"""Writes of the public website: news posts (with their pictures) and contact messages."""
+
+import io
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from PIL import Image, ImageOps
+
+from bacuda_portal.core.emails import send_templated_email
+from bacuda_portal.core.services import audit_record
+from bacuda_portal.members.enums import STAFF_ROLES
+from bacuda_portal.members.models import User
+
+from .models import ContactMessage, NewsPost
+
+# Refuse decompression bombs outright rather than only warning (Pillow's default is a warning).
+MAX_IMAGE_PIXELS = 40_000_000
+
+
+def _encode(image: Image.Image) -> tuple[bytes, str]:
+    """JPEG for photographs, PNG when the picture has transparency."""
+    buffer = io.BytesIO()
+    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        image.convert("RGBA").save(buffer, format="PNG", optimize=True)
+        return buffer.getvalue(), "png"
+    image.convert("RGB").save(buffer, format="JPEG", quality=85, optimize=True, progressive=True)
+    return buffer.getvalue(), "jpg"
+
+
+def resize_news_image(data: bytes) -> tuple[tuple[bytes, str], tuple[bytes, str]]:
+    """The picture at most BACUDA_NEWS_IMAGE_MAX_WIDTH wide, and its thumbnail; EXIF (and GPS) dropped."""
+    with Image.open(io.BytesIO(data)) as source:
+        if source.width * source.height > MAX_IMAGE_PIXELS:
+            raise ValueError("image too large")
+        image = ImageOps.exif_transpose(source)
+        image.load()
+    max_width = settings.BACUDA_NEWS_IMAGE_MAX_WIDTH
+    if image.width > max_width:
+        image = image.resize((max_width, round(image.height * max_width / image.width)), Image.Resampling.LANCZOS)
+    thumbnail = image.copy()
+    thumbnail.thumbnail(settings.BACUDA_NEWS_THUMBNAIL_SIZE, Image.Resampling.LANCZOS)
+    return _encode(image), _encode(thumbnail)
+
+
+@transaction.atomic
+def news_post_save(*, post: NewsPost, by, image_changed: bool) -> NewsPost:
+    """Create or change a news post.
+
+    Side effects: when a new picture was uploaded it is resized and a thumbnail made (both in public media);
+    removing the picture removes the thumbnail; audit record; the cached public pages go stale (signals).
+    """
+    if by is not None and post.author_id is None and getattr(by, "is_authenticated", False):
+        post.author = by
+    if image_changed:
+        if post.image:
+            post.image.open("rb")
+            data = post.image.read()
+            post.image.close()
+            (image, image_ext), (thumb, thumb_ext) = resize_news_image(data)
+            stem = PurePath(post.image.name).stem[:80] or post.slug
+            post.image.save(f"{stem}.{image_ext}", ContentFile(image), save=False)
+            post.thumbnail.save(f"{stem}-thumb.{thumb_ext}", ContentFile(thumb), save=False)
+        else:
+            post.thumbnail = ""
+    created = post.pk is None
+    post.full_clean()
+    post.save()
+    audit_record(actor=by, action="website.news.created" if created else "website.news.changed", target=post)
+    return post
+
+
+def contact_recipients() -> list[str]:
+    """BACUDA_CONTACT_EMAILS, or else every active WCO staff member."""
+    if settings.BACUDA_CONTACT_EMAILS:
+        return list(settings.BACUDA_CONTACT_EMAILS)
+    return list(
+        User.objects.filter(is_active=True, role__in=sorted(STAFF_ROLES)).order_by("pk").values_list("email", flat=True)
+    )
+
+
+@transaction.atomic
+def contact_message_send(
+    *, name: str, email: str, organisation: str, subject: str, message: str, language: str
+) -> ContactMessage:
+    """Store a visitor's message and email it to staff.
+
+    Side effects: the message is stored (staff read it in the admin), and emailed to ``contact_recipients()``
+    once the transaction commits (the text gives the visitor's address to answer).
+    """
+    contact = ContactMessage.objects.create(
+        name=name, email=email, organisation=organisation, subject=subject, message=message, language=language
+    )
+    recipients = contact_recipients()
+    if recipients:
+        send_templated_email(
+            template="website/contact_message", to=recipients, context={"contact": contact}, language="en"
+        )
+    return contact
