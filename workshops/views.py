@@ -1,5 +1,6 @@
 """Pages of the workshops app: thin; they parse input, ask ``access``, call one service and render."""
 
+import datetime as dt
 import io
 import zipfile
 
@@ -37,6 +38,7 @@ from .forms import (
 from .models import Assignment, Beneficiary, Certificate, Session
 
 PAGE_SIZE = 50
+CALENDAR_FEED_DAYS_BACK = 365
 
 
 @login_required
@@ -234,8 +236,13 @@ def workshop_calendar(request, pk):
 
 
 def public_calendar(request):
-    """iCalendar feed of every public workshop (for calendar apps; no sign-in)."""
-    workshops = access.public_workshops().order_by("start_date")
+    """iCalendar feed of the public workshops of the past year and all coming ones (for calendar apps; no sign-in).
+
+    Ten years of workshops would make a feed of megabytes that calendar apps fetch every few hours; a year back is
+    what anyone planning needs, and older workshops stay on their pages.
+    """
+    since = timezone.localdate() - dt.timedelta(days=CALENDAR_FEED_DAYS_BACK)
+    workshops = access.public_workshops().filter(end_date__gte=since).order_by("start_date")
     content = ical.workshops_calendar(workshops, name=_("BACUDA workshops"), site_url=settings.SITE_URL)
     return _calendar_response(content, "bacuda-workshops.ics")
 

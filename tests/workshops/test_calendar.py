@@ -41,6 +41,19 @@ def test_public_feed_lists_public_workshops_only(client, db, kenya):
     assert str(events[cancelled.title]["status"]) == "CANCELLED"
 
 
+def test_public_feed_keeps_a_year_of_past_workshops(client, db, kenya):
+    today = dt.date.today()
+    WorkshopFactory(
+        title="Last month", start_date=today - dt.timedelta(days=33), end_date=today - dt.timedelta(days=30)
+    )
+    WorkshopFactory(
+        title="Two years ago", start_date=today - dt.timedelta(days=733), end_date=today - dt.timedelta(days=730)
+    )
+    calendar = _parse(client.get(reverse("workshops:public_calendar")))
+    titles = {str(event["summary"]) for event in calendar.walk("VEVENT")}
+    assert "Last month" in titles and "Two years ago" not in titles
+
+
 def test_private_workshop_feed_needs_access(client_as, cast, kenya):
     internal = WorkshopFactory(is_public=False)
     assert client_as(None).get(reverse("workshops:calendar", args=[internal.pk])).status_code == 404
