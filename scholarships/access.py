@@ -3,6 +3,12 @@
 Anyone may read the published calls. An applicant sees and edits only their own applications. A contact
 point sees the submitted (and withdrawn) applications from their own administration and endorses them. Staff
 see every application and override eligibility. Anything else is "not found".
+
+A reviewer (a user with an active ``Reviewer`` profile) sees only their own assignments; an assignment on
+which they declared a conflict of interest hides the application from them entirely; with a blind call the
+pages and the API never show them the applicant's name, administration, nationality, birth date or files;
+other reviewers' scores appear only once their own review is submitted. Staff run the review, the ranking,
+decisions, letters, offers and erasure requests.
 """
 
 from django.db.models import QuerySet
@@ -11,8 +17,8 @@ from django.http import Http404
 from bacuda_portal.members.access import administration_of, is_wco_staff
 from bacuda_portal.members.enums import Role
 
-from .enums import ApplicationStatus
-from .models import Application, Call
+from .enums import ApplicationStatus, DecisionStatus, ErasureStatus, LetterStatus, ReviewStatus
+from .models import Application, Call, Decision, ErasureRequest, Letter, Review, Reviewer
 
 
 def calls_visible_to(user) -> QuerySet[Call]:
@@ -49,7 +55,7 @@ def applications_visible_to(user) -> QuerySet[Application]:
 def get_application_for(user, pk: int) -> Application:
     application = (
         applications_visible_to(user)
-        .select_related("call__programme", "administration__region", "applicant", "endorsement")
+        .select_related("call__programme", "administration__region", "applicant", "endorsement", "decision")
         .filter(pk=pk)
         .first()
     )
@@ -107,3 +113,118 @@ def get_application_for_staff(user, pk: int) -> Application:
 def is_personal_data_viewer(user, application: Application) -> bool:
     """Views of personal data that are logged: anyone but the applicant themselves."""
     return not is_own_application(user, application)
+
+
+# --- Reviewers -----------------------------------------------------------------------------------------------
+def reviewer_of(user) -> Reviewer | None:
+    """The active reviewer profile of a user, or None. Cached per user object."""
+    if not (user and user.is_authenticated and user.is_active):
+        return None
+    if not hasattr(user, "_bacuda_reviewer"):
+        user._bacuda_reviewer = Reviewer.objects.filter(user=user, is_active=True).first()
+    return user._bacuda_reviewer
+
+
+def is_reviewer(user) -> bool:
+    return reviewer_of(user) is not None
+
+
+def reviews_visible_to(user) -> QuerySet[Review]:
+    """A reviewer's own assignments (those with a declared conflict included, without the application's
+    content); staff see every review; nobody else any."""
+    if is_wco_staff(user):
+        return Review.objects.all()
+    reviewer = reviewer_of(user)
+    if reviewer is None:
+        return Review.objects.none()
+    return Review.objects.filter(reviewer=reviewer)
+
+
+def get_review_for(user, pk: int) -> Review:
+    """The reviewer's own assignment, to read or score. An assignment with a declared conflict is not found:
+    the application is hidden from them from then on."""
+    reviewer = reviewer_of(user)
+    review = None
+    if reviewer is not None:
+        review = (
+            Review.objects.select_related("call__programme", "application__administration__region")
+            .filter(pk=pk, reviewer=reviewer)
+            .exclude(status=ReviewStatus.CONFLICT)
+            .first()
+        )
+    if review is None:
+        raise Http404
+    return review
+
+
+def is_blind_for(user, review: Review) -> bool:
+    """Names, administration and documents are hidden from the reviewer of a blind call (staff see them)."""
+    return review.call.blind_review and not is_wco_staff(user)
+
+
+def sees_other_reviews(review: Review) -> bool:
+    """Other reviewers' scores are shown only once the reviewer has submitted their own."""
+    return review.status == ReviewStatus.SUBMITTED
+
+
+def can_run_review(user) -> bool:
+    """Assign reviewers, see the ranking, record and release decisions, the outbox, offers, erasure."""
+    return is_wco_staff(user)
+
+
+def get_call_for_staff(user, pk: int) -> Call:
+    if not can_run_review(user):
+        raise Http404
+    return get_call_for(user, pk)
+
+
+def get_letter_for_staff(user, pk: int) -> Letter:
+    letter = (
+        Letter.objects.select_related("call", "application").filter(pk=pk).first() if can_run_review(user) else None
+    )
+    if letter is None:
+        raise Http404
+    return letter
+
+
+def is_letter_editable(letter: Letter) -> bool:
+    return letter.status == LetterStatus.DRAFT
+
+
+def get_decision_for_staff(user, pk: int) -> Decision:
+    decision = (
+        Decision.objects.select_related("call", "application").filter(pk=pk).first() if can_run_review(user) else None
+    )
+    if decision is None:
+        raise Http404
+    return decision
+
+
+def get_own_released_decision(user, application_pk: int) -> Decision:
+    """The applicant's own released decision (to answer an offer)."""
+    application = get_own_application(user, application_pk)
+    decision = Decision.objects.filter(application=application, status=DecisionStatus.RELEASED).first()
+    if decision is None:
+        raise Http404
+    return decision
+
+
+def released_decision_of(application: Application) -> Decision | None:
+    """What the applicant may see of the decision: only once released."""
+    decision = getattr(application, "decision", None)
+    return decision if decision is not None and decision.status == DecisionStatus.RELEASED else None
+
+
+# --- Data protection -----------------------------------------------------------------------------------------
+def can_manage_own_data(user) -> bool:
+    """Download one's own data and ask for erasure: applicants."""
+    return can_apply(user)
+
+
+def get_erasure_request_for_staff(user, pk: int) -> ErasureRequest:
+    request = None
+    if can_run_review(user):
+        request = ErasureRequest.objects.filter(pk=pk, status=ErasureStatus.PENDING).first()
+    if request is None:
+        raise Http404
+    return request

@@ -3,7 +3,22 @@ from django.utils.translation import gettext_lazy as _
 
 from bacuda_portal.core.admin import PortalModelAdmin
 
-from .models import Application, Call, CurriculumModule, EligibilityCheck, Endorsement, Programme
+from .models import (
+    Application,
+    Call,
+    CurriculumModule,
+    Decision,
+    EligibilityCheck,
+    Endorsement,
+    ErasureRequest,
+    Letter,
+    LetterTemplate,
+    Programme,
+    Review,
+    Reviewer,
+    ReviewPhase,
+    RubricCriterion,
+)
 
 
 class CallInline(admin.TabularInline):
@@ -25,6 +40,22 @@ class CurriculumModuleInline(admin.TabularInline):
     extra = 1
 
 
+class RubricCriterionInline(admin.TabularInline):
+    model = RubricCriterion
+    extra = 1
+
+
+class ReviewPhaseInline(admin.TabularInline):
+    model = ReviewPhase
+    extra = 1
+
+
+class LetterTemplateInline(admin.StackedInline):
+    model = LetterTemplate
+    extra = 0
+    max_num = 3
+
+
 @admin.register(Call)
 class CallAdmin(PortalModelAdmin):
     list_display = ["cohort_name", "programme", "partner_university", "seats", "opens_at", "closes_at", "is_published"]
@@ -32,7 +63,7 @@ class CallAdmin(PortalModelAdmin):
     search_fields = ["cohort_name", "partner_university", "programme__name_en"]
     list_select_related = ["programme"]
     date_hierarchy = "opens_at"
-    inlines = [CurriculumModuleInline]
+    inlines = [CurriculumModuleInline, RubricCriterionInline, ReviewPhaseInline, LetterTemplateInline]
     fieldsets = [
         (None, {"fields": ["programme", "cohort_name", "partner_university", "description", "seats", "is_published"]}),
         (_("Dates"), {"fields": ["opens_at", "closes_at"]}),
@@ -50,7 +81,11 @@ class CallAdmin(PortalModelAdmin):
                 ]
             },
         ),
-        (_("Data protection"), {"fields": ["retention_days", "consent_text_en", "consent_text_fr"]}),
+        (_("Review and offers"), {"fields": ["reviews_per_application", "blind_review", "offer_reply_days"]}),
+        (
+            _("Data protection"),
+            {"fields": ["retention_days", "consent_version", "consent_text_en", "consent_text_fr"]},
+        ),
     ]
 
 
@@ -93,3 +128,52 @@ class EndorsementAdmin(PortalModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Reviewer)
+class ReviewerAdmin(PortalModelAdmin):
+    """Reviewers and the administration each works for (never reviewed by them), and the calls they review."""
+
+    list_display = ["user", "administration", "is_active"]
+    list_filter = ["is_active", "calls"]
+    search_fields = ["user__email", "user__full_name"]
+    list_select_related = ["user", "administration"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["calls"]
+
+
+class _ReadOnlyAdmin(PortalModelAdmin):
+    """Changed through the services (pages), never by hand here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Review)
+class ReviewAdmin(_ReadOnlyAdmin):
+    list_display = ["application", "reviewer", "status", "weighted_score", "recommendation", "submitted_at"]
+    list_filter = ["status", "recommendation", "call"]
+    list_select_related = ["application__call__programme", "reviewer__user"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(_ReadOnlyAdmin):
+    list_display = ["application", "outcome", "reserve_rank", "status", "offer_status", "reply_by"]
+    list_filter = ["outcome", "status", "offer_status", "call"]
+    list_select_related = ["application__call__programme"]
+
+
+@admin.register(Letter)
+class LetterAdmin(_ReadOnlyAdmin):
+    list_display = ["subject", "to", "outcome", "status", "sent_at"]
+    list_filter = ["status", "outcome", "call"]
+    search_fields = ["to", "subject"]
+
+
+@admin.register(ErasureRequest)
+class ErasureRequestAdmin(_ReadOnlyAdmin):
+    list_display = ["reference", "status", "created_at", "handled_at"]
+    list_filter = ["status"]

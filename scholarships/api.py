@@ -1,12 +1,15 @@
-"""REST API of the scholarships app: calls (public, read-only) and applications (scoped by ``access``)."""
+"""REST API of the scholarships app: calls (public, read-only), applications and reviews (scoped by ``access``)."""
 
 import django_filters
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import permissions, serializers, viewsets
 
 from bacuda_portal.core.services import audit_record
 
 from . import access, selectors
-from .models import Application, Call, CurriculumModule
+from .enums import ReviewStatus
+from .models import Application, Call, CurriculumModule, Review, ReviewScore
 
 
 class CurriculumModuleSerializer(serializers.ModelSerializer):
@@ -83,4 +86,77 @@ class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
         application = self.get_object()
         if access.is_personal_data_viewer(request.user, application):
             audit_record(actor=request.user, action="scholarships.application.viewed", target=application, via="api")
+        return super().retrieve(request, *args, **kwargs)
+
+
+class ReviewScoreSerializer(serializers.ModelSerializer):
+    criterion = serializers.CharField(source="criterion.name", read_only=True)
+    weight = serializers.DecimalField(source="criterion.weight", max_digits=5, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = ReviewScore
+        fields = ["criterion", "weight", "score"]
+
+
+class ReviewedApplicationSerializer(serializers.Serializer):
+    """The application as its reviewer sees it: with a blind call, no name, administration or nationality."""
+
+    id = serializers.IntegerField()
+    full_name = serializers.CharField(allow_null=True, help_text="Null in a blind review.")
+    administration = serializers.CharField(allow_null=True, help_text="Administration code; null in a blind review.")
+    nationality = serializers.CharField(allow_null=True, help_text="Null in a blind review.")
+    position = serializers.CharField()
+    years_of_service = serializers.IntegerField(allow_null=True)
+    education_level = serializers.CharField()
+    language_level = serializers.CharField()
+    motivation = serializers.CharField()
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    application = serializers.SerializerMethodField()
+    scores = ReviewScoreSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Review
+        fields = ["id", "call", "application", "status", "recommendation", "comment", "weighted_score",
+                  "submitted_at", "scores"]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(ReviewedApplicationSerializer)
+    def get_application(self, review) -> dict:
+        application = review.application
+        blind = access.is_blind_for(self.context["request"].user, review)
+        return {
+            "id": application.pk,
+            "full_name": None if blind else application.full_name,
+            "administration": None if blind or not application.administration else application.administration.code,
+            "nationality": None if blind else application.nationality,
+            "position": application.position,
+            "years_of_service": application.years_of_service,
+            "education_level": application.education_level,
+            "language_level": application.language_level,
+            "motivation": application.motivation,
+        }
+
+
+class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
+    """Reviews: a reviewer reads their own assignments (never one on which they declared a conflict; names
+    hidden when the call is blind); staff read all. Each read of an application here is logged."""
+
+    serializer_class = ReviewSerializer
+    filterset_fields = ["call", "status"]
+    ordering_fields = ["submitted_at", "id"]
+
+    def get_queryset(self):
+        return (
+            access.reviews_visible_to(self.request.user)
+            .exclude(status=ReviewStatus.CONFLICT)
+            .select_related("call", "application__administration")
+            .prefetch_related(Prefetch("scores", queryset=ReviewScore.objects.select_related("criterion")))
+            .order_by("pk")
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        review = self.get_object()
+        audit_record(actor=request.user, action="scholarships.application.viewed", target=review.application, via="api")
         return super().retrieve(request, *args, **kwargs)

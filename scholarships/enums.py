@@ -24,7 +24,8 @@ class InstructionLanguage(models.TextChoices):
 class Gender(models.TextChoices):
     FEMALE = "female", _("Female")
     MALE = "male", _("Male")
-    OTHER = "other", _("Other or prefers not to say")
+    OTHER = "other", _("Other")
+    UNDISCLOSED = "undisclosed", _("Prefer not to say")
 
 
 class EducationLevel(models.TextChoices):
@@ -80,3 +81,51 @@ class ApplicationStep(models.TextChoices):
 
 
 STEP_ORDER = [step.value for step in ApplicationStep]
+
+
+class Recommendation(models.TextChoices):
+    YES = "yes", _("Yes")
+    MAYBE = "maybe", _("Maybe")
+    NO = "no", _("No")
+
+
+class ReviewStatus(models.TextChoices):
+    ASSIGNED = "assigned", _("Assigned")
+    SUBMITTED = "submitted", _("Submitted")
+    CONFLICT = "conflict", _("Conflict of interest declared")
+
+
+# Each criterion is scored on this scale; the weighted score of a review is on the same scale.
+SCORE_MIN, SCORE_MAX = 0, 10
+
+
+class DecisionOutcome(models.TextChoices):
+    SELECTED = "selected", _("Selected")
+    RESERVE = "reserve", _("Reserve list")
+    NOT_SELECTED = "not_selected", _("Not selected")
+
+
+class DecisionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending (not yet released)")
+    RELEASED = "released", _("Released")
+
+
+class OfferStatus(models.TextChoices):
+    NONE = "", _("No offer")
+    PROPOSED = "proposed", _("Seat proposed, awaiting staff confirmation")
+    OPEN = "open", _("Offer open")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+
+
+class LetterStatus(models.TextChoices):
+    DRAFT = "draft", _("To review")
+    APPROVED = "approved", _("Approved, sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class ErasureStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DONE = "done", _("Carried out")

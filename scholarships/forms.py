@@ -6,8 +6,19 @@ from django.utils.translation import gettext_lazy as _
 
 from bacuda_portal.members.models import Administration, Region
 
-from .enums import ApplicationStatus, ApplicationStep, EligibilityResult, EndorsementDecision, EndorsementStatus
-from .models import Application, Call
+from .enums import (
+    SCORE_MAX,
+    SCORE_MIN,
+    ApplicationStatus,
+    ApplicationStep,
+    DecisionOutcome,
+    EligibilityResult,
+    EndorsementDecision,
+    EndorsementStatus,
+    Gender,
+    Recommendation,
+)
+from .models import Application, Call, Reviewer
 from .services import STEP_FIELDS, word_count_errors
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -32,6 +43,11 @@ class PersonalForm(_StepForm):
         model = Application
         fields = STEP_FIELDS[ApplicationStep.PERSONAL]
         widgets = {"date_of_birth": DATE_INPUT}
+        help_texts = {"gender": _("Used only for the statistics of the selection; you may prefer not to say.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["gender"].required = False
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
@@ -135,7 +151,7 @@ CSV_COLUMNS = {
     "reference": (_("Reference"), lambda a: a.pk),
     "call": (_("Call"), lambda a: str(a.call)),
     "full_name": (_("Full name"), lambda a: a.full_name),
-    "email": (_("Email address"), lambda a: a.applicant.email),
+    "email": (_("Email address"), lambda a: a.applicant.email if a.applicant else ""),
     "gender": (_("Gender"), lambda a: a.get_gender_display()),
     "date_of_birth": (_("Date of birth"), lambda a: a.date_of_birth),
     "nationality": (_("Nationality"), lambda a: a.nationality),
@@ -180,3 +196,80 @@ class CsvColumnsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+
+
+# --- Review ------------------------------------------------------------------------------------------------
+class ReviewForm(forms.Form):
+    """One score per criterion of the call (0-10), the recommendation and a comment; saved or submitted."""
+
+    recommendation = forms.ChoiceField(
+        label=_("Recommendation"), choices=[("", "—"), *Recommendation.choices], required=False
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=8000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    def __init__(self, *args, criteria, initial_scores=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        initial_scores = initial_scores or {}
+        fields = {}
+        for criterion in self.criteria:
+            fields[f"criterion_{criterion.pk}"] = forms.IntegerField(
+                label=f"{criterion.name} (×{criterion.weight.normalize()})",
+                help_text=criterion.description,
+                min_value=SCORE_MIN,
+                max_value=SCORE_MAX,
+                required=False,
+                initial=initial_scores.get(criterion.pk),
+            )
+        self.fields = {**fields, **self.fields}
+
+    def scores(self) -> dict[int, int | None]:
+        return {criterion.pk: self.cleaned_data.get(f"criterion_{criterion.pk}") for criterion in self.criteria}
+
+
+class ConflictForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What is the conflict?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: a colleague, a relative, someone you supervise or who supervises you."),
+    )
+
+
+class ManualAssignForm(forms.Form):
+    application = forms.IntegerField(label=_("Application reference"), min_value=1)
+    reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=Reviewer.objects.none())
+
+    def __init__(self, *args, call, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = Reviewer.objects.filter(calls=call, is_active=True).select_related("user")
+
+
+# --- Ranking and decisions ---------------------------------------------------------------------------------
+class RankingFilterForm(forms.Form):
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), to_field_name="code", required=False
+    )
+    gender = forms.ChoiceField(label=_("Gender"), choices=[("", _("Any")), *Gender.choices], required=False)
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Decision"), choices=DecisionOutcome.choices)
+    reserve_rank = forms.IntegerField(
+        label=_("Place on the reserve list"), min_value=1, max_value=999, required=False,
+        help_text=_("Leave empty for the next place."),
+    )  # fmt: skip
+
+
+class LetterForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(label=_("Text"), max_length=20000, widget=forms.Textarea(attrs={"rows": 14}))
+
+
+class ErasureForm(forms.Form):
+    note = forms.CharField(
+        label=_("Anything staff should know (optional)"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip

@@ -5,29 +5,56 @@ spot) or withdrawn. The administration's contact point endorses or declines it a
 """
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bacuda_portal.core.emails import send_templated_email
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.services import audit_record
-from bacuda_portal.members.models import Administration, User
+from bacuda_portal.members.models import Administration, ContactPoint, User
 
 from .enums import (
     CEFR_ORDER,
+    SCORE_MAX,
+    SCORE_MIN,
     ApplicationStatus,
     ApplicationStep,
+    DecisionOutcome,
+    DecisionStatus,
     EligibilityResult,
     EligibilityRule,
     EndorsementDecision,
     EndorsementStatus,
+    ErasureStatus,
+    LetterStatus,
+    OfferStatus,
+    Recommendation,
+    ReviewStatus,
 )
-from .models import Application, Call, EligibilityCheck, Endorsement
+from .models import (
+    Application,
+    Call,
+    ConflictOfInterest,
+    Decision,
+    EligibilityCheck,
+    Endorsement,
+    ErasureRequest,
+    Letter,
+    LetterTemplate,
+    Review,
+    Reviewer,
+    ReviewScore,
+)
 from .models.applications import DOCUMENT_FIELDS
+from .placeholders import PLACEHOLDERS, fill_placeholders, unknown_placeholders  # noqa: F401 - re-exported
 
 # The fields each step of the form writes (the review step writes none: it submits).
 STEP_FIELDS: dict[str, tuple[str, ...]] = {
@@ -137,7 +164,7 @@ def _all_step_fields() -> list[str]:
 def missing_for_submission(application: Application) -> list[str]:
     """The steps still incomplete, by label; empty when the application can be submitted."""
     required = {
-        ApplicationStep.PERSONAL: ("full_name", "gender", "date_of_birth", "nationality"),
+        ApplicationStep.PERSONAL: ("full_name", "date_of_birth", "nationality"),
         ApplicationStep.ADMINISTRATION: ("administration_id", "position", "years_of_service"),
         ApplicationStep.EDUCATION: ("education_level", "education_details", "language_level"),
         ApplicationStep.MOTIVATION: ("motivation",),
@@ -181,6 +208,7 @@ def application_submit(
     application.submitted_at = now
     application.consent_given_at = now
     application.consent_text = call.consent_text
+    application.consent_version = call.consent_version
     application.endorsement_status = (
         EndorsementStatus.PENDING if call.endorsement_required else EndorsementStatus.NOT_REQUIRED
     )
@@ -204,9 +232,11 @@ def application_submit(
 
 @transaction.atomic
 def application_withdraw(*, application: Application, by: User, now: dt.datetime | None = None) -> Application:
-    """Draft or submitted -> withdrawn, by the applicant. An endorsement it held frees its place in the quota.
+    """Draft or submitted -> withdrawn, by the applicant. An endorsement it held frees its place in the quota; an
+    open offer it held is declined, and the seat proposed to the next reserve candidate.
 
-    Side effects: audit record; the endorsement (if any) loses its rank and the others close up.
+    Side effects: audit record; the endorsement (if any) loses its rank and the others close up; the offer (if
+    any) declined and the next reserve candidate proposed.
     """
     application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
     if application.status == ApplicationStatus.WITHDRAWN:
@@ -219,6 +249,12 @@ def application_withdraw(*, application: Application, by: User, now: dt.datetime
         endorsement.rank = None
         endorsement.save(update_fields=["rank", "updated_at"])
         _close_up_ranks(call=endorsement.call, administration=endorsement.administration)
+    decision = Decision.objects.select_for_update(of=("self",)).filter(application=application).first()
+    if decision is not None and decision.offer_status == OfferStatus.OPEN:
+        decision.offer_status = OfferStatus.DECLINED
+        decision.replied_at = application.withdrawn_at
+        decision.save(update_fields=["offer_status", "replied_at", "updated_at"])
+        _propose_next_reserve(call=decision.call)
     audit_record(actor=by, action="scholarships.application.withdrawn", target=application)
     return application
 
@@ -416,3 +452,698 @@ def endorsement_rank(*, call: Call, administration: Administration, order: list[
     _assign_ranks(ranked)
     audit_record(actor=by, action="scholarships.endorsement.ranked", target=call, order=order)
     return ranked
+
+
+# --- Review: assignment ----------------------------------------------------------------------------------
+def reviewer_administration_ids(reviewers: list[Reviewer]) -> dict[int, set[int]]:
+    """For each reviewer (by id), the administrations whose applicants they never review: the one on their
+    profile, and the one they speak for if they are also an active contact point. One query."""
+    result = {reviewer.pk: ({reviewer.administration_id} - {None}) for reviewer in reviewers}
+    by_user = {reviewer.user_id: reviewer.pk for reviewer in reviewers}
+    for user_id, administration_id in (
+        ContactPoint.objects.active().filter(user_id__in=by_user).values_list("user_id", "administration_id")
+    ):
+        result[by_user[user_id]].add(administration_id)
+    return result
+
+
+def _reviewable(application: Application) -> None:
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise TransitionError(_("Only a submitted application can be reviewed."))
+    if application.eligibility_result != EligibilityResult.ELIGIBLE:
+        raise TransitionError(_("Only an eligible application is reviewed."))
+
+
+@transaction.atomic
+def review_assign(*, application: Application, reviewer: Reviewer, by: User) -> Review:
+    """Staff assign a reviewer to an application by hand. Refused for a reviewer from the applicant's
+    administration, one who declared a conflict with it, or one already assigned.
+
+    Side effects: a review row (assigned); audit record.
+    """
+    application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+    _reviewable(application)
+    if not reviewer.is_active:
+        raise TransitionError(_("This reviewer is not active."))
+    if application.administration_id in reviewer_administration_ids([reviewer])[reviewer.pk]:
+        raise TransitionError(_("A reviewer never reviews an applicant from their own administration."))
+    if ConflictOfInterest.objects.filter(reviewer=reviewer, application=application).exists():
+        raise TransitionError(_("This reviewer declared a conflict of interest with this application."))
+    if Review.objects.filter(reviewer=reviewer, application=application).exists():
+        raise TransitionError(_("This reviewer is already assigned to this application."))
+    review = Review.objects.create(
+        call_id=application.call_id, application=application, reviewer=reviewer, assigned_by=by
+    )
+    audit_record(actor=by, action="scholarships.review.assigned", target=application, reviewer=reviewer.pk)
+    return review
+
+
+@transaction.atomic
+def reviews_assign_automatically(*, call: Call, by: User | None) -> dict[str, int]:
+    """Give every eligible submitted application of the call ``call.reviews_per_application`` reviewers.
+
+    Balanced: each application takes the least-loaded reviewers of the call's pool (load = this call's reviews
+    that are not conflicts), ties broken by the reviewer's id. Never a reviewer from the applicant's
+    administration, never one who declared a conflict, never the same reviewer twice. Reviews already there
+    (by hand or an earlier run) count towards the number; a conflict does not. Reads in five queries, writes in
+    one ``bulk_create``. Returns ``{"created", "short"}`` (applications still missing reviewers).
+
+    Side effects: review rows; one audit record.
+    """
+    pool = list(
+        Reviewer.objects.filter(calls=call, is_active=True, user__is_active=True)
+        .order_by("pk")
+        .only("pk", "user_id", "administration_id")
+    )
+    excluded = reviewer_administration_ids(pool)
+    applications = list(
+        Application.objects.filter(
+            call=call, status=ApplicationStatus.SUBMITTED, eligibility_result=EligibilityResult.ELIGIBLE
+        )
+        .order_by("pk")
+        .values_list("pk", "administration_id")
+    )
+    load = dict.fromkeys((reviewer.pk for reviewer in pool), 0)
+    taken: set[tuple[int, int]] = set()
+    have: dict[int, int] = {}
+    for application_id, reviewer_id, status in Review.objects.filter(call=call).values_list(
+        "application_id", "reviewer_id", "status"
+    ):
+        taken.add((application_id, reviewer_id))
+        if status != ReviewStatus.CONFLICT:
+            have[application_id] = have.get(application_id, 0) + 1
+            if reviewer_id in load:
+                load[reviewer_id] += 1
+    taken.update(ConflictOfInterest.objects.filter(application__call=call).values_list("application_id", "reviewer_id"))
+    wanted = call.reviews_per_application
+    created: list[Review] = []
+    short = 0
+    for application_id, administration_id in applications:
+        need = wanted - have.get(application_id, 0)
+        if need <= 0:
+            continue
+        candidates = [
+            reviewer_id
+            for reviewer_id in load
+            if (application_id, reviewer_id) not in taken and administration_id not in excluded[reviewer_id]
+        ]
+        chosen = sorted(candidates, key=lambda reviewer_id: (load[reviewer_id], reviewer_id))[:need]
+        if len(chosen) < need:
+            short += 1
+        for reviewer_id in chosen:
+            load[reviewer_id] += 1
+            taken.add((application_id, reviewer_id))
+            created.append(Review(call=call, application_id=application_id, reviewer_id=reviewer_id))
+    Review.objects.bulk_create(created, batch_size=2000)
+    audit_record(actor=by, action="scholarships.reviews.assigned", target=call, created=len(created), short=short)
+    return {"created": len(created), "short": short}
+
+
+@transaction.atomic
+def review_declare_conflict(*, review: Review, reason: str, by: User) -> ConflictOfInterest:
+    """The reviewer declares a conflict of interest with the application of their assignment: the application
+    is hidden from them from now on and any score they gave is removed.
+
+    Side effects: a conflict row; the review marked as conflict, its scores deleted; audit record.
+    """
+    review = Review.objects.select_for_update(of=("self",)).get(pk=review.pk)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Please say briefly what the conflict is.")})
+    if review.status == ReviewStatus.CONFLICT:
+        raise TransitionError(_("You have already declared a conflict of interest with this application."))
+    conflict = ConflictOfInterest.objects.create(
+        reviewer_id=review.reviewer_id, application_id=review.application_id, reason=reason.strip(), declared_by=by
+    )
+    review.scores.all().delete()
+    review.status = ReviewStatus.CONFLICT
+    review.weighted_score = None
+    review.recommendation = ""
+    review.comment = ""
+    review.submitted_at = None
+    review.save()
+    audit_record(actor=by, action="scholarships.review.conflict_declared", target=review.application)
+    return conflict
+
+
+def weighted_score(scores: dict[int, int], weights: dict[int, Decimal]) -> Decimal:
+    """Sum of score x weight over the sum of the weights, on the criteria's scale, to two decimals."""
+    total_weight = sum(weights.values())
+    total = sum(Decimal(scores[pk]) * weight for pk, weight in weights.items())
+    return (total / total_weight).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@transaction.atomic
+def review_save(
+    *,
+    review: Review,
+    scores: dict[int, int | None],
+    recommendation: str,
+    comment: str,
+    submit: bool,
+    by: User,
+    now: dt.datetime | None = None,
+) -> Review:
+    """The reviewer saves their scores (draft) or submits them. Refused outside an open review phase of the
+    call, after a declared conflict, once submitted, or (on submit) with a criterion or the recommendation
+    missing; a refusal writes nothing.
+
+    Side effects: score rows replaced; on submit the weighted score and time stored; audit record.
+    """
+    now = _now(now)
+    review = Review.objects.select_for_update(of=("self",)).select_related("call").get(pk=review.pk)
+    if (
+        review.status == ReviewStatus.CONFLICT
+        or ConflictOfInterest.objects.filter(
+            reviewer_id=review.reviewer_id, application_id=review.application_id
+        ).exists()
+    ):
+        raise TransitionError(_("You declared a conflict of interest with this application: it cannot be reviewed."))
+    if review.status == ReviewStatus.SUBMITTED:
+        raise TransitionError(_("This review has already been submitted."))
+    if not review.call.review_phases.open(now).exists():
+        raise TransitionError(_("No review phase of this call is open now: reviews cannot be saved."))
+    weights = dict(review.call.criteria.values_list("pk", "weight"))
+    if set(scores) - set(weights):
+        raise ValidationError(_("A score names a criterion of another call."))
+    errors = {}
+    for pk, score in scores.items():
+        if score is not None and not SCORE_MIN <= score <= SCORE_MAX:
+            errors[f"criterion_{pk}"] = _("Give a score from %(min)d to %(max)d.") % {
+                "min": SCORE_MIN,
+                "max": SCORE_MAX,
+            }
+    if recommendation and recommendation not in Recommendation.values:
+        errors["recommendation"] = _("Choose yes, maybe or no.")
+    if submit:
+        if not weights:
+            raise TransitionError(_("This call has no review criteria yet."))
+        for pk in weights:
+            if scores.get(pk) is None:
+                errors[f"criterion_{pk}"] = _("Score every criterion to submit.")
+        if not recommendation:
+            errors["recommendation"] = _("Choose a recommendation to submit.")
+    if errors:
+        raise ValidationError(errors)
+    review.scores.all().delete()
+    ReviewScore.objects.bulk_create(
+        ReviewScore(review=review, criterion_id=pk, score=score) for pk, score in scores.items() if score is not None
+    )
+    review.recommendation = recommendation
+    review.comment = comment.strip()
+    if submit:
+        review.weighted_score = weighted_score({pk: s for pk, s in scores.items() if s is not None}, weights)
+        review.status = ReviewStatus.SUBMITTED
+        review.submitted_at = now
+    review.save()
+    audit_record(
+        actor=by, action="scholarships.review.submitted" if submit else "scholarships.review.saved", target=review
+    )
+    return review
+
+
+# --- Decisions ---------------------------------------------------------------------------------------------
+@transaction.atomic
+def decision_record(*, application: Application, outcome: str, by: User, reserve_rank: int | None = None) -> Decision:
+    """Staff record (or change) a pending decision. Once the call's decisions are released they stand. A
+    reserve candidate takes the given place on the reserve list, or the next free one. Refused: an application
+    not submitted, selecting one that is not eligible, more selected than the call has seats, a reserve place
+    already taken.
+
+    Side effects: the decision row; audit record.
+    """
+    application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
+    call = application.call
+    if outcome not in DecisionOutcome.values:
+        raise ValidationError({"outcome": _("Choose selected, reserve or not selected.")})
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise TransitionError(_("Only a submitted application can be decided."))
+    decision = Decision.objects.filter(application=application).first()
+    if decision is not None and decision.status == DecisionStatus.RELEASED:
+        raise TransitionError(_("The decision on this application was released: it can no longer be changed."))
+    if outcome != DecisionOutcome.NOT_SELECTED and application.eligibility_result != EligibilityResult.ELIGIBLE:
+        raise TransitionError(_("Only an eligible application can be selected or put on the reserve list."))
+    others = Decision.objects.select_for_update(of=("self",)).filter(call=call).exclude(application=application)
+    if outcome == DecisionOutcome.SELECTED:
+        selected = others.filter(outcome=DecisionOutcome.SELECTED).count()
+        if selected >= call.seats:
+            raise TransitionError(
+                _("All %(seats)d seats of this call are taken: put this candidate on the reserve list.")
+                % {"seats": call.seats}
+            )
+    if outcome == DecisionOutcome.RESERVE:
+        if reserve_rank is None:
+            reserve_rank = (others.aggregate(top=Max("reserve_rank"))["top"] or 0) + 1
+        elif others.filter(reserve_rank=reserve_rank).exists():
+            raise ValidationError(
+                {"reserve_rank": _("Place %(rank)d on the reserve list is taken.") % {"rank": reserve_rank}}
+            )
+    else:
+        reserve_rank = None
+    if decision is None:
+        decision = Decision(application=application, call=call)
+    decision.outcome = outcome
+    decision.reserve_rank = reserve_rank
+    decision.decided_by = by
+    decision.save()
+    audit_record(
+        actor=by, action="scholarships.decision.recorded", target=application, outcome=outcome, rank=reserve_rank
+    )
+    return decision
+
+
+@transaction.atomic
+def decisions_release(*, call: Call, by: User, now: dt.datetime | None = None) -> int:
+    """Release every pending decision of the call at once: selected candidates get an offer to answer within
+    the call's reply days, and a decision letter for each is drafted into the outbox for staff to review.
+
+    Side effects: decisions released; offers opened; letters drafted; audit record. Returns how many.
+    """
+    now = _now(now)
+    pending = list(
+        Decision.objects.select_for_update(of=("self",))
+        .filter(call=call, status=DecisionStatus.PENDING)
+        .select_related("application__applicant", "call__programme")
+    )
+    if not pending:
+        raise TransitionError(_("There is no pending decision to release."))
+    for decision in pending:
+        decision.status = DecisionStatus.RELEASED
+        decision.released_at = now
+        if decision.outcome == DecisionOutcome.SELECTED:
+            decision.offer_status = OfferStatus.OPEN
+            decision.reply_by = now + dt.timedelta(days=call.offer_reply_days)
+    Decision.objects.bulk_update(pending, ["status", "released_at", "offer_status", "reply_by", "updated_at"])
+    for decision in pending:
+        letter_draft(decision=decision)
+    audit_record(actor=by, action="scholarships.decisions.released", target=call, count=len(pending))
+    return len(pending)
+
+
+# --- Decision letters ----------------------------------------------------------------------------------------
+DEFAULT_LETTERS = {
+    DecisionOutcome.SELECTED: (
+        "Your BACUDA scholarship application: selected",
+        "Dear {{ full_name }},\n\nWe are pleased to tell you that you have been selected for {{ call }} at "
+        "{{ university }}.\n\nPlease accept or decline this offer before {{ reply_by }} on your application "
+        "page: {{ status_url }}\n\nWith our congratulations,\nThe BACUDA team, World Customs Organization",
+        "Votre candidature à la bourse BACUDA : retenue",
+        "Madame, Monsieur {{ full_name }},\n\nNous avons le plaisir de vous informer que votre candidature à "
+        "{{ call }} à {{ university }} a été retenue.\n\nMerci d'accepter ou de refuser cette offre avant le "
+        "{{ reply_by }} sur la page de votre candidature : {{ status_url }}\n\nAvec nos félicitations,\n"
+        "L'équipe BACUDA, Organisation mondiale des douanes",
+    ),
+    DecisionOutcome.RESERVE: (
+        "Your BACUDA scholarship application: reserve list",
+        "Dear {{ full_name }},\n\nYour application to {{ call }} is number {{ reserve_rank }} on the reserve "
+        "list. If a seat becomes free, we will offer it to you.\n\n{{ status_url }}\n\nThe BACUDA team, "
+        "World Customs Organization",
+        "Votre candidature à la bourse BACUDA : liste de réserve",
+        "Madame, Monsieur {{ full_name }},\n\nVotre candidature à {{ call }} figure au rang {{ reserve_rank }} "
+        "de la liste de réserve. Si une place se libère, nous vous la proposerons.\n\n{{ status_url }}\n\n"
+        "L'équipe BACUDA, Organisation mondiale des douanes",
+    ),
+    DecisionOutcome.NOT_SELECTED: (
+        "Your BACUDA scholarship application",
+        "Dear {{ full_name }},\n\nThank you for applying to {{ call }}. We regret that your application was not "
+        "selected this time.\n\nThe BACUDA team, World Customs Organization",
+        "Votre candidature à la bourse BACUDA",
+        "Madame, Monsieur {{ full_name }},\n\nNous vous remercions de votre candidature à {{ call }}. Nous avons "
+        "le regret de vous informer qu'elle n'a pas été retenue cette fois-ci.\n\nL'équipe BACUDA, "
+        "Organisation mondiale des douanes",
+    ),
+}
+
+
+def letter_template_for(*, call: Call, outcome: str) -> LetterTemplate:
+    """The call's template for an outcome, created from the default text the first time."""
+    subject_en, body_en, subject_fr, body_fr = DEFAULT_LETTERS[outcome]
+    template, _created = LetterTemplate.objects.get_or_create(
+        call=call,
+        outcome=outcome,
+        defaults={"subject_en": subject_en, "body_en": body_en, "subject_fr": subject_fr, "body_fr": body_fr},
+    )
+    return template
+
+
+def letter_draft(*, decision: Decision) -> Letter | None:
+    """Draft the letter of a released decision into the outbox, from the call's template in the applicant's
+    language. Nothing for an anonymised application (no address)."""
+    application = decision.application
+    applicant = application.applicant
+    if applicant is None:
+        return None
+    template = letter_template_for(call=decision.call, outcome=decision.outcome)
+    language = "fr" if applicant.preferred_language == "fr" else "en"
+    reply_by = timezone.localtime(decision.reply_by).strftime("%Y-%m-%d %H:%M %Z") if decision.reply_by else ""
+    values = {
+        "full_name": application.full_name,
+        "call": str(decision.call),
+        "programme": str(decision.call.programme),
+        "university": decision.call.partner_university,
+        "reply_by": reply_by,
+        "reserve_rank": decision.reserve_rank or "",
+        "status_url": settings.SITE_URL + application.get_absolute_url(),
+    }
+    return Letter.objects.create(
+        application=application,
+        call=decision.call,
+        outcome=decision.outcome,
+        to=applicant.email,
+        language=language,
+        subject=fill_placeholders(getattr(template, f"subject_{language}"), values),
+        body=fill_placeholders(getattr(template, f"body_{language}"), values),
+    )
+
+
+@transaction.atomic
+def letter_update(*, letter: Letter, subject: str, body: str, by: User) -> Letter:
+    """Staff edit a letter in the outbox before approving it. Side effects: audit record."""
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    if letter.status != LetterStatus.DRAFT:
+        raise TransitionError(_("Only a letter still to review can be edited."))
+    if not subject.strip() or not body.strip():
+        raise ValidationError(_("A letter needs a subject and a text."))
+    letter.subject, letter.body = subject.strip(), body.strip()
+    letter.save(update_fields=["subject", "body", "updated_at"])
+    audit_record(actor=by, action="scholarships.letter.edited", target=letter)
+    return letter
+
+
+@transaction.atomic
+def letter_approve(*, letter: Letter, by: User, now: dt.datetime | None = None) -> Letter:
+    """Draft -> approved; a worker sends it once the transaction commits.
+
+    Side effects: audit record; ``scholarships.send_letter`` queued on ``default`` after commit.
+    """
+    from .tasks import send_letter
+
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    if letter.status != LetterStatus.DRAFT:
+        raise TransitionError(_("This letter has already been approved."))
+    letter.status = LetterStatus.APPROVED
+    letter.approved_by = by
+    letter.approved_at = _now(now)
+    letter.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    audit_record(actor=by, action="scholarships.letter.approved", target=letter)
+    letter_id = letter.pk
+    transaction.on_commit(lambda: send_letter.delay(letter_id=letter_id))
+    return letter
+
+
+def letter_send(*, letter_id: int, now: dt.datetime | None = None) -> Letter | None:
+    """Send an approved letter (the worker's job); a letter already sent, or not approved, is left alone.
+
+    Side effects: one email; the letter marked sent, or its error recorded (and the exception re-raised, so
+    that the task retries).
+    """
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update().filter(pk=letter_id).first()
+        if letter is None or letter.status != LetterStatus.APPROVED:
+            return letter
+        try:
+            EmailMessage(subject=letter.subject, body=letter.body, to=[letter.to]).send()
+        except Exception as error:
+            letter.error = str(error)[:2000]
+            letter.save(update_fields=["error", "updated_at"])
+            raise
+        letter.status = LetterStatus.SENT
+        letter.sent_at = _now(now)
+        letter.error = ""
+        letter.save(update_fields=["status", "sent_at", "error", "updated_at"])
+        audit_record(actor=None, action="scholarships.letter.sent", target=letter)
+    return letter
+
+
+def letters_sweep(*, now: dt.datetime | None = None, stale_after: dt.timedelta = dt.timedelta(minutes=10)) -> int:
+    """Re-queue approved letters a lost message left unsent. Side effects: tasks queued."""
+    from .tasks import send_letter
+
+    ids = list(
+        Letter.objects.filter(status=LetterStatus.APPROVED, approved_at__lt=_now(now) - stale_after).values_list(
+            "pk", flat=True
+        )
+    )
+    for letter_id in ids:
+        send_letter.delay(letter_id=letter_id)
+    return len(ids)
+
+
+# --- Offers and the reserve list ------------------------------------------------------------------------------
+def _propose_next_reserve(*, call: Call) -> Decision | None:
+    """The next reserve candidate (lowest place, not yet proposed) is proposed the freed seat, for staff to
+    confirm."""
+    candidate = (
+        Decision.objects.select_for_update(of=("self",))
+        .filter(
+            call=call,
+            outcome=DecisionOutcome.RESERVE,
+            status=DecisionStatus.RELEASED,
+            offer_status=OfferStatus.NONE,
+            application__status=ApplicationStatus.SUBMITTED,
+        )
+        .order_by("reserve_rank")
+        .first()
+    )
+    if candidate is not None:
+        candidate.offer_status = OfferStatus.PROPOSED
+        candidate.save(update_fields=["offer_status", "updated_at"])
+        audit_record(actor=None, action="scholarships.offer.proposed", target=candidate.application)
+    return candidate
+
+
+@transaction.atomic
+def offer_reply(*, decision: Decision, accept: bool, by: User, now: dt.datetime | None = None) -> Decision:
+    """The selected candidate accepts or declines their offer before the reply-by date. A decline proposes
+    the seat to the next reserve candidate.
+
+    Side effects: the offer answered; audit record; on decline, the next reserve candidate proposed.
+    """
+    now = _now(now)
+    decision = Decision.objects.select_for_update(of=("self",)).select_related("call").get(pk=decision.pk)
+    if decision.offer_status != OfferStatus.OPEN:
+        raise TransitionError(_("There is no open offer to answer."))
+    if decision.reply_by and now > decision.reply_by:
+        raise TransitionError(_("The reply-by date of this offer has passed."))
+    decision.offer_status = OfferStatus.ACCEPTED if accept else OfferStatus.DECLINED
+    decision.replied_at = now
+    decision.save(update_fields=["offer_status", "replied_at", "updated_at"])
+    audit_record(actor=by, action=f"scholarships.offer.{decision.offer_status}", target=decision.application)
+    if not accept:
+        _propose_next_reserve(call=decision.call)
+    return decision
+
+
+@transaction.atomic
+def offers_expire(*, now: dt.datetime | None = None) -> int:
+    """Open offers past their reply-by date expire, and each proposes its seat to the next reserve candidate
+    (the beat task). Side effects: offers expired; proposals; audit records."""
+    now = _now(now)
+    expired = list(
+        Decision.objects.select_for_update(of=("self",))
+        .filter(offer_status=OfferStatus.OPEN, reply_by__lt=now)
+        .select_related("call", "application")
+    )
+    for decision in expired:
+        decision.offer_status = OfferStatus.EXPIRED
+        decision.save(update_fields=["offer_status", "updated_at"])
+        audit_record(actor=None, action="scholarships.offer.expired", target=decision.application)
+        _propose_next_reserve(call=decision.call)
+    return len(expired)
+
+
+@transaction.atomic
+def offer_confirm(*, decision: Decision, by: User, now: dt.datetime | None = None) -> Decision:
+    """Staff confirm the seat proposed to a reserve candidate: they become selected with an open offer, and
+    their letter is drafted into the outbox.
+
+    Side effects: the decision selected with an offer; a letter drafted; audit record.
+    """
+    now = _now(now)
+    decision = (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("call__programme", "application__applicant")
+        .get(pk=decision.pk)
+    )
+    if decision.offer_status != OfferStatus.PROPOSED:
+        raise TransitionError(_("No seat is proposed to this candidate."))
+    decision.outcome = DecisionOutcome.SELECTED
+    decision.offer_status = OfferStatus.OPEN
+    decision.reply_by = now + dt.timedelta(days=decision.call.offer_reply_days)
+    decision.save(update_fields=["outcome", "offer_status", "reply_by", "updated_at"])
+    letter_draft(decision=decision)
+    audit_record(actor=by, action="scholarships.offer.confirmed", target=decision.application)
+    return decision
+
+
+# --- Data protection ------------------------------------------------------------------------------------------
+PERSONAL_FIELDS = ("full_name", "nationality", "position", "education_details", "motivation")
+
+
+def application_anonymise(*, application: Application, now: dt.datetime | None = None) -> Application:
+    """Remove an application's personal data and its files; keep what the statistics need (call,
+    administration, gender, years of service, education and language levels, status, eligibility,
+    endorsement rank, scores, decision). Call inside a transaction.
+
+    Side effects: files deleted from private storage; letters deleted; comments and conflict reasons blanked.
+    """
+    for name in DOCUMENT_FIELDS:
+        field = getattr(application, name)
+        if field:
+            field.storage.delete(field.name)
+        setattr(application, name, "")
+    for name in PERSONAL_FIELDS:
+        setattr(application, name, "")
+    application.date_of_birth = None
+    application.applicant = None
+    application.anonymised_at = _now(now)
+    application.save()
+    Endorsement.objects.filter(application=application).update(comment="")
+    Review.objects.filter(application=application).update(comment="")
+    ConflictOfInterest.objects.filter(application=application).update(reason="")
+    application.letters.all().delete()
+    return application
+
+
+def applicant_data(user: User) -> dict[str, Any]:
+    """Everything the scholarships app holds about an applicant, as JSON-ready data."""
+    applications = []
+    for application in Application.objects.filter(applicant=user).select_related(
+        "call__programme", "administration", "endorsement", "decision"
+    ):
+        endorsement = getattr(application, "endorsement", None)
+        decision = getattr(application, "decision", None)
+        released = decision is not None and decision.status == DecisionStatus.RELEASED
+        applications.append(
+            {
+                "reference": application.pk,
+                "call": str(application.call),
+                "full_name": application.full_name,
+                "gender": application.gender,
+                "date_of_birth": application.date_of_birth.isoformat() if application.date_of_birth else None,
+                "nationality": application.nationality,
+                "administration": application.administration.code if application.administration else None,
+                "position": application.position,
+                "years_of_service": application.years_of_service,
+                "education_level": application.education_level,
+                "education_details": application.education_details,
+                "language_level": application.language_level,
+                "motivation": application.motivation,
+                "status": application.status,
+                "created_at": application.created_at.isoformat(),
+                "submitted_at": application.submitted_at.isoformat() if application.submitted_at else None,
+                "withdrawn_at": application.withdrawn_at.isoformat() if application.withdrawn_at else None,
+                "consent": {
+                    "given_at": application.consent_given_at.isoformat() if application.consent_given_at else None,
+                    "version": application.consent_version,
+                    "text": application.consent_text,
+                },
+                "eligibility": {
+                    "result": application.eligibility_result,
+                    "checks": [
+                        {
+                            "at": check.created_at.isoformat(),
+                            "result": check.result,
+                            "reasons": check.reasons,
+                            "override": check.is_override,
+                            "rationale": check.rationale,
+                        }
+                        for check in application.eligibility_checks.all()
+                    ],
+                },
+                "endorsement": {
+                    "decision": endorsement.decision,
+                    "comment": endorsement.comment,
+                    "rank": endorsement.rank,
+                }
+                if endorsement
+                else None,
+                "decision": {
+                    "outcome": decision.outcome,
+                    "reserve_rank": decision.reserve_rank,
+                    "offer": decision.offer_status,
+                    "reply_by": decision.reply_by.isoformat() if decision.reply_by else None,
+                }
+                if released
+                else None,
+                "letters": [
+                    {"subject": letter.subject, "body": letter.body, "sent_at": letter.sent_at.isoformat()}
+                    for letter in application.letters.filter(status=LetterStatus.SENT)
+                ],
+                "documents": [
+                    f"documents/{application.pk}-{name}.pdf" for name in DOCUMENT_FIELDS if getattr(application, name)
+                ],
+            }
+        )
+    return {"email": user.email, "full_name": user.full_name, "scholarship_applications": applications}
+
+
+def applicant_data_export(*, user: User) -> bytes:
+    """A ZIP of ``data.json`` and the applicant's uploaded files. Side effects: audit record."""
+    import io
+    import json
+    import zipfile
+
+    data = applicant_data(user)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.json", json.dumps(data, indent=2, ensure_ascii=False))
+        for application in Application.objects.filter(applicant=user):
+            for name in DOCUMENT_FIELDS:
+                field = getattr(application, name)
+                if field:
+                    with field.open("rb") as handle:
+                        archive.writestr(f"documents/{application.pk}-{name}.pdf", handle.read())
+    audit_record(actor=user, action="scholarships.data.exported", target=user)
+    return buffer.getvalue()
+
+
+@transaction.atomic
+def erasure_request(*, user: User, note: str = "") -> ErasureRequest:
+    """The applicant asks for their scholarship data to be erased. Side effects: a pending request; audit."""
+    if ErasureRequest.objects.filter(user=user, status=ErasureStatus.PENDING).exists():
+        raise TransitionError(_("You have already asked for erasure; staff will carry it out."))
+    request = ErasureRequest.objects.create(user=user, reference=f"user #{user.pk}", note=note.strip()[:2000])
+    audit_record(actor=user, action="scholarships.erasure.requested", target=request)
+    return request
+
+
+@transaction.atomic
+def erasure_carry_out(*, request: ErasureRequest, by: User, now: dt.datetime | None = None) -> int:
+    """Staff carry out an erasure request: every application of the person is anonymised and their files
+    deleted; the statistics stay. Side effects: applications anonymised; the request done; audit record."""
+    request = ErasureRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != ErasureStatus.PENDING:
+        raise TransitionError(_("This request has already been carried out."))
+    applications = list(Application.objects.select_for_update(of=("self",)).filter(applicant_id=request.user_id))
+    for application in applications:
+        application_anonymise(application=application, now=now)
+    request.status = ErasureStatus.DONE
+    request.handled_by = by
+    request.handled_at = _now(now)
+    request.note = ""
+    request.save(update_fields=["status", "handled_by", "handled_at", "note", "updated_at"])
+    audit_record(actor=by, action="scholarships.erasure.done", target=request, applications=len(applications))
+    return len(applications)
+
+
+def retention_apply(*, now: dt.datetime | None = None) -> int:
+    """Anonymise the applications of applicants not selected once their call's retention period (days after
+    the close) has passed (the daily beat task). Selected candidates' applications are kept. One transaction
+    per call. Returns how many were anonymised."""
+    now = _now(now)
+    total = 0
+    for call in Call.objects.filter(closes_at__lt=now):
+        if call.closes_at + dt.timedelta(days=call.retention_days) > now:
+            continue
+        with transaction.atomic():
+            due = list(
+                Application.objects.select_for_update(of=("self",))
+                .filter(call=call, anonymised_at__isnull=True)
+                .exclude(decision__outcome=DecisionOutcome.SELECTED)
+            )
+            for application in due:
+                application_anonymise(application=application, now=now)
+            if due:
+                audit_record(actor=None, action="scholarships.retention.applied", target=call, count=len(due))
+        total += len(due)
+    return total

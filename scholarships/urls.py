@@ -17,4 +17,27 @@ urlpatterns = [
     path("applications/<int:pk>/eligibility/", views.eligibility_override, name="eligibility_override"),
     path("endorsements/", views.endorsement_list, name="endorsement_list"),
     path("endorsements/<int:call_pk>/rank/", views.endorsement_rank, name="endorsement_rank"),
+    # Review: the reviewer's pages, and staff running it per call.
+    path("reviews/", views.review_list, name="review_list"),
+    path("reviews/<int:pk>/", views.review_form, name="review_form"),
+    path("reviews/<int:pk>/conflict/", views.review_conflict, name="review_conflict"),
+    path("reviews/<int:pk>/documents/<slug:name>/", views.review_document, name="review_document"),
+    path("calls/<int:pk>/review/", views.call_review, name="call_review"),
+    path("calls/<int:pk>/review/assign/", views.reviews_assign, name="reviews_assign"),
+    path("calls/<int:pk>/review/assign-one/", views.review_assign_one, name="review_assign_one"),
+    # Ranking, decisions, letters, offers.
+    path("calls/<int:pk>/ranking/", views.ranking, name="ranking"),
+    path("applications/<int:pk>/decision/", views.decision_record, name="decision_record"),
+    path("calls/<int:pk>/decisions/release/", views.decisions_release, name="decisions_release"),
+    path("calls/<int:pk>/letters/", views.outbox, name="outbox"),
+    path("letters/<int:pk>/", views.letter_edit, name="letter_edit"),
+    path("letters/<int:pk>/approve/", views.letter_approve, name="letter_approve"),
+    path("applications/<int:pk>/offer/", views.offer_reply, name="offer_reply"),
+    path("calls/<int:pk>/offers/", views.offer_list, name="offer_list"),
+    path("offers/<int:pk>/confirm/", views.offer_confirm, name="offer_confirm"),
+    # Data protection.
+    path("my-data/", views.my_data, name="my_data"),
+    path("my-data/erasure/", views.erasure_request, name="erasure_request"),
+    path("erasure-requests/", views.erasure_list, name="erasure_list"),
+    path("erasure-requests/<int:pk>/carry-out/", views.erasure_carry_out, name="erasure_carry_out"),
 ]

@@ -4,9 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,18 +19,26 @@ from bacuda_portal.core.services import audit_record
 from bacuda_portal.core.uploads import private_file_response
 
 from . import access, selectors, services
-from .enums import STEP_ORDER, ApplicationStatus, ApplicationStep, EligibilityRule
+from .enums import STEP_ORDER, ApplicationStatus, ApplicationStep, DecisionOutcome, EligibilityRule, LetterStatus
 from .forms import (
     CSV_COLUMNS,
     DEFAULT_CSV_COLUMNS,
     STEP_FORMS,
     ApplicationFilterForm,
+    ConflictForm,
     CsvColumnsForm,
+    DecisionForm,
     EndorsementForm,
+    ErasureForm,
+    LetterForm,
+    ManualAssignForm,
     MotivationForm,
     OverrideForm,
+    RankingFilterForm,
+    ReviewForm,
     SubmitForm,
 )
+from .models import Application
 from .models.applications import DOCUMENT_FIELDS
 
 PAGE_SIZE = 50
@@ -76,6 +86,7 @@ def call_detail(request, pk):
             "is_open": call.is_open(),
             "can_apply": access.can_apply(request.user) or not request.user.is_authenticated,
             "own_application": own,
+            "is_staff": access.can_run_review(request.user),
         },
     )
 
@@ -193,6 +204,7 @@ def application_detail(request, pk):
     if access.is_personal_data_viewer(request.user, application):
         audit_record(actor=request.user, action="scholarships.application.viewed", target=application)
     checks = list(selectors.eligibility_history(application))
+    application_decision = getattr(application, "decision", None)
     latest = checks[0] if checks else None
     is_staff = access.can_manage_applications(request.user)
     return render(
@@ -206,6 +218,8 @@ def application_detail(request, pk):
             "checks": checks if is_staff else [],
             "endorsement": getattr(application, "endorsement", None),
             "can_endorse": access.can_endorse(request.user, application),
+            "decision": application_decision if is_staff else access.released_decision_of(application),
+            "decision_form": DecisionForm() if is_staff else None,
             "endorsement_form": EndorsementForm(),
             "override_form": OverrideForm() if is_staff else None,
             "documents": [(name, application._meta.get_field(name).verbose_name) for name in DOCUMENT_FIELDS
@@ -306,6 +320,14 @@ def staff_application_list(request):
             action="scholarships.applications.exported",
         )
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    for application in page.object_list:
+        # A plain attribute for the template: a missing reverse one-to-one raises, which is slow in templates.
+        endorsement = getattr(application, "endorsement", None)
+        application.endorsement_rank = endorsement.rank if endorsement else None
+    audit_record(
+        actor=request.user, action="scholarships.applications.listed", page="staff_list",
+        applications=[application.pk for application in page.object_list],
+    )  # fmt: skip
     return render(
         request,
         "scholarships/staff_application_list.html",
@@ -329,3 +351,399 @@ def eligibility_override(request, pk):
     else:
         messages.success(request, _("The eligibility was overridden."))
     return redirect(application)
+
+
+# --- Reviewers -----------------------------------------------------------------------------------------------
+def _error_text(error) -> str:
+    return " ".join(getattr(error, "messages", None) or [str(error)])
+
+
+@login_required
+def review_list(request):
+    if not access.is_reviewer(request.user):
+        raise Http404
+    reviews = selectors.assignments_of(access.reviews_visible_to(request.user).filter(reviewer__user=request.user))
+    return render(request, "scholarships/review_list.html", {"reviews": reviews})
+
+
+@login_required
+def review_form(request, pk):
+    review = access.get_review_for(request.user, pk)
+    application = review.application
+    call = review.call
+    blind = access.is_blind_for(request.user, review)
+    form = ReviewForm(
+        request.POST or None,
+        criteria=call.criteria.order_by("order", "pk"),
+        initial_scores=selectors.review_scores(review),
+        initial={"recommendation": review.recommendation, "comment": review.comment},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_save(
+                review=review,
+                scores=form.scores(),
+                recommendation=form.cleaned_data["recommendation"],
+                comment=form.cleaned_data["comment"],
+                submit=request.POST.get("action") == "submit",
+                by=request.user,
+            )
+        except TransitionError as error:
+            messages.error(request, str(error))
+            return redirect("scholarships:review_form", pk=review.pk)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your review was saved."))
+            return redirect("scholarships:review_form", pk=review.pk)
+    audit_record(actor=request.user, action="scholarships.application.viewed", target=application, via="review")
+    open_phase = call.review_phases.open().first()
+    return render(
+        request,
+        "scholarships/review_form.html",
+        {
+            "review": review,
+            "application": application,
+            "blind": blind,
+            "form": form,
+            "conflict_form": ConflictForm(),
+            "open_phase": open_phase,
+            "phases": list(call.review_phases.all()),
+            "editable": review.status == "assigned" and open_phase is not None,
+            "others": selectors.other_reviews(review) if access.sees_other_reviews(review) else None,
+            "documents": [] if blind else [(name, application._meta.get_field(name).verbose_name)
+                                           for name in DOCUMENT_FIELDS if getattr(application, name)],
+        },
+        status=400 if request.method == "POST" else 200,
+    )  # fmt: skip
+
+
+@require_POST
+@login_required
+def review_conflict(request, pk):
+    review = access.get_review_for(request.user, pk)
+    form = ConflictForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please say briefly what the conflict is."))
+        return redirect("scholarships:review_form", pk=review.pk)
+    try:
+        services.review_declare_conflict(review=review, reason=form.cleaned_data["reason"], by=request.user)
+    except (TransitionError, ValidationError) as error:
+        messages.error(request, _error_text(error))
+        return redirect("scholarships:review_form", pk=review.pk)
+    messages.success(request, _("Your conflict of interest was recorded; the application is no longer shown to you."))
+    return redirect("scholarships:review_list")
+
+
+@login_required
+def review_document(request, pk, name):
+    review = access.get_review_for(request.user, pk)
+    application = review.application
+    if access.is_blind_for(request.user, review) or name not in DOCUMENT_FIELDS or not getattr(application, name):
+        raise Http404
+    audit_record(actor=request.user, action="scholarships.document.downloaded", target=application, document=name)
+    return private_file_response(getattr(application, name), download_name=f"application-{application.pk}-{name}.pdf")
+
+
+# --- Staff: running the review -------------------------------------------------------------------------------
+@login_required
+def call_review(request, pk):
+    call = access.get_call_for_staff(request.user, pk)
+    return render(
+        request,
+        "scholarships/call_review.html",
+        {
+            "call": call,
+            **selectors.review_overview(call),
+            "criteria": list(call.criteria.order_by("order", "pk")),
+            "phases": list(call.review_phases.all()),
+            "conflicts": selectors.conflicts_of(call),
+            "assign_form": ManualAssignForm(call=call),
+        },
+    )
+
+
+@require_POST
+@login_required
+def reviews_assign(request, pk):
+    call = access.get_call_for_staff(request.user, pk)
+    result = services.reviews_assign_automatically(call=call, by=request.user)
+    messages.success(request, _("%(created)d assignments were made.") % result)
+    if result["short"]:
+        messages.warning(
+            request,
+            _("%(short)d applications could not get enough reviewers: add reviewers to the call's pool.") % result,
+        )
+    return redirect("scholarships:call_review", pk=call.pk)
+
+
+@require_POST
+@login_required
+def review_assign_one(request, pk):
+    call = access.get_call_for_staff(request.user, pk)
+    form = ManualAssignForm(request.POST, call=call)
+    if not form.is_valid():
+        messages.error(request, _("Choose an application of this call and a reviewer of its pool."))
+        return redirect("scholarships:call_review", pk=call.pk)
+    application = Application.objects.filter(call=call, pk=form.cleaned_data["application"]).first()
+    if application is None:
+        messages.error(request, _("There is no application with this reference in this call."))
+        return redirect("scholarships:call_review", pk=call.pk)
+    try:
+        services.review_assign(application=application, reviewer=form.cleaned_data["reviewer"], by=request.user)
+    except TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The reviewer was assigned."))
+    return redirect("scholarships:call_review", pk=call.pk)
+
+
+# --- Staff: ranking and decisions ----------------------------------------------------------------------------
+RANKING_CSV_HEADER = [
+    _("Rank"), _("Reference"), _("Full name"), _("Administration"), _("Region"), _("Gender"), _("Reviews"),
+    _("Weighted mean"), _("Median"), _("Spread"), _("Yes"), _("Maybe"), _("No"), _("Endorsement rank"),
+    _("Decision"), _("Reserve place"),
+]  # fmt: skip
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (when the list's own count would be a costly query)."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def _two(value) -> str:
+    return "" if value is None else f"{float(value):.2f}"
+
+
+@login_required
+def ranking(request, pk):
+    call = access.get_call_for_staff(request.user, pk)
+    form = RankingFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    candidates = selectors.ranking_candidates(
+        call=call, region=filters["region"].code if filters.get("region") else "", gender=filters.get("gender", "")
+    )
+    order = selectors.ranking_order(candidates, call=call)
+    if request.GET.get("format") == "csv":
+        rows = (
+            [position, a.pk, a.full_name, a.administration.name if a.administration else "",
+             a.administration.region.code if a.administration else "", a.get_gender_display(), a.reviewed,
+             _two(a.mean), _two(a.median), _two(a.spread), a.yes, a.maybe, a.no,
+             a.endorsement.rank if hasattr(a, "endorsement") else "",
+             a.decision.get_outcome_display() if hasattr(a, "decision") else "",
+             a.decision.reserve_rank if hasattr(a, "decision") else ""]
+            for position, a in selectors.ranking_csv_rows(order)
+        )  # fmt: skip
+        return csv_response(
+            filename=f"bacuda-scholarship-ranking-{call.pk}",
+            header=RANKING_CSV_HEADER,
+            rows=rows,
+            actor=request.user,
+            action="scholarships.ranking.exported",
+        )
+    # The count comes from the candidates alone: counting the grouped order would aggregate a second time.
+    page = CountedPaginator(order, PAGE_SIZE, count=candidates.count()).get_page(request.GET.get("page"))
+    rows = selectors.ranking_rows(list(page.object_list))
+    audit_record(
+        actor=request.user, action="scholarships.applications.listed", target=call, page="ranking",
+        applications=[row.pk for row in rows],
+    )  # fmt: skip
+    return render(
+        request,
+        "scholarships/ranking.html",
+        {"call": call, "form": form, "page": page, "rows": rows, "offset": page.start_index() - 1 if rows else 0,
+         "balance": selectors.balance(call=call), "outcomes": DecisionOutcome.choices,
+         "pending": call.decisions.filter(status="pending").count(), "query": query_without_page(request)},
+    )  # fmt: skip
+
+
+@require_POST
+@login_required
+def decision_record(request, pk):
+    application = access.get_application_for_staff(request.user, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision."))
+    else:
+        try:
+            services.decision_record(application=application, by=request.user, **form.cleaned_data)
+        except (TransitionError, ValidationError) as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("The decision was recorded; it stays pending until released."))
+    return redirect(_safe_next(request, application))
+
+
+def _safe_next(request, application):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("scholarships:ranking", args=[application.call_id])
+
+
+@require_POST
+@login_required
+def decisions_release(request, pk):
+    call = access.get_call_for_staff(request.user, pk)
+    try:
+        count = services.decisions_release(call=call, by=request.user)
+    except TransitionError as error:
+        messages.error(request, str(error))
+        return redirect("scholarships:ranking", pk=call.pk)
+    messages.success(
+        request, _("%(count)d decisions were released; their letters wait in the outbox.") % {"count": count}
+    )
+    return redirect("scholarships:outbox", pk=call.pk)
+
+
+# --- Staff: letters ------------------------------------------------------------------------------------------
+@login_required
+def outbox(request, pk):
+    call = access.get_call_for_staff(request.user, pk)
+    status = request.GET.get("status", "")
+    if status not in LetterStatus.values:
+        status = ""
+    page = Paginator(selectors.outbox(call=call, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "scholarships/outbox.html",
+        {"call": call, "page": page, "status": status, "statuses": LetterStatus.choices,
+         "query": query_without_page(request)},
+    )  # fmt: skip
+
+
+@login_required
+def letter_edit(request, pk):
+    letter = access.get_letter_for_staff(request.user, pk)
+    form = LetterForm(request.POST or None, initial={"subject": letter.subject, "body": letter.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.letter_update(letter=letter, by=request.user, **form.cleaned_data)
+        except TransitionError as error:
+            messages.error(request, str(error))
+            return redirect("scholarships:letter_edit", pk=letter.pk)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The letter was saved."))
+            return redirect("scholarships:letter_edit", pk=letter.pk)
+    return render(
+        request,
+        "scholarships/letter_edit.html",
+        {"letter": letter, "form": form, "editable": access.is_letter_editable(letter)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@login_required
+def letter_approve(request, pk):
+    letter = access.get_letter_for_staff(request.user, pk)
+    try:
+        services.letter_approve(letter=letter, by=request.user)
+    except TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The letter was approved; it is being sent."))
+    return redirect("scholarships:outbox", pk=letter.call_id)
+
+
+# --- Offers --------------------------------------------------------------------------------------------------
+@require_POST
+@login_required
+def offer_reply(request, pk):
+    decision = access.get_own_released_decision(request.user, pk)
+    answer = request.POST.get("answer")
+    if answer not in ("accept", "decline"):
+        messages.error(request, _("Choose to accept or decline."))
+    else:
+        try:
+            services.offer_reply(decision=decision, accept=answer == "accept", by=request.user)
+        except TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Thank you: your answer was recorded."))
+    return redirect("scholarships:application_detail", pk=pk)
+
+
+@login_required
+def offer_list(request, pk):
+    call = access.get_call_for_staff(request.user, pk)
+    return render(
+        request,
+        "scholarships/offer_list.html",
+        {"call": call, "offers": selectors.offers(call=call), "reserve": selectors.reserve_list(call=call)},
+    )
+
+
+@require_POST
+@login_required
+def offer_confirm(request, pk):
+    decision = access.get_decision_for_staff(request.user, pk)
+    try:
+        services.offer_confirm(decision=decision, by=request.user)
+    except TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The seat was offered; the letter waits in the outbox."))
+    return redirect("scholarships:offer_list", pk=decision.call_id)
+
+
+# --- Data protection -----------------------------------------------------------------------------------------
+@login_required
+def my_data(request):
+    if not access.can_manage_own_data(request.user):
+        raise Http404
+    if request.GET.get("format") == "zip":
+        response = HttpResponse(services.applicant_data_export(user=request.user), content_type="application/zip")
+        response["Content-Disposition"] = 'attachment; filename="bacuda-scholarship-data.zip"'
+        return response
+    return render(
+        request,
+        "scholarships/my_data.html",
+        {"form": ErasureForm(), "requests": request.user.scholarship_erasure_requests.order_by("-created_at")},
+    )
+
+
+@require_POST
+@login_required
+def erasure_request(request):
+    if not access.can_manage_own_data(request.user):
+        raise Http404
+    form = ErasureForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.erasure_request(user=request.user, note=note)
+    except TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your request was recorded. Staff will erase your data and tell you."))
+    return redirect("scholarships:my_data")
+
+
+@login_required
+def erasure_list(request):
+    if not access.can_run_review(request.user):
+        raise Http404
+    page = Paginator(selectors.erasure_requests(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "scholarships/erasure_list.html", {"page": page, "query": query_without_page(request)})
+
+
+@require_POST
+@login_required
+def erasure_carry_out(request, pk):
+    erasure = access.get_erasure_request_for_staff(request.user, pk)
+    try:
+        count = services.erasure_carry_out(request=erasure, by=request.user)
+    except TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(count)d applications were anonymised.") % {"count": count})
+    return redirect("scholarships:erasure_list")

@@ -1,6 +1,26 @@
-"""Scholarship programmes, their calls, and the applications with their screening and endorsement."""
+"""Scholarship programmes, their calls, the applications with their screening and endorsement, their review,
+the selection (decisions, offers, letters) and data-protection requests."""
 
 from .applications import Application, EligibilityCheck, Endorsement
 from .programmes import Call, CurriculumModule, Programme
+from .review import ConflictOfInterest, Review, Reviewer, ReviewPhase, ReviewScore, RubricCriterion
+from .selection import Decision, ErasureRequest, Letter, LetterTemplate
 
-__all__ = ["Application", "Call", "CurriculumModule", "EligibilityCheck", "Endorsement", "Programme"]
+__all__ = [
+    "Application",
+    "Call",
+    "ConflictOfInterest",
+    "CurriculumModule",
+    "Decision",
+    "EligibilityCheck",
+    "Endorsement",
+    "ErasureRequest",
+    "Letter",
+    "LetterTemplate",
+    "Programme",
+    "Review",
+    "ReviewPhase",
+    "ReviewScore",
+    "Reviewer",
+    "RubricCriterion",
+]

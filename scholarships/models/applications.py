@@ -45,10 +45,13 @@ class Application(TimeStampedModel):
     """One applicant's application to one call: a draft they fill step by step, then submit."""
 
     call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="applications")
+    # Empty once the application is anonymised (erasure, or the call's retention period has passed).
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("applicant"),
-        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="scholarship_applications",
     )
     administration = models.ForeignKey(
@@ -61,7 +64,7 @@ class Application(TimeStampedModel):
     )
     # Personal details.
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
-    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
+    gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices, blank=True)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     nationality = models.CharField(_("nationality"), max_length=100, blank=True)
     # Administration and position.
@@ -102,12 +105,19 @@ class Application(TimeStampedModel):
     )
     consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
     consent_text = models.TextField(_("consent text agreed to"), blank=True)
+    consent_version = models.CharField(_("consent text version"), max_length=20, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("scholarship application")
         verbose_name_plural = _("scholarship applications")
         ordering = ["-submitted_at", "-created_at"]
-        indexes = [models.Index(fields=["call", "status"]), models.Index(fields=["call", "administration"])]
+        indexes = [
+            models.Index(fields=["call", "status"]),
+            models.Index(fields=["call", "administration"]),
+            # The staff list's order: the first page is read from the index, not sorted.
+            models.Index(fields=["-submitted_at", "-created_at", "-id"], name="application_list_order"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["call", "applicant"], name="application_once_per_call"),
             models.CheckConstraint(
@@ -117,7 +127,7 @@ class Application(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.full_name or self.applicant} – {self.call}"
+        return f"{self.full_name or self.applicant or self.pk} – {self.call}"
 
     def get_absolute_url(self) -> str:
         return reverse("scholarships:application_detail", kwargs={"pk": self.pk})

@@ -71,8 +71,20 @@ class Call(TimeStampedModel):
         default=730,
         help_text=_("After the call closes, personal data of applicants not selected is kept this long."),
     )
+    consent_version = models.CharField(
+        _("consent text version"), max_length=20, default="1", help_text=_("Change it whenever the text changes.")
+    )
     consent_text_en = models.TextField(_("consent text (English)"))
     consent_text_fr = models.TextField(_("consent text (French)"), blank=True)
+
+    # Review and selection.
+    reviews_per_application = models.PositiveSmallIntegerField(_("reviews per application"), default=3)
+    blind_review = models.BooleanField(
+        _("blind review"), default=False, help_text=_("Reviewers do not see names, administration or documents.")
+    )
+    offer_reply_days = models.PositiveSmallIntegerField(
+        _("days to answer an offer"), default=14, help_text=_("A selected candidate accepts or declines within this.")
+    )
 
     objects = CallQuerySet.as_manager()
 

@@ -9,7 +9,9 @@ from tests.access_roles import (
     PUBLIC,
     STAFF_ONLY,
 )
-from tests.scholarships.factories import CallFactory, SubmittedApplicationFactory
+from tests.scholarships.factories import CallFactory, ReviewerFactory, SubmittedApplicationFactory
+
+NOBODY = ("L", "404", "404", "404", "404", "404")  # the assigned reviewer is not one of the matrix's roles
 
 ROWS = {
     # scholarships: the cast's applicant has a submitted application from Kenya to a published, open call
@@ -33,6 +35,35 @@ ROWS = {
     ),
     "scholarships:staff_application_list": ("get", None, STAFF_ONLY),
     "scholarships:eligibility_override": ("post", lambda w: {"pk": w["application"].pk}, STAFF_ONLY),
+    # review: the reviewer's pages (tests/scholarships/test_review.py has the reviewer columns) and staff's
+    "scholarships:review_list": ("get", None, NOBODY),
+    "scholarships:review_form": ("get", lambda w: {"pk": w["review"].pk}, NOBODY),
+    "scholarships:review_conflict": ("post", lambda w: {"pk": w["review"].pk}, NOBODY),
+    "scholarships:review_document": ("get", lambda w: {"pk": w["review"].pk, "name": "cv"}, NOBODY),
+    "scholarships:call_review": ("get", lambda w: {"pk": w["call"].pk}, STAFF_ONLY),
+    "scholarships:reviews_assign": ("post", lambda w: {"pk": w["call"].pk}, STAFF_ONLY),
+    "scholarships:review_assign_one": ("post", lambda w: {"pk": w["call"].pk}, STAFF_ONLY),
+    # ranking, decisions, letters, offers (the applicant's application holds a released offer)
+    "scholarships:ranking": ("get", lambda w: {"pk": w["call"].pk}, STAFF_ONLY),
+    "scholarships:decision_record": ("post", lambda w: {"pk": w["application"].pk}, STAFF_ONLY),
+    "scholarships:decisions_release": ("post", lambda w: {"pk": w["call"].pk}, STAFF_ONLY),
+    "scholarships:outbox": ("get", lambda w: {"pk": w["call"].pk}, STAFF_ONLY),
+    "scholarships:letter_edit": ("get", lambda w: {"pk": w["letter"].pk}, STAFF_ONLY),
+    "scholarships:letter_approve": ("post", lambda w: {"pk": w["letter"].pk}, STAFF_ONLY),
+    "scholarships:offer_reply": ("post", lambda w: {"pk": w["application"].pk}, APPLICANTS_OWN),
+    "scholarships:offer_list": ("get", lambda w: {"pk": w["call"].pk}, STAFF_ONLY),
+    "scholarships:offer_confirm": ("post", lambda w: {"pk": w["decision"].pk}, STAFF_ONLY),
+    # data protection
+    "scholarships:my_data": ("get", None, APPLICANTS_OWN),
+    "scholarships:erasure_request": ("post", None, APPLICANTS_OWN),
+    "scholarships:erasure_list": ("get", None, STAFF_ONLY),
+    "scholarships:erasure_carry_out": ("post", lambda w: {"pk": w["erasure"].pk}, STAFF_ONLY),
+    "v1:scholarship-review-list": ("get", None, API_SIGNED_IN),
+    "v1:scholarship-review-detail": (
+        "get",
+        lambda w: {"pk": w["review"].pk},
+        ("401", "ok", "404", "404", "404", "404"),
+    ),
     "v1:scholarship-call-list": ("get", None, API_PUBLIC),
     "v1:scholarship-call-detail": ("get", lambda w: {"pk": w["call"].pk}, API_PUBLIC),
     "v1:scholarship-application-list": ("get", None, API_SIGNED_IN),
@@ -46,8 +77,40 @@ ROWS = {
 
 def world(base: dict, cast: dict, kenya, senegal) -> dict:
     """Objects these rows name, added to the shared world (``base``)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from scholarships.models import Decision, ErasureRequest, Letter, Review
+
     call = CallFactory()
+    application = SubmittedApplicationFactory(
+        call=call, applicant=cast["applicant"], administration=kenya, eligibility_result="eligible"
+    )
+    decision = Decision.objects.create(
+        application=application, call=call, outcome="selected", status="released", released_at=timezone.now(),
+        offer_status="open", reply_by=timezone.now() + dt.timedelta(days=10),
+    )  # fmt: skip
+    reviewer = ReviewerFactory(calls=[call])
     return {
         "call": call,
-        "application": SubmittedApplicationFactory(call=call, applicant=cast["applicant"], administration=kenya),
+        "application": application,
+        "decision": decision,
+        "review": Review.objects.create(call=call, application=application, reviewer=reviewer),
+        "letter": Letter.objects.create(
+            application=application,
+            call=call,
+            outcome="selected",
+            to=cast["applicant"].email,
+            language="en",
+            subject="Selected",
+            body="Dear applicant",
+        ),
+        "erasure": ErasureRequest.objects.create(user=_erasing_applicant(), reference="someone"),
     }
+
+
+def _erasing_applicant():
+    from tests.factories import UserFactory
+
+    return UserFactory(role="applicant", email="erase.me@example.org")

@@ -6,7 +6,17 @@ from django.utils import timezone
 
 from bacuda_portal.members.models import Administration
 from scholarships.enums import ApplicationStatus, EligibilityResult, EndorsementStatus
-from scholarships.models import Application, Call, CurriculumModule, Programme
+from scholarships.models import (
+    Application,
+    Call,
+    CurriculumModule,
+    Programme,
+    Review,
+    Reviewer,
+    ReviewPhase,
+    ReviewScore,
+    RubricCriterion,
+)
 from tests.factories import UserFactory
 
 MOTIVATION = " ".join(["analytics"] * 250)
@@ -84,3 +94,51 @@ class SubmittedApplicationFactory(ApplicationFactory):
     consent_text = "The WCO processes your personal data to select scholars."
     endorsement_status = EndorsementStatus.PENDING
     eligibility_result = EligibilityResult.PENDING
+
+
+class ReviewerFactory(factory.django.DjangoModelFactory):
+    """A reviewer with no administration of their own."""
+
+    class Meta:
+        model = Reviewer
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory, role="reviewer")
+
+    @factory.post_generation
+    def calls(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.calls.set(extracted)
+
+
+def add_rubric(call: Call) -> list[RubricCriterion]:
+    """Two criteria (weights 2 and 1) and a review phase open now."""
+    ReviewPhase.objects.create(
+        call=call, name="First reading", opens_at=timezone.now() - dt.timedelta(days=1),
+        closes_at=timezone.now() + dt.timedelta(days=10),
+    )  # fmt: skip
+    background = RubricCriterion.objects.create(
+        call=call, name="Analytical background", description="Statistics.", weight=2, order=1
+    )
+    motivation = RubricCriterion.objects.create(
+        call=call, name="Motivation", description="Use at work.", weight=1, order=2
+    )
+    return [background, motivation]
+
+
+class EligibleApplicationFactory(SubmittedApplicationFactory):
+    endorsement_status = EndorsementStatus.ENDORSED
+    eligibility_result = EligibilityResult.ELIGIBLE
+
+
+def submitted_review(application, reviewer, scores: dict, recommendation="yes") -> Review:
+    """A submitted review with the given {criterion: score}, written straight to the tables (for rankings)."""
+    from scholarships.services import weighted_score
+
+    review = Review.objects.create(
+        call=application.call, application=application, reviewer=reviewer, status="submitted",
+        recommendation=recommendation, submitted_at=timezone.now(),
+        weighted_score=weighted_score({c.pk: s for c, s in scores.items()}, {c.pk: c.weight for c in scores}),
+    )  # fmt: skip
+    ReviewScore.objects.bulk_create(ReviewScore(review=review, criterion=c, score=s) for c, s in scores.items())
+    return review

@@ -41,3 +41,18 @@ def test_call_page_in_french_shows_the_french_programme_name_and_consent(client_
     content = client_as(applicant).get(f"/fr/scholarships/applications/{draft.pk}/step/review/").content.decode()
     assert escape(call.programme.name_fr) in content
     assert "L&#x27;OMD traite vos données personnelles" in content
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["admin:scholarships_reviewer_changelist", "admin:scholarships_reviewer_add",
+     "admin:scholarships_review_changelist", "admin:scholarships_decision_changelist",
+     "admin:scholarships_letter_changelist", "admin:scholarships_erasurerequest_changelist"],
+)  # fmt: skip
+def test_staff_open_the_review_and_selection_admin_pages(client_as, staff, application, url_name):
+    assert client_as(staff).get(reverse(url_name)).status_code == 200
+
+
+def test_call_change_page_has_the_rubric_phases_and_letter_templates_inline(client_as, staff, call, criteria):
+    content = client_as(staff).get(reverse("admin:scholarships_call_change", args=[call.pk])).content.decode()
+    assert "Analytical background" in content and "First reading" in content and "Letter templates" in content

@@ -1,0 +1,141 @@
+"""Selection: decisions (released together), offers and the reserve list, decision letters, erasure requests."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from bacuda_portal.core.models import TimeStampedModel
+
+from ..enums import DecisionOutcome, DecisionStatus, ErasureStatus, LetterStatus, OfferStatus
+from ..placeholders import PLACEHOLDERS, unknown_placeholders
+from .applications import Application
+from .programmes import Call
+
+
+class Decision(TimeStampedModel):
+    """Staff's decision on an application: pending until the call's decisions are released together.
+
+    A selected candidate holds an offer (``offer_status``) to answer before ``reply_by``; a reserve candidate has
+    an ``reserve_rank`` and is proposed the seat a decline or an expiry frees, which staff confirm.
+    """
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="decision")
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="decisions")
+    outcome = models.CharField(_("decision"), max_length=12, choices=DecisionOutcome.choices)
+    reserve_rank = models.PositiveSmallIntegerField(_("reserve order"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=DecisionStatus.choices, default=DecisionStatus.PENDING, db_index=True
+    )
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    released_at = models.DateTimeField(_("released"), null=True, blank=True)
+    offer_status = models.CharField(
+        _("offer"), max_length=10, choices=OfferStatus.choices, default=OfferStatus.NONE, blank=True, db_index=True
+    )
+    reply_by = models.DateTimeField(_("reply by"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["call", "outcome", "reserve_rank", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "reserve_rank"], condition=Q(reserve_rank__isnull=False), name="decision_reserve_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="reserve", reserve_rank__isnull=False)
+                | Q(reserve_rank__isnull=True)
+                | Q(outcome="selected"),
+                name="decision_reserve_rank_for_reserve",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.get_outcome_display()}"
+
+
+class LetterTemplate(TimeStampedModel):
+    """The editable text of a decision letter for one outcome of a call, in English and French.
+
+    Placeholders: ``{{ full_name }}``, ``{{ call }}``, ``{{ programme }}``, ``{{ university }}``,
+    ``{{ reply_by }}``, ``{{ reserve_rank }}``, ``{{ status_url }}``.
+    """
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="letter_templates")
+    outcome = models.CharField(_("decision"), max_length=12, choices=DecisionOutcome.choices)
+    subject_en = models.CharField(_("subject (English)"), max_length=200)
+    body_en = models.TextField(_("text (English)"))
+    subject_fr = models.CharField(_("subject (French)"), max_length=200)
+    body_fr = models.TextField(_("text (French)"))
+
+    class Meta:
+        verbose_name = _("letter template")
+        verbose_name_plural = _("letter templates")
+        constraints = [models.UniqueConstraint(fields=["call", "outcome"], name="letter_template_once")]
+
+    def __str__(self) -> str:
+        return f"{self.call}: {self.get_outcome_display()}"
+
+    def clean(self) -> None:
+        errors = {}
+        for name in ("subject_en", "body_en", "subject_fr", "body_fr"):
+            unknown = unknown_placeholders(getattr(self, name) or "")
+            if unknown:
+                errors[name] = _("Unknown placeholder: %(names)s. Use: %(known)s.") % {
+                    "names": ", ".join(unknown),
+                    "known": ", ".join("{{ %s }}" % known for known in PLACEHOLDERS),  # noqa: UP031
+                }
+        if errors:
+            raise ValidationError(errors)
+
+
+class Letter(TimeStampedModel):
+    """A decision letter in the outbox: staff read, edit and approve it; a worker sends it."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="letters")
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="letters")
+    outcome = models.CharField(_("decision"), max_length=12, choices=DecisionOutcome.choices)
+    to = models.EmailField(_("to"))
+    language = models.CharField(_("language"), max_length=2)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=LetterStatus.choices, default=LetterStatus.DRAFT, db_index=True
+    )
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("decision letter")
+        verbose_name_plural = _("decision letters")
+        ordering = ["call", "status", "pk"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class ErasureRequest(TimeStampedModel):
+    """An applicant's request to erase their scholarship data; staff carry it out."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="scholarship_erasure_requests"
+    )
+    reference = models.CharField(_("reference"), max_length=200, help_text=_("Who asked, kept after erasure."))
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=ErasureStatus.choices, default=ErasureStatus.PENDING, db_index=True
+    )
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    handled_at = models.DateTimeField(_("carried out"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        ordering = ["status", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.reference
