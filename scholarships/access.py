@@ -55,7 +55,9 @@ def applications_visible_to(user) -> QuerySet[Application]:
 def get_application_for(user, pk: int) -> Application:
     application = (
         applications_visible_to(user)
-        .select_related("call__programme", "administration__region", "applicant", "endorsement", "decision")
+        .select_related(
+            "call__programme", "administration__region", "applicant", "endorsement", "decision", "programme_outcome"
+        )
         .filter(pk=pk)
         .first()
     )

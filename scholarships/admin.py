@@ -14,6 +14,7 @@ from .models import (
     Letter,
     LetterTemplate,
     Programme,
+    ProgrammeOutcome,
     Review,
     Reviewer,
     ReviewPhase,
@@ -164,6 +165,13 @@ class DecisionAdmin(_ReadOnlyAdmin):
     list_display = ["application", "outcome", "reserve_rank", "status", "offer_status", "reply_by"]
     list_filter = ["outcome", "status", "offer_status", "call"]
     list_select_related = ["application__call__programme"]
+
+
+@admin.register(ProgrammeOutcome)
+class ProgrammeOutcomeAdmin(_ReadOnlyAdmin):
+    list_display = ["application", "result", "ended_on", "recorded_by"]
+    list_filter = ["result"]
+    list_select_related = ["application__call__programme", "recorded_by"]
 
 
 @admin.register(Letter)

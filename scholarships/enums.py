@@ -129,3 +129,10 @@ class LetterStatus(models.TextChoices):
 class ErasureStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     DONE = "done", _("Carried out")
+
+
+class ProgrammeResult(models.TextChoices):
+    """How the scholarship programme ended for a selected candidate who accepted the offer."""
+
+    GRADUATED = "graduated", _("Graduated")
+    NOT_COMPLETED = "not_completed", _("Did not complete")

@@ -16,6 +16,7 @@ from .enums import (
     EndorsementDecision,
     EndorsementStatus,
     Gender,
+    ProgrammeResult,
     Recommendation,
 )
 from .models import Application, Call, Reviewer
@@ -260,6 +261,17 @@ class DecisionForm(forms.Form):
     reserve_rank = forms.IntegerField(
         label=_("Place on the reserve list"), min_value=1, max_value=999, required=False,
         help_text=_("Leave empty for the next place."),
+    )  # fmt: skip
+
+
+class ProgrammeOutcomeForm(forms.Form):
+    result = forms.ChoiceField(label=_("Programme outcome"), choices=ProgrammeResult.choices)
+    ended_on = forms.DateField(
+        label=_("Date"), widget=DATE_INPUT, help_text=_("The graduation date, or the date they left the programme.")
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the programme was not completed."),
     )  # fmt: skip
 
 

@@ -254,7 +254,7 @@ def offers(*, call: Call) -> QuerySet[Decision]:
     return (
         Decision.objects.filter(call=call)
         .exclude(offer_status=OfferStatus.NONE)
-        .select_related("application__administration")
+        .select_related("application__administration", "application__programme_outcome")
         .order_by("offer_status", "reserve_rank", "pk")
     )
 

@@ -36,6 +36,7 @@ from .enums import (
     ErasureStatus,
     LetterStatus,
     OfferStatus,
+    ProgrammeResult,
     Recommendation,
     ReviewStatus,
 )
@@ -49,6 +50,7 @@ from .models import (
     ErasureRequest,
     Letter,
     LetterTemplate,
+    ProgrammeOutcome,
     Review,
     Reviewer,
     ReviewScore,
@@ -975,6 +977,75 @@ def offer_confirm(*, decision: Decision, by: User, now: dt.datetime | None = Non
     return decision
 
 
+# --- Programme outcome ----------------------------------------------------------------------------------------
+def has_programme(decision: Decision | None) -> bool:
+    """Whether a candidate went on the programme: selected, released, and the offer accepted."""
+    return (
+        decision is not None
+        and decision.outcome == DecisionOutcome.SELECTED
+        and decision.status == DecisionStatus.RELEASED
+        and decision.offer_status == OfferStatus.ACCEPTED
+    )
+
+
+@transaction.atomic
+def programme_outcome_record(
+    *,
+    application: Application,
+    result: str,
+    ended_on: dt.date,
+    by: User,
+    reason: str = "",
+    today: dt.date | None = None,
+) -> ProgrammeOutcome:
+    """Staff record how the programme ended for a selected candidate who accepted the offer: graduated (with the
+    graduation date) or did not complete (the date they left and a short reason). Recording it again corrects
+    it. Refused: a candidate who was not selected or did not accept; a date in the future or before the offer
+    was accepted; no reason for a programme not completed.
+
+    Side effects: the outcome row created or corrected; audit record (with the previous values on a correction).
+    """
+    today = today or timezone.localdate()
+    application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+    if result not in ProgrammeResult.values:
+        raise ValidationError({"result": _("Choose graduated or did not complete.")})
+    decision = Decision.objects.filter(application=application).first()
+    if not has_programme(decision):
+        raise TransitionError(_("Only a selected candidate who accepted the offer has a programme outcome."))
+    reason = (reason or "").strip() if result == ProgrammeResult.NOT_COMPLETED else ""
+    errors = {}
+    if ended_on > today:
+        errors["ended_on"] = _("The date cannot be in the future.")
+    elif decision.replied_at and ended_on < timezone.localdate(decision.replied_at):
+        errors["ended_on"] = _("The date cannot be before the offer was accepted (%(date)s).") % {
+            "date": timezone.localdate(decision.replied_at).isoformat()
+        }
+    if result == ProgrammeResult.NOT_COMPLETED and not reason:
+        errors["reason"] = _("Say briefly why the programme was not completed.")
+    if errors:
+        raise ValidationError(errors)
+    outcome = ProgrammeOutcome.objects.select_for_update().filter(application=application).first()
+    previous = None
+    if outcome is None:
+        outcome = ProgrammeOutcome(application=application)
+    else:
+        previous = {"result": outcome.result, "ended_on": outcome.ended_on.isoformat()}
+    outcome.result = result
+    outcome.ended_on = ended_on
+    outcome.reason = reason
+    outcome.recorded_by = by
+    outcome.save()
+    audit_record(
+        actor=by,
+        action="scholarships.outcome.corrected" if previous else "scholarships.outcome.recorded",
+        target=application,
+        result=result,
+        ended_on=ended_on.isoformat(),
+        previous=previous,
+    )
+    return outcome
+
+
 # --- Data protection ------------------------------------------------------------------------------------------
 PERSONAL_FIELDS = ("full_name", "nationality", "position", "education_details", "motivation")
 
@@ -1000,6 +1071,7 @@ def application_anonymise(*, application: Application, now: dt.datetime | None =
     Endorsement.objects.filter(application=application).update(comment="")
     Review.objects.filter(application=application).update(comment="")
     ConflictOfInterest.objects.filter(application=application).update(reason="")
+    ProgrammeOutcome.objects.filter(application=application).update(reason="")
     application.letters.all().delete()
     return application
 
@@ -1008,9 +1080,10 @@ def applicant_data(user: User) -> dict[str, Any]:
     """Everything the scholarships app holds about an applicant, as JSON-ready data."""
     applications = []
     for application in Application.objects.filter(applicant=user).select_related(
-        "call__programme", "administration", "endorsement", "decision"
+        "call__programme", "administration", "endorsement", "decision", "programme_outcome"
     ):
         endorsement = getattr(application, "endorsement", None)
+        outcome = getattr(application, "programme_outcome", None)
         decision = getattr(application, "decision", None)
         released = decision is not None and decision.status == DecisionStatus.RELEASED
         applications.append(
@@ -1064,6 +1137,13 @@ def applicant_data(user: User) -> dict[str, Any]:
                     "reply_by": decision.reply_by.isoformat() if decision.reply_by else None,
                 }
                 if released
+                else None,
+                "programme_outcome": {
+                    "result": outcome.result,
+                    "date": outcome.ended_on.isoformat(),
+                    "reason": outcome.reason,
+                }
+                if outcome
                 else None,
                 "letters": [
                     {"subject": letter.subject, "body": letter.body, "sent_at": letter.sent_at.isoformat()}

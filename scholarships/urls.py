@@ -35,6 +35,7 @@ urlpatterns = [
     path("applications/<int:pk>/offer/", views.offer_reply, name="offer_reply"),
     path("calls/<int:pk>/offers/", views.offer_list, name="offer_list"),
     path("offers/<int:pk>/confirm/", views.offer_confirm, name="offer_confirm"),
+    path("applications/<int:pk>/outcome/", views.programme_outcome_record, name="programme_outcome_record"),
     # Data protection.
     path("my-data/", views.my_data, name="my_data"),
     path("my-data/erasure/", views.erasure_request, name="erasure_request"),

@@ -34,6 +34,7 @@ from .forms import (
     ManualAssignForm,
     MotivationForm,
     OverrideForm,
+    ProgrammeOutcomeForm,
     RankingFilterForm,
     ReviewForm,
     SubmitForm,
@@ -207,6 +208,8 @@ def application_detail(request, pk):
     application_decision = getattr(application, "decision", None)
     latest = checks[0] if checks else None
     is_staff = access.can_manage_applications(request.user)
+    programme_outcome = getattr(application, "programme_outcome", None) if is_staff else None
+    on_programme = is_staff and services.has_programme(application_decision)
     return render(
         request,
         "scholarships/application_detail.html",
@@ -222,10 +225,35 @@ def application_detail(request, pk):
             "decision_form": DecisionForm() if is_staff else None,
             "endorsement_form": EndorsementForm(),
             "override_form": OverrideForm() if is_staff else None,
+            "programme_outcome": programme_outcome,
+            "outcome_form": _outcome_form(programme_outcome) if on_programme else None,
             "documents": [(name, application._meta.get_field(name).verbose_name) for name in DOCUMENT_FIELDS
                           if getattr(application, name)],
         },
     )  # fmt: skip
+
+
+def _outcome_form(outcome) -> ProgrammeOutcomeForm:
+    initial = {"result": outcome.result, "ended_on": outcome.ended_on, "reason": outcome.reason} if outcome else {}
+    return ProgrammeOutcomeForm(initial=initial)
+
+
+@require_POST
+@login_required
+def programme_outcome_record(request, pk):
+    """Staff record (or correct) how the programme ended for a selected candidate who accepted the offer."""
+    application = access.get_application_for_staff(request.user, pk)
+    form = ProgrammeOutcomeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(message) for errors in form.errors.values() for message in errors))
+        return redirect(application)
+    try:
+        services.programme_outcome_record(application=application, by=request.user, **form.cleaned_data)
+    except (TransitionError, ValidationError) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("The programme outcome was recorded."))
+    return redirect(application)
 
 
 @login_required

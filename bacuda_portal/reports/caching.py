@@ -31,6 +31,7 @@ DATA_MODELS = (
     ("experts", "Expert"),
     ("scholarships", "Application"),
     ("scholarships", "Decision"),
+    ("scholarships", "ProgrammeOutcome"),
     ("algorithms", "ModelJob"),
     ("algorithms", "AlgorithmVersion"),
     ("members", "Administration"),

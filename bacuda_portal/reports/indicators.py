@@ -20,13 +20,19 @@ from django.db.models import Count, ExpressionWrapper, F, FloatField, OuterRef, 
 from django.db.models.functions import Coalesce, ExtractYear, Lower
 from django.utils.translation import gettext_lazy as _
 
+from algorithms.enums import JobStatus, Publication
+from algorithms.models import AlgorithmVersion, ModelJob
+from scholarships.enums import DecisionOutcome, DecisionStatus, ProgrammeResult
+from scholarships.models import Application
+
 DELIVERED_STATUSES = ("delivered", "closed")
 UNKNOWN_SEX = "unknown"
 
 
 @dataclass
 class IndicatorResult:
-    """An indicator's value for a period; ``value`` is None when the portal cannot compute it (see ``note``)."""
+    """An indicator's value for a period; ``value`` is None when it cannot be given for the filter asked (e.g. a
+    project-wide figure for one administration; see ``note``)."""
 
     value: Decimal | int | None
     by_sex: dict[str, int] | None = None
@@ -44,7 +50,6 @@ class ComputedIndicator:
     description: str = ""
     # Whether the figure can be narrowed to one administration (a contact point's dashboard).
     per_administration: bool = True
-    computable: bool = True
     breakdown_label: str = field(default="")
 
 
@@ -87,6 +92,28 @@ def _percent(part: int, whole: int) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _for_place(queryset: QuerySet, administration=None, region=None) -> QuerySet:
+    """Narrow rows that name an ``administration`` to one administration and/or one region."""
+    if administration is not None:
+        queryset = queryset.filter(administration=administration)
+    if region is not None:
+        queryset = queryset.filter(administration__region=region)
+    return queryset
+
+
+def _counted(queryset: QuerySet, *, by_sex: str = "", breakdown: str = "") -> IndicatorResult:
+    """Distinct rows in total, by the region of their administration, and optionally by sex and by another key;
+    rows without an administration (WCO releases) count in the total only."""
+    distinct = Count("pk", distinct=True)
+    placed = queryset.filter(administration__isnull=False)
+    return IndicatorResult(
+        value=queryset.aggregate(n=distinct)["n"],
+        by_sex=_grouped(queryset, by_sex, distinct) if by_sex else None,
+        by_region=_grouped(placed, "administration__region__code", distinct),
+        breakdown=_grouped(placed, breakdown, distinct) if breakdown else None,
+    )
 
 
 # --- Officials trained -----------------------------------------------------------------------------------------
@@ -320,67 +347,32 @@ def experts_deployed(period_start, period_end, administration=None, region=None)
     )
 
 
-# --- Scholarships: what "selected" and "graduated" mean in the scholarships app lives here, in one place ------------
+# --- Scholarships: what "selected" and "graduated" mean lives here, in one place ---------------------------------
 #
-# The scholarships app records staff's decision on an application in ``Decision`` (outcome selected / reserve /
-# not selected, released together). A candidate is "selected" in the period their selection was released in.
-# Graduation is not recorded by the scholarships app (yet): the indicator says so instead of reporting a zero.
-# Adapt these two functions when the scholarships app grows (e.g. an enrolment or graduation record).
+# A candidate is "selected" in the period their selection (``Decision``, outcome selected) was released in, and
+# "graduated" in the period of the graduation date of their programme outcome (``ProgrammeOutcome``, result
+# graduated; one who did not complete never counts).
 
 
-def _model(label: str, name: str):
-    from django.apps import apps
-
-    try:
-        return apps.get_model(label, name)
-    except LookupError:
-        return None
-
-
-def selected_applications(period_start, period_end, administration=None, region=None) -> QuerySet | None:
-    """Applications whose selection was released in the period; None when decisions are not recorded."""
-    decision = _model("scholarships", "Decision")
-    if decision is None or not {"outcome", "status", "released_at"} <= _field_names(decision):
-        return None
-    from scholarships.models import Application
-
+def selected_applications(period_start, period_end, administration=None, region=None) -> QuerySet:
+    """Applications whose selection was released in the period."""
     applications = Application.objects.filter(
-        decision__outcome="selected",
-        decision__status="released",
+        decision__outcome=DecisionOutcome.SELECTED,
+        decision__status=DecisionStatus.RELEASED,
         decision__released_at__date__gte=period_start,
         decision__released_at__date__lte=period_end,
     )
-    if administration is not None:
-        applications = applications.filter(administration=administration)
-    if region is not None:
-        applications = applications.filter(administration__region=region)
-    return applications
+    return _for_place(applications, administration, region)
 
 
-def graduated_applications(period_start, period_end, administration=None, region=None) -> QuerySet | None:
-    """Scholars who graduated in the period; None while graduation is not recorded anywhere."""
-    from scholarships.models import Application
-
-    names = _field_names(Application)
-    if "graduated_on" not in names:
-        return None
-    applications = Application.objects.filter(graduated_on__gte=period_start, graduated_on__lte=period_end)
-    if administration is not None:
-        applications = applications.filter(administration=administration)
-    if region is not None:
-        applications = applications.filter(administration__region=region)
-    return applications
-
-
-def _scholarship_result(applications: QuerySet | None) -> IndicatorResult:
-    if applications is None:
-        return IndicatorResult(value=None, note=str(_("Not yet recorded by the scholarships module.")))
-    distinct = Count("pk", distinct=True)
-    return IndicatorResult(
-        value=applications.aggregate(n=distinct)["n"],
-        by_sex=_grouped(applications, "gender", distinct),
-        by_region=_grouped(applications, "administration__region__code", distinct),
+def graduated_applications(period_start, period_end, administration=None, region=None) -> QuerySet:
+    """Scholars whose programme outcome is "graduated" with a graduation date in the period."""
+    applications = Application.objects.filter(
+        programme_outcome__result=ProgrammeResult.GRADUATED,
+        programme_outcome__ended_on__gte=period_start,
+        programme_outcome__ended_on__lte=period_end,
     )
+    return _for_place(applications, administration, region)
 
 
 @register(
@@ -390,17 +382,20 @@ def _scholarship_result(applications: QuerySet | None) -> IndicatorResult:
     description=_("Candidates whose selection for a scholarship was released in the period."),
 )
 def scholars_selected(period_start, period_end, administration=None, region=None) -> IndicatorResult:
-    return _scholarship_result(selected_applications(period_start, period_end, administration, region))
+    return _counted(selected_applications(period_start, period_end, administration, region), by_sex="gender")
 
 
 @register(
     "scholars_graduated",
     title=_("Scholarship candidates graduated"),
     unit=_("graduates"),
-    description=_("Scholars who graduated in the period."),
+    description=_(
+        "Selected candidates who accepted the scholarship and graduated, by graduation date in the period; those "
+        "who did not complete the programme do not count."
+    ),
 )
 def scholars_graduated(period_start, period_end, administration=None, region=None) -> IndicatorResult:
-    return _scholarship_result(graduated_applications(period_start, period_end, administration, region))
+    return _counted(graduated_applications(period_start, period_end, administration, region), by_sex="gender")
 
 
 # --- E-learning ---------------------------------------------------------------------------------------------------
@@ -426,20 +421,6 @@ def courses_published(period_start, period_end, administration=None, region=None
 # --- Algorithms ---------------------------------------------------------------------------------------------------
 
 
-def _algorithm_models():
-    """The algorithms app's job and version models, or None while that app has not built them."""
-    job, version = _model("algorithms", "ModelJob"), _model("algorithms", "AlgorithmVersion")
-    return None if job is None or version is None else (job, version)
-
-
-def _not_computable() -> IndicatorResult:
-    return IndicatorResult(value=None, note=str(_("Not yet computable: the algorithms module records no jobs yet.")))
-
-
-def _field_names(model) -> set[str]:
-    return {f.name for f in model._meta.get_fields()}
-
-
 @register(
     "model_jobs_run",
     title=_("Model jobs run"),
@@ -447,26 +428,10 @@ def _field_names(model) -> set[str]:
     description=_("Model jobs that succeeded (finished in the period), per administration."),
 )
 def model_jobs_run(period_start, period_end, administration=None, region=None) -> IndicatorResult:
-    models = _algorithm_models()
-    if models is None:
-        return _not_computable()
-    job_model = models[0]
-    names = _field_names(job_model)
-    if not {"finished_at", "status", "administration"} <= names:
-        return _not_computable()
-    jobs = job_model.objects.filter(
-        status="succeeded", finished_at__date__gte=period_start, finished_at__date__lte=period_end
+    jobs = ModelJob.objects.filter(
+        status=JobStatus.SUCCEEDED, finished_at__date__gte=period_start, finished_at__date__lte=period_end
     )
-    if administration is not None:
-        jobs = jobs.filter(administration=administration)
-    if region is not None:
-        jobs = jobs.filter(administration__region=region)
-    distinct = Count("pk", distinct=True)
-    return IndicatorResult(
-        value=jobs.aggregate(n=distinct)["n"],
-        by_region=_grouped(jobs, "administration__region__code", distinct),
-        breakdown=_grouped(jobs, "administration__code", distinct),
-    )
+    return _counted(_for_place(jobs, administration, region), breakdown="administration__code")
 
 
 @register(
@@ -479,23 +444,7 @@ def model_jobs_run(period_start, period_end, administration=None, region=None) -
     ),
 )
 def algorithm_versions_deployed(period_start, period_end, administration=None, region=None) -> IndicatorResult:
-    models = _algorithm_models()
-    if models is None:
-        return _not_computable()
-    version_model = models[1]
-    names = _field_names(version_model)
-    if not {"published_at", "publication", "administration"} <= names:
-        return _not_computable()
-    versions = version_model.objects.filter(
-        publication="published", published_at__date__gte=period_start, published_at__date__lte=period_end
+    versions = AlgorithmVersion.objects.filter(
+        publication=Publication.PUBLISHED, published_at__date__gte=period_start, published_at__date__lte=period_end
     )
-    if administration is not None:
-        versions = versions.filter(administration=administration)
-    if region is not None:
-        versions = versions.filter(administration__region=region)
-    distinct = Count("pk", distinct=True)
-    return IndicatorResult(
-        value=versions.aggregate(n=distinct)["n"],
-        by_region=_grouped(versions.filter(administration__isnull=False), "administration__region__code", distinct),
-        breakdown=_grouped(versions.filter(administration__isnull=False), "administration__code", distinct),
-    )
+    return _counted(_for_place(versions, administration, region), breakdown="administration__code")

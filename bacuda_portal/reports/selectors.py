@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from bacuda_portal.members.models import Region
@@ -312,13 +312,8 @@ def scholarship_status(period_start, period_end) -> list[dict]:
         "withdrawn": Count("applications", filter=Q(applications__status="withdrawn"), distinct=True),
         "eligible": Count("applications", filter=Q(applications__eligibility_result="eligible"), distinct=True),
     }
-    if indicators._model("scholarships", "Decision") is not None:
-        annotations["selected"] = Count(
-            "applications", filter=Q(applications__decision__outcome="selected"), distinct=True
-        )
-        annotations["reserve"] = Count(
-            "applications", filter=Q(applications__decision__outcome="reserve"), distinct=True
-        )
+    annotations["selected"] = Count("applications", filter=Q(applications__decision__outcome="selected"), distinct=True)
+    annotations["reserve"] = Count("applications", filter=Q(applications__decision__outcome="reserve"), distinct=True)
     return list(calls.select_related("programme").annotate(**annotations))
 
 
@@ -374,6 +369,7 @@ def progress_report(period_start: dt.date, period_end: dt.date, language: str) -
         "chart_sex": charts.horizontal_bars(_("Officials trained by sex"), sex_bars(trained.by_sex)),
         "scholarship_calls": scholarship_status(period_start, period_end),
         "scholars_selected": indicators.compute("scholars_selected", period_start, period_end),
+        "scholars_graduated": indicators.compute("scholars_graduated", period_start, period_end),
         "jobs": jobs,
         "versions": versions,
         "jobs_by_administration": sorted((jobs.breakdown or {}).items()),
@@ -462,29 +458,24 @@ def selection_report(call_id: int) -> dict:
         .values_list("eligibility_result", "n")
     )
     field_choices = {f.name: dict(f.choices or []) for f in Application._meta.fields if f.choices}
-    has_decisions = indicators._model("scholarships", "Decision") is not None
-    has_reviews = indicators._model("scholarships", "Review") is not None
-    ranked = applications.filter(status="submitted").select_related("administration__region")
-    if has_reviews:
-        from django.db.models import Avg
-
-        ranked = ranked.annotate(
+    ranked = list(
+        applications.filter(status="submitted")
+        .select_related("administration__region", "decision")
+        .annotate(
             score=Avg("reviews__weighted_score", filter=Q(reviews__status="submitted")),
             review_count=Count("reviews", filter=Q(reviews__status="submitted")),
         )
-    if has_decisions:
-        ranked = ranked.select_related("decision")
-    ranked = list(ranked)
+    )
     for application in ranked:
-        decision = application.decision if has_decisions and _has_decision(application) else None
+        decision = getattr(application, "decision", None)
         application.outcome = decision.outcome if decision else ""
         application.reserve_rank = decision.reserve_rank if decision else None
     # By review score when there is one, then by decision (selected, reserve in order, not selected), then name.
     ranking = sorted(
         ranked,
         key=lambda a: (
-            getattr(a, "score", None) is None,
-            -(getattr(a, "score", None) or 0),
+            a.score is None,
+            -(a.score or 0),
             OUTCOME_ORDER.get(a.outcome, len(OUTCOME_ORDER)),
             a.reserve_rank or 0,
             a.full_name.lower(),
@@ -516,8 +507,6 @@ def selection_report(call_id: int) -> dict:
             (field_choices.get("eligibility_result", {}).get(k, k), v) for k, v in sorted(by_eligibility.items())
         ],
         "ranking": ranking,
-        "has_reviews": has_reviews,
-        "has_decisions": has_decisions,
         "decisions": [
             (decision_labels.get(k, k), v)
             for k, v in sorted(decisions.items(), key=lambda item: OUTCOME_ORDER.get(item[0], len(OUTCOME_ORDER)))
@@ -529,16 +518,6 @@ def selection_report(call_id: int) -> dict:
             _("Applications by sex"), sex_bars({k: v["applied"] for k, v in balance_sex.items()})
         ),
     }
-
-
-def _has_decision(application) -> bool:
-    from django.core.exceptions import ObjectDoesNotExist
-
-    try:
-        application.decision  # noqa: B018 - the reverse one-to-one raises when there is none
-    except ObjectDoesNotExist:
-        return False
-    return True
 
 
 # --- The model card (the algorithms app's template and selector) ------------------------------------------------

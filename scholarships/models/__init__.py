@@ -4,7 +4,7 @@ the selection (decisions, offers, letters) and data-protection requests."""
 from .applications import Application, EligibilityCheck, Endorsement
 from .programmes import Call, CurriculumModule, Programme
 from .review import ConflictOfInterest, Review, Reviewer, ReviewPhase, ReviewScore, RubricCriterion
-from .selection import Decision, ErasureRequest, Letter, LetterTemplate
+from .selection import Decision, ErasureRequest, Letter, LetterTemplate, ProgrammeOutcome
 
 __all__ = [
     "Application",
@@ -18,6 +18,7 @@ __all__ = [
     "Letter",
     "LetterTemplate",
     "Programme",
+    "ProgrammeOutcome",
     "Review",
     "ReviewPhase",
     "ReviewScore",

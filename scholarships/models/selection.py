@@ -1,4 +1,5 @@
-"""Selection: decisions (released together), offers and the reserve list, decision letters, erasure requests."""
+"""Selection: decisions (released together), offers and the reserve list, the programme outcome of those who
+accepted, decision letters, erasure requests."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bacuda_portal.core.models import TimeStampedModel
 
-from ..enums import DecisionOutcome, DecisionStatus, ErasureStatus, LetterStatus, OfferStatus
+from ..enums import DecisionOutcome, DecisionStatus, ErasureStatus, LetterStatus, OfferStatus, ProgrammeResult
 from ..placeholders import PLACEHOLDERS, unknown_placeholders
 from .applications import Application
 from .programmes import Call
@@ -54,6 +55,26 @@ class Decision(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.get_outcome_display()}"
+
+
+class ProgrammeOutcome(TimeStampedModel):
+    """How the programme ended for a selected candidate who accepted the offer: graduated on a date, or did not
+    complete (left on a date, with a short reason). Staff record it and may correct it; the "scholars
+    graduated" indicator of the results framework counts the graduations by ``ended_on``."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="programme_outcome")
+    result = models.CharField(_("programme outcome"), max_length=14, choices=ProgrammeResult.choices, db_index=True)
+    ended_on = models.DateField(_("date"), db_index=True, help_text=_("The graduation date, or the date they left."))
+    reason = models.CharField(_("reason"), max_length=500, blank=True, help_text=_("Why they did not complete."))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("programme outcome")
+        verbose_name_plural = _("programme outcomes")
+        ordering = ["-ended_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.get_result_display()} ({self.ended_on})"
 
 
 class LetterTemplate(TimeStampedModel):

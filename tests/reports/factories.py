@@ -67,3 +67,21 @@ def framework(year: int) -> dict[str, Indicator]:
         objective=objective, code="9.1", title_en="Seizures reported", unit="n", source=IndicatorSource.MANUAL, order=99
     )
     return indicators
+
+
+def scholar(administration, *, outcome_on: dt.date | None, result="graduated", gender="female"):
+    """A candidate selected (released 1 March 2024) who accepted the offer, with their programme outcome on
+    ``outcome_on`` (None: no outcome recorded yet)."""
+    from django.utils import timezone
+
+    from scholarships.models import Decision, ProgrammeOutcome
+    from tests.scholarships.factories import SubmittedApplicationFactory
+
+    application = SubmittedApplicationFactory(administration=administration, gender=gender)
+    released = timezone.make_aware(dt.datetime(2024, 3, 1, 10))
+    Decision.objects.create(application=application, call=application.call, outcome="selected", status="released",
+                            released_at=released, offer_status="accepted", replied_at=released)  # fmt: skip
+    if outcome_on is not None:
+        ProgrammeOutcome.objects.create(application=application, result=result, ended_on=outcome_on,
+                                        reason="" if result == "graduated" else "Recalled to duty")  # fmt: skip
+    return application

@@ -10,7 +10,7 @@ from bacuda_portal.reports import indicators
 from tests.missions.factories import MissionFactory
 from tests.workshops.factories import AssignmentFactory, ExpertFactory
 
-from .factories import delivered_workshop, participant
+from .factories import delivered_workshop, participant, scholar
 
 pytestmark = pytest.mark.django_db
 
@@ -177,10 +177,32 @@ def test_scholars_selected_from_released_decisions(kenya, senegal):
     assert indicators.compute("scholars_selected", dt.date(2026, 1, 1), dt.date(2026, 12, 31)).value == 0
 
 
-def test_scholars_graduated_is_reported_as_not_recorded():
+def test_scholars_graduated_by_graduation_date_in_the_period(kenya, senegal):
+    scholar(kenya, outcome_on=dt.date(2025, 1, 1))  # the first day counts
+    scholar(senegal, outcome_on=dt.date(2025, 12, 31), gender="male")  # the last day counts
+    scholar(kenya, outcome_on=dt.date(2024, 12, 31))  # the day before: not
+    scholar(kenya, outcome_on=dt.date(2026, 1, 1))  # the day after: not
+    scholar(kenya, outcome_on=dt.date(2025, 6, 30), result="not_completed")  # did not complete: never
+    scholar(kenya, outcome_on=None)  # accepted, still studying
     result = indicators.compute("scholars_graduated", Y_START, Y_END)
-    assert result.value is None
-    assert "Not yet recorded" in result.note
+    assert result.value == 2
+    assert result.by_sex == {"female": 1, "male": 1}
+    assert result.by_region == {kenya.region.code: 1, senegal.region.code: 1}
+    assert indicators.compute("scholars_graduated", Y_START, Y_END, administration=kenya).value == 1
+    assert indicators.compute("scholars_graduated", Y_START, Y_END, administration=senegal).value == 1
+    assert indicators.compute("scholars_graduated", Y_START, Y_END, region=senegal.region).value == 1
+    assert indicators.compute("scholars_graduated", dt.date(2026, 1, 1), dt.date(2026, 12, 31)).value == 1
+
+
+def test_a_corrected_outcome_moves_the_graduate(kenya, staff):
+    from scholarships import services
+
+    application = scholar(kenya, outcome_on=None)
+    record = {"application": application, "by": staff, "today": dt.date(2026, 6, 1)}
+    services.programme_outcome_record(result="graduated", ended_on=dt.date(2025, 7, 1), **record)
+    assert indicators.compute("scholars_graduated", Y_START, Y_END).value == 1
+    services.programme_outcome_record(result="not_completed", ended_on=dt.date(2025, 7, 1), reason="Left", **record)
+    assert indicators.compute("scholars_graduated", Y_START, Y_END).value == 0
 
 
 def test_courses_published_in_the_period_and_not_per_administration(kenya):

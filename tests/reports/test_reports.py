@@ -14,7 +14,7 @@ from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.reports import services
 from bacuda_portal.reports.models import Report, ReportNarrative
 
-from .factories import delivered_workshop, framework, participant
+from .factories import delivered_workshop, framework, participant, scholar
 
 pytestmark = pytest.mark.django_db
 
@@ -75,13 +75,16 @@ def test_the_progress_report_renders_with_its_figures(staff, eager_tasks, commit
 
     BudgetLine.objects.create(code="B1", title_en="Workshops", planned=1000, actual=1200,
                               variance_explanation="Two extra regional workshops.", **Y2025)  # fmt: skip
+    scholar(kenya, outcome_on=dt.date(2025, 7, 15))
+    scholar(kenya, outcome_on=dt.date(2025, 8, 1), result="not_completed")
     report, _ = request_progress(staff, committed)
     report.refresh_from_db()
     assert report.status == "ready", report.failure_reason
     assert report.attempts == 1 and len(report.checksum) == 64 and report.page_count >= 5
     text = pdf_text(report)
     for expected in ("Project progress report", "Risk analytics in Nairobi", "A remarkable year of training",
-                     "Two extra regional workshops", "20.0 %", "66.7 %", "Contents"):  # fmt: skip
+                     "Two extra regional workshops", "20.0 %", "66.7 %", "Contents",
+                     "Scholars graduated in the period: 1."):  # fmt: skip
         assert expected in text, expected
 
 

@@ -53,6 +53,7 @@ ROWS = {
     "scholarships:offer_reply": ("post", lambda w: {"pk": w["application"].pk}, APPLICANTS_OWN),
     "scholarships:offer_list": ("get", lambda w: {"pk": w["call"].pk}, STAFF_ONLY),
     "scholarships:offer_confirm": ("post", lambda w: {"pk": w["decision"].pk}, STAFF_ONLY),
+    "scholarships:programme_outcome_record": ("post", lambda w: {"pk": w["application"].pk}, STAFF_ONLY),
     # data protection
     "scholarships:my_data": ("get", None, APPLICANTS_OWN),
     "scholarships:erasure_request": ("post", None, APPLICANTS_OWN),
