@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from bacuda_portal.core.csv_export import csv_response
 from bacuda_portal.core.exceptions import TransitionError
-from bacuda_portal.core.pages import add_service_errors, query_without_page
+from bacuda_portal.core.pages import add_service_errors, query_without_page, run_state_change
 from bacuda_portal.core.uploads import private_file_response
 from bacuda_portal.reports import access as report_access
 from bacuda_portal.reports import selectors as report_selectors
@@ -197,12 +197,11 @@ def version_alias(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose an alias."))
         return redirect(version)
-    try:
-        services.alias_move(version=version, name=form.cleaned_data["name"], by=request.user)
-    except TransitionError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("This version is now the %(alias)s.") % {"alias": form.cleaned_data["name"]})
+    run_state_change(
+        request,
+        lambda: services.alias_move(version=version, name=form.cleaned_data["name"], by=request.user),
+        success=_("This version is now the %(alias)s.") % {"alias": form.cleaned_data["name"]},
+    )
     return redirect(version)
 
 
@@ -401,12 +400,11 @@ def job_status(request, pk):
 @login_required
 def job_cancel(request, pk):
     job = access.get_job_for(request.user, pk)
-    try:
-        services.job_cancel(job=job, by=request.user)
-    except TransitionError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Cancel requested."))
+    run_state_change(
+        request,
+        lambda: services.job_cancel(job=job, by=request.user),
+        success=_("Cancel requested."),
+    )
     return redirect(job)
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from bacuda_portal.core.csv_export import csv_response
 from bacuda_portal.core.exceptions import TransitionError
-from bacuda_portal.core.pages import add_service_errors, query_without_page
+from bacuda_portal.core.pages import add_service_errors, query_without_page, run_state_change
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.core.uploads import private_file_response
 
@@ -190,11 +190,11 @@ def application_review(request, application):
 @login_required
 def application_withdraw(request, pk):
     application = access.get_own_application(request.user, pk)
-    try:
-        services.application_withdraw(application=application, by=request.user)
-        messages.success(request, _("Your application was withdrawn."))
-    except TransitionError as error:
-        messages.error(request, str(error))
+    run_state_change(
+        request,
+        lambda: services.application_withdraw(application=application, by=request.user),
+        success=_("Your application was withdrawn."),
+    )
     return redirect(application)
 
 
@@ -517,12 +517,13 @@ def review_assign_one(request, pk):
     if application is None:
         messages.error(request, _("There is no application with this reference in this call."))
         return redirect("scholarships:call_review", pk=call.pk)
-    try:
-        services.review_assign(application=application, reviewer=form.cleaned_data["reviewer"], by=request.user)
-    except TransitionError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The reviewer was assigned."))
+    run_state_change(
+        request,
+        lambda: services.review_assign(
+            application=application, reviewer=form.cleaned_data["reviewer"], by=request.user
+        ),
+        success=_("The reviewer was assigned."),
+    )
     return redirect("scholarships:call_review", pk=call.pk)
 
 
@@ -674,12 +675,11 @@ def letter_edit(request, pk):
 @login_required
 def letter_approve(request, pk):
     letter = access.get_letter_for_staff(request.user, pk)
-    try:
-        services.letter_approve(letter=letter, by=request.user)
-    except TransitionError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The letter was approved; it is being sent."))
+    run_state_change(
+        request,
+        lambda: services.letter_approve(letter=letter, by=request.user),
+        success=_("The letter was approved; it is being sent."),
+    )
     return redirect("scholarships:outbox", pk=letter.call_id)
 
 
@@ -692,12 +692,11 @@ def offer_reply(request, pk):
     if answer not in ("accept", "decline"):
         messages.error(request, _("Choose to accept or decline."))
     else:
-        try:
-            services.offer_reply(decision=decision, accept=answer == "accept", by=request.user)
-        except TransitionError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Thank you: your answer was recorded."))
+        run_state_change(
+            request,
+            lambda: services.offer_reply(decision=decision, accept=answer == "accept", by=request.user),
+            success=_("Thank you: your answer was recorded."),
+        )
     return redirect("scholarships:application_detail", pk=pk)
 
 
@@ -715,12 +714,11 @@ def offer_list(request, pk):
 @login_required
 def offer_confirm(request, pk):
     decision = access.get_decision_for_staff(request.user, pk)
-    try:
-        services.offer_confirm(decision=decision, by=request.user)
-    except TransitionError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The seat was offered; the letter waits in the outbox."))
+    run_state_change(
+        request,
+        lambda: services.offer_confirm(decision=decision, by=request.user),
+        success=_("The seat was offered; the letter waits in the outbox."),
+    )
     return redirect("scholarships:offer_list", pk=decision.call_id)
 
 
@@ -747,12 +745,11 @@ def erasure_request(request):
         raise Http404
     form = ErasureForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        services.erasure_request(user=request.user, note=note)
-    except TransitionError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Your request was recorded. Staff will erase your data and tell you."))
+    run_state_change(
+        request,
+        lambda: services.erasure_request(user=request.user, note=note),
+        success=_("Your request was recorded. Staff will erase your data and tell you."),
+    )
     return redirect("scholarships:my_data")
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from bacuda_portal.core.csv_export import csv_response
 from bacuda_portal.core.exceptions import TransitionError
-from bacuda_portal.core.pages import add_service_errors, query_without_page
+from bacuda_portal.core.pages import add_service_errors, query_without_page, run_state_change
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.core.uploads import private_file_response
 
@@ -353,11 +353,11 @@ def certificate_retry(request, pk, certificate_pk):
     certificate = access.certificates_visible_to(request.user, workshop).filter(pk=certificate_pk).first()
     if certificate is None:
         raise Http404
-    try:
-        services.certificate_retry(certificate=certificate, by=request.user)
-        messages.success(request, _("The certificate is being rendered again."))
-    except TransitionError as error:
-        messages.error(request, str(error))
+    run_state_change(
+        request,
+        lambda: services.certificate_retry(certificate=certificate, by=request.user),
+        success=_("The certificate is being rendered again."),
+    )
     return redirect(workshop)
 
 
@@ -463,11 +463,11 @@ def nomination_withdraw(request, nomination_pk):
     nomination = access.get_nomination_for(request.user, nomination_pk)
     if not access.can_withdraw_nomination(request.user, nomination):
         raise Http404
-    try:
-        services.nomination_withdraw(nomination=nomination, by=request.user)
-        messages.success(request, _("The nomination of %(name)s was withdrawn.") % {"name": nomination.full_name})
-    except TransitionError as error:
-        messages.error(request, str(error))
+    run_state_change(
+        request,
+        lambda: services.nomination_withdraw(nomination=nomination, by=request.user),
+        success=_("The nomination of %(name)s was withdrawn.") % {"name": nomination.full_name},
+    )
     return redirect(nomination.workshop)
 
 
@@ -518,11 +518,11 @@ def assignment_answer(request, assignment_pk, answer):
     if answer not in ("confirm", "decline"):
         raise Http404
     assignment = access.get_assignment_to_answer(request.user, assignment_pk)
-    try:
-        services.assignment_answer(assignment=assignment, accept=answer == "confirm", by=request.user)
-        messages.success(request, _("Thank you: your answer was recorded."))
-    except TransitionError as error:
-        messages.error(request, str(error))
+    run_state_change(
+        request,
+        lambda: services.assignment_answer(assignment=assignment, accept=answer == "confirm", by=request.user),
+        success=_("Thank you: your answer was recorded."),
+    )
     return redirect(assignment.workshop)
 
 

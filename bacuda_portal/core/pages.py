@@ -1,6 +1,11 @@
 """Small helpers every app's views share."""
 
+from collections.abc import Callable
+
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+
+from bacuda_portal.core.exceptions import TransitionError
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -18,3 +23,18 @@ def query_without_page(request) -> str:
     query.pop("page", None)
     query.pop("format", None)
     return query.urlencode()
+
+
+def run_state_change(request, change: Callable[[], object], *, success: str) -> bool:
+    """Run one service call for a POST view and tell the user how it went.
+
+    A refused transition (``TransitionError``) becomes an error message with the service's reason; otherwise
+    ``success`` is shown. Returns whether the change was made, for views that redirect differently.
+    """
+    try:
+        change()
+    except TransitionError as error:
+        messages.error(request, str(error))
+        return False
+    messages.success(request, success)
+    return True

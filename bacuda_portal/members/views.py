@@ -15,7 +15,7 @@ from rest_framework.authtoken.models import Token
 
 from bacuda_portal.core.csv_export import csv_response
 from bacuda_portal.core.exceptions import TransitionError
-from bacuda_portal.core.pages import query_without_page
+from bacuda_portal.core.pages import query_without_page, run_state_change
 
 from . import access, selectors, services
 from .enums import InvitationStatus
@@ -130,11 +130,11 @@ def invitation_create(request, code):
 @login_required
 def invitation_resend(request, pk):
     invitation = access.get_invitation_for_staff(request.user, pk)
-    try:
-        services.invitation_resend(invitation=invitation, by=request.user)
-        messages.success(request, _("A new invitation link was sent to %(email)s.") % {"email": invitation.email})
-    except TransitionError as error:
-        messages.error(request, str(error))
+    run_state_change(
+        request,
+        lambda: services.invitation_resend(invitation=invitation, by=request.user),
+        success=_("A new invitation link was sent to %(email)s.") % {"email": invitation.email},
+    )
     return redirect(invitation.administration)
 
 
@@ -142,11 +142,11 @@ def invitation_resend(request, pk):
 @login_required
 def invitation_revoke(request, pk):
     invitation = access.get_invitation_for_staff(request.user, pk)
-    try:
-        services.invitation_revoke(invitation=invitation, by=request.user)
-        messages.success(request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
-    except TransitionError as error:
-        messages.error(request, str(error))
+    run_state_change(
+        request,
+        lambda: services.invitation_revoke(invitation=invitation, by=request.user),
+        success=_("The invitation to %(email)s was withdrawn.") % {"email": invitation.email},
+    )
     return redirect(invitation.administration)
 
 

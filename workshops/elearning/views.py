@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from bacuda_portal.core.csv_export import csv_response
 from bacuda_portal.core.exceptions import TransitionError
-from bacuda_portal.core.pages import query_without_page
+from bacuda_portal.core.pages import query_without_page, run_state_change
 
 from . import access, selectors, services
 from .enums import STAGE_ORDER, CourseStage, earlier_stages
@@ -210,11 +210,11 @@ def course_send_back(request, code):
 @login_required
 def course_publish(request, code):
     course = access.get_course_for(request.user, code)
-    try:
-        services.course_publish(course=course, by=request.user)
-        messages.success(request, _("The course is published on CLiKC!."))
-    except TransitionError as error:
-        messages.error(request, str(error))
+    run_state_change(
+        request,
+        lambda: services.course_publish(course=course, by=request.user),
+        success=_("The course is published on CLiKC!."),
+    )
     return redirect(course)
 
 
@@ -248,11 +248,11 @@ def milestone_update(request, pk):
 @login_required
 def milestone_complete(request, pk):
     milestone = access.get_milestone_for(request.user, pk)
-    try:
-        services.milestone_complete(milestone=milestone, by=request.user)
-        messages.success(request, _("Milestone “%(title)s” marked done.") % {"title": milestone.title})
-    except TransitionError as error:
-        messages.error(request, str(error))
+    run_state_change(
+        request,
+        lambda: services.milestone_complete(milestone=milestone, by=request.user),
+        success=_("Milestone “%(title)s” marked done.") % {"title": milestone.title},
+    )
     return redirect(milestone.course.get_absolute_url() + "#milestones")
 
 

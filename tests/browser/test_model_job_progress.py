@@ -5,20 +5,13 @@ import pytest
 
 from algorithms.models import ModelJob
 from tests.algorithms.factories import AlgorithmFactory, DatasetFactory, ModelJobFactory
-from tests.browser.conftest import (  # noqa: F401 - fixtures (and the one that keeps reference data)
-    _keep_reference_data_between_tests,
-    browser,
-    page,
-    run_axe,
-    sign_in,
-    wait_until,
-)
+from tests.browser.conftest import run_axe, sign_in, wait_until
 from tests.factories import ContactPointFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_the_progress_bar_follows_the_job_and_the_pages_are_accessible(page):  # noqa: F811
+def test_the_progress_bar_follows_the_job_and_the_pages_are_accessible(page):
     from bacuda_portal.members.models import Administration
 
     kenya = Administration.objects.get(code="KEN")
