@@ -31,7 +31,7 @@ def _number(value: float) -> str:
     return f"{float(value):.1f}"
 
 
-def _short(label: str, limit: int = 30) -> str:
+def _short(label: str, limit: int = 34) -> str:
     """A label that fits the chart's label column (the description and the tables keep the full text)."""
     return label if len(label) <= limit else label[: limit - 1].rstrip(" ,") + "…"
 
@@ -42,7 +42,10 @@ def _description(title: str, bars: Sequence[Bar]) -> str:
 
 def horizontal_bars(title: str, bars: Sequence[Bar], *, width: int = 480, unit: str = "") -> SafeString:
     """One labelled horizontal bar per item (regions, kinds, sexes), the value at the bar's end."""
-    row, label_width, top = 22, 190, 6
+    row, top = 22, 6
+    # DejaVu Sans at 11 px averages under 7 px a character: the label column fits the longest (shortened) label.
+    longest = max((len(_short(bar.label)) for bar in bars), default=1)
+    label_width = max(80, min(250, 7 * longest + 12))
     height = top * 2 + row * max(len(bars), 1)
     largest = max((float(bar.value or 0) for bar in bars), default=0) or 1
     span = width - label_width - 60
