@@ -59,6 +59,7 @@ MATRIX = {
     "set_language": ("post", None, PUBLIC),
     "liveness": ("get", None, PUBLIC),
     "health": ("get", None, ("L", "503", "404", "404", "404", "404")),  # 503: served, but no worker runs
+    "audit_log": ("get", None, STAFF_ONLY),
     "api-schema": ("get", None, PUBLIC),
     "api-docs": ("get", None, PUBLIC),
     # members

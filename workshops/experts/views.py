@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from bacuda_portal.core.csv_export import csv_response
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.pages import add_service_errors, query_without_page
+from bacuda_portal.core.services import audit_record
 from bacuda_portal.core.uploads import private_file_response
 from workshops import selectors as workshop_selectors
 
@@ -258,4 +259,6 @@ def cv_download(request, pk):
     expert = access.get_expert_for(request.user, pk)
     if not expert.cv:
         raise Http404
+    # A CV is personal data: who read it is in the audit log (staff search it under /staff/audit/).
+    audit_record(actor=request.user, action="experts.cv.downloaded", target=expert)
     return private_file_response(expert.cv, download_name=f"cv-{slugify(expert.full_name) or expert.pk}.pdf")

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from bacuda_portal.core.csv_export import csv_response
 from bacuda_portal.core.exceptions import TransitionError
-from bacuda_portal.core.pages import add_service_errors, query_without_page
+from bacuda_portal.core.pages import add_service_errors, query_without_page, run_state_change
+from bacuda_portal.core.services import audit_record
 from bacuda_portal.core.uploads import private_file_response
 
 from . import access, selectors, services
@@ -200,11 +201,11 @@ def _travel_request_of(mission):
 @login_required
 def travel_request_submit(request, pk):
     mission = access.get_mission_for_manager(request.user, pk)
-    try:
-        services.travel_request_submit(travel_request=_travel_request_of(mission), by=request.user)
-        messages.success(request, _("The travel request was submitted to the project manager."))
-    except TransitionError as error:
-        messages.error(request, str(error))
+    run_state_change(
+        request,
+        lambda: services.travel_request_submit(travel_request=_travel_request_of(mission), by=request.user),
+        success=_("The travel request was submitted to the project manager."),
+    )
     return redirect(mission)
 
 
@@ -286,11 +287,11 @@ def claim_line_add(request, pk):
 def claim_line_remove(request, pk):
     line = access.get_claim_line_for_claimant(request.user, pk)
     mission = line.claim.mission
-    try:
-        services.claim_line_remove(line=line, by=request.user)
-        messages.success(request, _("The expense was removed from the claim."))
-    except TransitionError as error:
-        messages.error(request, str(error))
+    run_state_change(
+        request,
+        lambda: services.claim_line_remove(line=line, by=request.user),
+        success=_("The expense was removed from the claim."),
+    )
     return redirect(mission.get_absolute_url() + "#claim")
 
 
@@ -300,6 +301,8 @@ def claim_line_receipt(request, pk):
     if not line.receipt:
         raise Http404
     extension = line.receipt.name.rsplit(".", 1)[-1]
+    # A receipt is personal and financial data: who read it is in the audit log.
+    audit_record(actor=request.user, action="missions.receipt.downloaded", target=line.claim, line=line.pk)
     return private_file_response(line.receipt, download_name=f"receipt-{line.claim.mission_id}-{line.pk}.{extension}")
 
 
@@ -307,11 +310,11 @@ def claim_line_receipt(request, pk):
 @login_required
 def claim_submit(request, pk):
     mission = access.get_mission_for_claimant(request.user, pk)
-    try:
-        services.claim_submit(claim=_claim_of(mission), by=request.user)
-        messages.success(request, _("The claim was submitted to the project manager."))
-    except TransitionError as error:
-        messages.error(request, str(error))
+    run_state_change(
+        request,
+        lambda: services.claim_submit(claim=_claim_of(mission), by=request.user),
+        success=_("The claim was submitted to the project manager."),
+    )
     return redirect(mission.get_absolute_url() + "#claim")
 
 
