@@ -80,18 +80,21 @@ def _lines(uploaded, digest, report: ValidationReport):
             report.problems.append(Problem(None, "", _("This is not a text CSV file (it contains binary data).")))
             raise _Stop
         first = False
-        try:
-            text = decoder.decode(chunk)
-        except UnicodeDecodeError:
-            report.problems.append(Problem(None, "", _("This is not a UTF-8 text CSV file.")))
-            raise _Stop from None
-        pending += text
+        pending += _decode(decoder, chunk, report)
         *complete, pending = pending.split("\n")
         for line in complete:
             yield line + "\n"
-    pending += decoder.decode(b"", final=True)
+    pending += _decode(decoder, b"", report, final=True)  # a file cut inside a character fails here
     if pending:
         yield pending
+
+
+def _decode(decoder, chunk: bytes, report: ValidationReport, *, final: bool = False) -> str:
+    try:
+        return decoder.decode(chunk, final=final)
+    except UnicodeDecodeError:
+        report.problems.append(Problem(None, "", _("This is not a UTF-8 text CSV file.")))
+        raise _Stop from None
 
 
 def validate_csv(uploaded, *, kind: str, max_megabytes: int, max_problems: int) -> ValidationReport:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from bacuda_portal.core.csv_export import csv_response
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.pages import add_service_errors, query_without_page, run_state_change
+from bacuda_portal.core.services import audit_record
 from bacuda_portal.core.uploads import private_file_response
 from bacuda_portal.reports import access as report_access
 from bacuda_portal.reports import selectors as report_selectors
@@ -285,6 +286,8 @@ def dataset_detail(request, pk):
 @login_required
 def dataset_download(request, pk):
     dataset = access.get_dataset_for(request.user, pk)
+    # An administration's declarations are confidential: who took a copy is on record.
+    audit_record(actor=request.user, action="algorithms.dataset.downloaded", target=dataset)
     return private_file_response(dataset.file, download_name=f"dataset-{dataset.pk}.csv")
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from bacuda_portal.core.csv_export import csv_response
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.pages import query_without_page
+from bacuda_portal.core.services import audit_record
 from bacuda_portal.core.uploads import private_file_response
 from bacuda_portal.members.access import is_wco_staff
 
@@ -175,6 +176,8 @@ def report_download(request, pk: int):
     report = access.get_report_for(request.user, pk)
     if report.status != ReportStatus.READY or not report.file:
         raise Http404
+    # Reports carry names of participants and applicants: each download is on record.
+    audit_record(actor=request.user, action="reports.report.downloaded", target=report)
     return private_file_response(report.file, download_name=report.download_name)
 
 
@@ -236,4 +239,5 @@ def evidence_download(request, pk: int):
     value = IndicatorValue.objects.filter(pk=pk).exclude(evidence_file="").first()
     if value is None:
         raise Http404
+    audit_record(actor=request.user, action="reports.evidence.downloaded", target=value)
     return private_file_response(value.evidence_file)

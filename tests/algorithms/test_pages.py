@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from algorithms import runner
 from algorithms.models import Dataset, ModelJob
+from bacuda_portal.core.models import AuditEntry
 from tests.algorithms.conftest import csv_upload
 from tests.algorithms.factories import DatasetFactory, ModelJobFactory, sample_csv
 
@@ -46,6 +47,14 @@ def test_a_refused_upload_lists_the_problems_by_row_and_column(client, staff, ke
     assert response.status_code == 400
     assert "<td>2</td><td>Date</td>" in page and "is not a date in the form YYYY-MM-DD" in page
     assert not Dataset.objects.exists()
+
+
+def test_a_dataset_download_is_on_record(client, contact_point, kenya_dataset):
+    client.force_login(contact_point)
+    response = client.get(reverse("algorithms:dataset_download", args=[kenya_dataset.pk]))
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get(action="algorithms.dataset.downloaded")
+    assert entry.actor == contact_point and entry.target_id == str(kenya_dataset.pk)
 
 
 def test_datasets_and_jobs_of_another_administration_are_not_listed(

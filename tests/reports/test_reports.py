@@ -11,6 +11,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from bacuda_portal.core.exceptions import TransitionError
+from bacuda_portal.core.models import AuditEntry
 from bacuda_portal.reports import services
 from bacuda_portal.reports.models import Report, ReportNarrative
 
@@ -203,6 +204,7 @@ def test_download_and_retry_pages(client, staff, eager_tasks, committed):
     response = client.get(reverse("reports:report_download", args=[report.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert AuditEntry.objects.filter(action="reports.report.downloaded", actor=staff).count() == 1
     response = client.post(reverse("reports:report_retry", args=[report.pk]))
     assert response.status_code == 302  # refused with a message: it is not failed
 
