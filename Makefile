@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install migrate seed messages test lint format check totp worker beat clean
+.PHONY: run install migrate seed messages test lint format check totp worker beat clean browser-deps
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,7 +45,14 @@ beat: install
 totp: install
 	@$(PY) manage.py demo_totp
 
-test: install messages
+# The browser tests (tests/browser) drive Debian's Chromium; install it when missing (needs root, as in CI).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else echo "browser-deps: /usr/bin/chromium is missing and this is not root: the browser tests will be skipped"; fi; \
+	fi
+
+test: install messages browser-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install

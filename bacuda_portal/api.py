@@ -23,6 +23,7 @@ router.register("workshops", workshops_api.WorkshopViewSet, basename="workshop")
 router.register("nominations", workshops_api.NominationViewSet, basename="nomination")
 router.register("scholarship-calls", scholarships_api.CallViewSet, basename="scholarship-call")
 router.register("scholarship-applications", scholarships_api.ApplicationViewSet, basename="scholarship-application")
+router.register("scholarship-reviews", scholarships_api.ReviewViewSet, basename="scholarship-review")
 algorithms_api.register(router)
 reports_api.register(router)
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sites",
+    "django.contrib.sitemaps",  # the public website's sitemap.xml
     # Third party
     "allauth",
     "allauth.account",
@@ -62,7 +63,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # While the database refuses connections, a clear 503 page instead of a bare 500 (core/dbdown.py).
+    "bacuda_portal.core.dbdown.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and the other security headers on every response (static files too).
+    "bacuda_portal.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -74,6 +79,11 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "bacuda_portal.members.middleware.StaffTwoFactorMiddleware",
 ]
+
+# Benchmarks only: an X-Query-Count header on every response (core/querycount.py). Never on in production use.
+BACUDA_QUERY_COUNT_HEADER = env.bool("BACUDA_QUERY_COUNT_HEADER", default=False)
+if BACUDA_QUERY_COUNT_HEADER:
+    MIDDLEWARE.insert(0, "bacuda_portal.core.querycount.QueryCountMiddleware")
 
 ROOT_URLCONF = "bacuda_portal.urls"
 WSGI_APPLICATION = "bacuda_portal.wsgi.application"
@@ -169,6 +179,9 @@ BACUDA_STAFF_MFA_REQUIRED = env.bool("BACUDA_STAFF_MFA_REQUIRED", default=False)
 
 # Share of a workshop's sessions a participant must attend (present or late) to receive a certificate.
 BACUDA_CERTIFICATE_ATTENDANCE_SHARE = env.float("BACUDA_CERTIFICATE_ATTENDANCE_SHARE", default=0.8)
+# Reports: how long the results dashboard may reuse computed figures (seconds; 0 disables). Any service change
+# invalidates them at once (bacuda_portal/reports/caching.py); this bounds staleness after bulk loads only.
+BACUDA_DASHBOARD_CACHE_SECONDS = env.int("BACUDA_DASHBOARD_CACHE_SECONDS", default=300)
 
 BACUDA_INVITATION_VALIDITY = timedelta(days=env.int("BACUDA_INVITATION_VALIDITY_DAYS", default=14))
 
@@ -189,6 +202,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Public uploads only (news pictures): served by the web server in production, by Django when DEBUG.
+MEDIA_URL = "/media/"
 # Uploaded documents (CVs, receipts, datasets): never under a public URL; served by access-checked views.
 PRIVATE_MEDIA_ROOT = Path(env.str("BACUDA_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 STORAGES = {
@@ -242,6 +257,10 @@ SPECTACULAR_SETTINGS = {
         "SpokenLanguageEnum": "workshops.experts.enums.SpokenLanguage",
         "CourseStageEnum": "workshops.elearning.enums.CourseStage",
         "AccreditationStatusEnum": "workshops.experts.enums.AccreditationStatus",
+        # algorithms: three different "kind" choice lists
+        "AlgorithmKindEnum": "algorithms.enums.AlgorithmKind",
+        "DatasetKindEnum": "algorithms.enums.DatasetKind",
+        "ModelJobKindEnum": "algorithms.enums.JobKind",
     },
 }
 
@@ -289,10 +308,64 @@ CELERY_BEAT_SCHEDULE = {
     "core.beat_tick": {"task": "core.beat_tick", "schedule": 60.0},
     "core.prune_worker_heartbeats": {"task": "core.prune_worker_heartbeats", "schedule": crontab(minute=17)},
     "workshops.sweep_certificates": {"task": "workshops.sweep_certificates", "schedule": 5 * 60.0},
+    # Re-queue PDF reports a lost message left queued or rendering; fail them after three attempts (reports app).
+    "reports.sweep_reports": {"task": "reports.sweep_reports", "schedule": 5 * 60.0},
+    # scholarships: re-queue approved letters a lost message left unsent; expire unanswered offers (the seat
+    # goes to the next reserve candidate); anonymise non-selected applicants after the call's retention period.
+    "scholarships.sweep_letters": {"task": "scholarships.sweep_letters", "schedule": 5 * 60.0},
+    "scholarships.expire_offers": {"task": "scholarships.expire_offers", "schedule": crontab(minute=7)},
+    "scholarships.apply_retention": {"task": "scholarships.apply_retention", "schedule": crontab(hour=3, minute=23)},
+    # algorithms: re-queue model jobs a dead worker or a lost message left behind, fail them after N attempts
+    "algorithms.sweep_jobs": {"task": "algorithms.sweep_jobs", "schedule": 60.0},
 }
 # How often each worker writes its heartbeat row, and when the health page calls a worker missing.
 BACUDA_WORKER_HEARTBEAT_SECONDS = env.int("BACUDA_WORKER_HEARTBEAT_SECONDS", default=20)
 BACUDA_WORKER_STALE_SECONDS = env.int("BACUDA_WORKER_STALE_SECONDS", default=90)
+
+# --- Algorithms: datasets and model jobs ----------------------------------------------------------
+# An uploaded dataset larger than this is refused before it is read; validation reports at most N problems.
+BACUDA_DATASET_MAX_MEGABYTES = env.int("BACUDA_DATASET_MAX_MEGABYTES", default=200)
+BACUDA_DATASET_MAX_PROBLEMS = env.int("BACUDA_DATASET_MAX_PROBLEMS", default=20)
+# A model job running longer than the soft limit (seconds) ends failed; the hard limit kills its task.
+BACUDA_MODEL_JOB_SOFT_TIME_LIMIT = env.int("BACUDA_MODEL_JOB_SOFT_TIME_LIMIT", default=60 * 60)
+BACUDA_MODEL_JOB_TIME_LIMIT = env.int("BACUDA_MODEL_JOB_TIME_LIMIT", default=BACUDA_MODEL_JOB_SOFT_TIME_LIMIT + 120)
+# A running job writes a heartbeat every N seconds; the sweep calls it lost after STALE seconds of silence,
+# re-queues it, and fails it after MAX_ATTEMPTS runs.
+BACUDA_MODEL_JOB_HEARTBEAT_SECONDS = env.int("BACUDA_MODEL_JOB_HEARTBEAT_SECONDS", default=10)
+BACUDA_MODEL_JOB_STALE_SECONDS = env.int("BACUDA_MODEL_JOB_STALE_SECONDS", default=120)
+BACUDA_MODEL_JOB_MAX_ATTEMPTS = env.int("BACUDA_MODEL_JOB_MAX_ATTEMPTS", default=3)
+# A job still queued after this many seconds has its message sent again (the broker may have lost it).
+BACUDA_MODEL_JOB_RESEND_SECONDS = env.int("BACUDA_MODEL_JOB_RESEND_SECONDS", default=15 * 60)
+# Where jobs write their working files (one fresh folder per run, removed afterwards).
+BACUDA_MODEL_JOB_WORK_DIR = Path(env.str("BACUDA_MODEL_JOB_WORK_DIR", default=str(VAR_DIR / "jobs")))
+# The engine function each kind of job calls (dotted paths; a JSON object in the environment overrides them).
+BACUDA_ALGORITHM_ENGINES = {
+    "date_train": "algorithms.engines.date.train",
+    "date_score": "algorithms.engines.date.score",
+    "aihs_train": "algorithms.engines.aihs.train",
+    "synth": "algorithms.engines.synth.train_and_generate",
+    "aihs_load": "algorithms.engines.aihs.load",
+    "aihs_default": "algorithms.engines.aihs.default_model",
+    **env.json("BACUDA_ALGORITHM_ENGINES", default={}),
+}
+
+# --- Public website --------------------------------------------------------------------------------
+# How long anonymous visitors' pages and the home page's key figures are cached (content changes bump a
+# version and make them stale at once; see bacuda_portal/website/caching.py).
+BACUDA_PUBLIC_CACHE_SECONDS = env.int("BACUDA_PUBLIC_CACHE_SECONDS", default=300)
+# News pictures are resized on upload to this width at most, with a thumbnail within this box.
+BACUDA_NEWS_IMAGE_MAX_WIDTH = 1200
+BACUDA_NEWS_THUMBNAIL_SIZE = (480, 320)
+# Who receives contact-form messages (empty: every active WCO staff member).
+BACUDA_CONTACT_EMAILS = env.list("BACUDA_CONTACT_EMAILS", default=[])
+# Contact-form spam protection: minimum seconds between showing and sending the form; messages per IP per window.
+BACUDA_CONTACT_MIN_SECONDS = env.int("BACUDA_CONTACT_MIN_SECONDS", default=3)
+BACUDA_CONTACT_RATE_LIMIT = env.int("BACUDA_CONTACT_RATE_LIMIT", default=5)
+BACUDA_CONTACT_RATE_WINDOW = env.int("BACUDA_CONTACT_RATE_WINDOW", default=60 * 60)
+# Security headers (bacuda_portal/core/security.py): Django's own defaults, made explicit for every setting.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 # --- Logging --------------------------------------------------------------------------------------
 LOGGING = {

@@ -75,6 +75,18 @@ class Command(BaseCommand):
             contact_point=User.objects.get(email="contact.kenya@example.org"),
             expert_user=User.objects.get(email="expert@example.org"),
         )
+        from bacuda_portal.reports.demo import seed_reports
+
+        seed_reports(manager=manager)
+        from algorithms.demo import seed_algorithms
+
+        seed_algorithms(manager=manager, contact_point=User.objects.get(email="contact.kenya@example.org"))
+        from scholarships.demo import seed_scholarships
+
+        seed_scholarships(
+            officer=User.objects.get(email="officer@example.org"),
+            reviewer_user=User.objects.get(email="reviewer@example.org"),
+        )
         if scale == "large":
             self._seed_large()
         if not quiet:
@@ -95,6 +107,12 @@ class Command(BaseCommand):
         rng = random.Random(20261124)  # noqa: S311 - repeatable demo data, not security
         seed_large_contact_points(rng=rng)
         seed_large_workshops(rng=rng, officer=User.objects.get(email="officer@example.org"))
+        from scholarships.scale import seed_large_scholarships
+
+        seed_large_scholarships(rng=rng)
+        from algorithms.scale import seed_large_jobs
+
+        seed_large_jobs(rng=rng, officer=User.objects.get(email="officer@example.org"))
         self.stdout.write(f"Large data set loaded in {time.perf_counter() - started:.0f} s.")
 
     def _print_accounts(self):
