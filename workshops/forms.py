@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bacuda_portal.core.forms import BoundedModelMultipleChoiceField
 from bacuda_portal.members.models import Administration, Region
 
 from .enums import AssignmentRole, Gender, WorkingLanguage, WorkshopKind, WorkshopStatus
@@ -44,7 +45,7 @@ class WorkshopForm(DateRangeMixin, forms.Form):
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=WorkshopKind.choices)
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False)
-    beneficiaries = forms.ModelMultipleChoiceField(
+    beneficiaries = BoundedModelMultipleChoiceField(
         label=_("Beneficiary administrations"),
         queryset=Administration.objects.members().order_by("name_en"),
         widget=forms.SelectMultiple(attrs={"size": 8}),

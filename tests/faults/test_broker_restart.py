@@ -77,10 +77,15 @@ def this_process_sends_to(url: str):
     saved = {key: app.conf.get(key) for key in keys}
 
     def reset_pools():
+        from kombu import pools
+
         if app._pool is not None:
             app._pool.force_close_all()
         app._pool = None
         app.amqp._producer_pool = None
+        # kombu keeps producer pools in a process-wide registry keyed by the broker URL: one left there would
+        # hand later tests a pool whose connections were closed above ("Acquire on closed pool").
+        pools.reset()
 
     reset_pools()
     app.conf.update(broker_url=url, broker_write_url=url, broker_read_url=url, broker_transport_options={})
