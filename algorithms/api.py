@@ -15,6 +15,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from bacuda_portal.core.api_fields import SafeSlugRelatedField
 from bacuda_portal.core.exceptions import TransitionError
 
 from . import access, hs, selectors, services
@@ -80,7 +81,7 @@ class AlgorithmViewSet(viewsets.ReadOnlyModelViewSet):
 
 class VersionSerializer(serializers.ModelSerializer):
     algorithm = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    administration = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    administration = SafeSlugRelatedField(slug_field="code", read_only=True)
     aliases = serializers.SerializerMethodField()
     model_sha256 = serializers.CharField(source="model_artifact.sha256", read_only=True, default=None)
 
@@ -111,7 +112,7 @@ class VersionViewSet(viewsets.ReadOnlyModelViewSet):
 
 # --- Datasets ---------------------------------------------------------------------------------------------------
 class DatasetSerializer(serializers.ModelSerializer):
-    administration = serializers.SlugRelatedField(
+    administration = SafeSlugRelatedField(
         slug_field="code", queryset=access.member_access.Administration.objects.all(), required=False
     )
     file = serializers.FileField(write_only=True)
@@ -196,7 +197,7 @@ class ArtifactSerializer(serializers.ModelSerializer):
 
 
 class JobSerializer(serializers.ModelSerializer):
-    administration = serializers.SlugRelatedField(
+    administration = SafeSlugRelatedField(
         slug_field="code", queryset=access.member_access.Administration.objects.all(), required=False
     )
     kind = serializers.ChoiceField(choices=JobKind.choices)
@@ -281,7 +282,7 @@ class JobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 class HsQuerySerializer(serializers.Serializer):
     description = serializers.CharField(max_length=1000)
     k = serializers.IntegerField(min_value=1, max_value=20, default=5)
-    administration = serializers.SlugRelatedField(
+    administration = SafeSlugRelatedField(
         slug_field="code",
         queryset=access.member_access.Administration.objects.all(),
         required=False,

@@ -168,7 +168,7 @@ def dataset_upload(*, administration, kind: str, name: str, uploaded, by, descri
         kind=kind,
         name=name,
         description=description,
-        original_name=(getattr(uploaded, "name", "") or "")[:255],
+        original_name=(getattr(uploaded, "name", "") or "").replace("\x00", "")[:255],
         size=report.size,
         row_count=report.row_count,
         date_from=report.date_from,

@@ -47,6 +47,18 @@ def test_upload_a_dataset_through_the_api(api, contact_point, kenya):
     assert Dataset.objects.count() == 1
 
 
+def test_an_administration_code_with_a_nul_character_is_refused_not_a_server_error(api, staff):
+    # Found by schemathesis on PostgreSQL, which rejects NUL bytes in text parameters.
+    api.force_authenticate(staff)
+    response = api.post(
+        "/api/v1/datasets/",
+        {"name": "x", "administration": "K\x00EN", "file": csv_upload(sample_csv(2))},
+        format="multipart",
+    )
+    assert response.status_code == 400 and "administration" in response.json()
+    assert Dataset.objects.count() == 0
+
+
 def test_submit_list_and_cancel_a_job_through_the_api(api, contact_point, other_contact_point, kenya_dataset):
     api.force_authenticate(contact_point)
     response = api.post(
