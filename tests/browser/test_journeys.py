@@ -207,16 +207,15 @@ def test_staff_with_two_factor_accepts_nominations_marks_attendance_and_gets_a_p
     page, journey, staff, kenya, tmp_path
 ):
 
-    # A real Celery worker renders the PDF; it starts now, while the journey goes on.
-    worker = WorkerProcess(tmp_path, queues="reports") if _progress_reports_exist() else None
+    workers = []
     try:
-        _staff_journey(page, journey, staff, kenya, worker)
+        _staff_journey(page, journey, staff, kenya, tmp_path, workers)
     finally:
-        if worker is not None:
+        for worker in workers:
             worker.stop()
 
 
-def _staff_journey(page, journey, staff, kenya, worker):
+def _staff_journey(page, journey, staff, kenya, tmp_path, workers):
     from allauth.mfa.totp.internal.auth import TOTP
 
     secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -231,6 +230,11 @@ def _staff_journey(page, journey, staff, kenya, worker):
     SessionFactory(workshop=workshop, date=workshop.end_date, topic="Attention and embeddings")
     for name in ("Achieng Odhiambo", "Kamau Njoroge"):
         NominationFactory(workshop=workshop, administration=kenya, status="nominated", full_name=name)
+    # A real Celery worker renders the PDF. It starts once the test's own rows are written: on SQLite, a worker
+    # opening the database file while this process writes to it once gave "disk I/O error" in CI.
+    worker = WorkerProcess(tmp_path, queues="reports") if _progress_reports_exist() else None
+    if worker is not None:
+        workers.append(worker)
 
     sign_in(page, staff.email)
     page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
