@@ -87,6 +87,8 @@ if BACUDA_QUERY_COUNT_HEADER:
 
 ROOT_URLCONF = "bacuda_portal.urls"
 WSGI_APPLICATION = "bacuda_portal.wsgi.application"
+# Django's templates for every widget, but selects written in Python (see core/form_renderer.py).
+FORM_RENDERER = "bacuda_portal.core.form_renderer.PortalFormRenderer"
 
 TEMPLATES = [
     {
