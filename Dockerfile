@@ -1,7 +1,9 @@
 # The BACUDA Portal image: the same image runs the web server, the workers and beat (see docker-compose.yml).
 FROM python:3.11-slim-bookworm
 
+# PyTorch's CPU wheels: PyPI's torch is the CUDA build, several GB of GPU libraries this image would never use.
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
+    PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu \
     DJANGO_SETTINGS_MODULE=bacuda_portal.settings.production
 
 # WeasyPrint needs Pango and fonts; gettext compiles the French catalogue.
