@@ -104,3 +104,17 @@ def test_the_query_count_header_counts_the_queries(client, settings, db):
 
 def test_no_query_count_header_by_default(client, db):
     assert "X-Query-Count" not in client.get("/healthz")
+
+
+def test_one_proxy_count_serves_every_rate_limit():
+    """Sign-in (allauth), API throttles (DRF) and the contact form all read the client address the same way."""
+    script = (
+        "from django.conf import settings as s; print(s.BACUDA_TRUSTED_PROXY_COUNT, s.ALLAUTH_TRUSTED_PROXY_COUNT,"
+        " s.REST_FRAMEWORK['NUM_PROXIES'])"
+    )
+    behind_proxy = _manage(
+        "shell", "--no-imports", "-c", script, DJANGO_SECRET_KEY="p" * 50, BACUDA_TRUSTED_PROXY_COUNT="1"
+    )
+    direct = _manage("shell", "--no-imports", "-c", script, DJANGO_SECRET_KEY="p" * 50)
+    assert behind_proxy.stdout.split() == ["1", "1", "1"], behind_proxy.stderr
+    assert direct.stdout.split() == ["0", "0", "0"], direct.stderr

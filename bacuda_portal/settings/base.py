@@ -222,7 +222,15 @@ if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 
 # --- REST API -------------------------------------------------------------------------------------
+# How many proxies of ours stand in front of the web server (1 behind the usual TLS proxy). Rate limits (sign-in,
+# API throttles, contact form) key on the client's address: the one that many hops from the right of
+# X-Forwarded-For. 0 (direct connections) uses REMOTE_ADDR and ignores X-Forwarded-For, which clients can forge.
+BACUDA_TRUSTED_PROXY_COUNT = env.int("BACUDA_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = BACUDA_TRUSTED_PROXY_COUNT
+
 REST_FRAMEWORK = {
+    # Without it, DRF keys anonymous throttles on the whole X-Forwarded-For header, which a client can vary.
+    "NUM_PROXIES": BACUDA_TRUSTED_PROXY_COUNT,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that a missing or wrong token answers 401 with a WWW-Authenticate header.
         "rest_framework.authentication.TokenAuthentication",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from bacuda_portal.core.client_ip import client_ip
 from bacuda_portal.core.pages import query_without_page
 
 from . import selectors, services
@@ -79,7 +80,7 @@ def courses(request):
 
 def _rate_limited(request) -> bool:
     """At most BACUDA_CONTACT_RATE_LIMIT messages per IP address per BACUDA_CONTACT_RATE_WINDOW seconds."""
-    key = f"website:contact-rate:{request.META.get('REMOTE_ADDR', '')}"
+    key = f"website:contact-rate:{client_ip(request)}"
     cache.add(key, 0, timeout=settings.BACUDA_CONTACT_RATE_WINDOW)
     try:
         count = cache.incr(key)

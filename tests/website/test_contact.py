@@ -112,3 +112,19 @@ def test_messages_per_ip_are_rate_limited(client, settings, staff):
     # Another address is not limited.
     assert client.post(URL, _data(), REMOTE_ADDR="127.0.0.9").status_code == 302
     assert ContactMessage.objects.count() == 3
+
+
+def test_a_forged_forwarded_header_does_not_escape_the_rate_limit(client, settings, staff):
+    settings.BACUDA_CONTACT_RATE_LIMIT = 1
+    assert client.post(URL, _data(), HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 302
+    assert client.post(URL, _data(), HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 429
+
+
+def test_behind_our_proxy_each_visitor_has_their_own_limit(client, settings, staff):
+    settings.BACUDA_TRUSTED_PROXY_COUNT = 1
+    settings.BACUDA_CONTACT_RATE_LIMIT = 1
+    assert client.post(URL, _data(), HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 302
+    # The same visitor, with a made-up address in front of the one the proxy wrote: still limited.
+    assert client.post(URL, _data(), HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.1").status_code == 429
+    # Another visitor behind the same proxy (same REMOTE_ADDR) is not.
+    assert client.post(URL, _data(), HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 302
