@@ -24,6 +24,7 @@ from algorithms.engines import aihs  # noqa: E402
 from algorithms.engines.aihs import metrics as X  # noqa: E402
 from algorithms.engines.aihs import model as M  # noqa: E402
 from algorithms.engines.base import noop_progress  # noqa: E402
+from benchmarks.common import write_section  # noqa: E402
 
 README = ROOT / "benchmarks" / "README.md"
 START, END = "<!-- aihs:start -->", "<!-- aihs:end -->"
@@ -188,21 +189,19 @@ def run() -> str:
 
 
 def write(section: str) -> None:
-    text = README.read_text(encoding="utf-8")
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1]
-        text = before + section + after
-    else:
-        intro = (
-            f"\n{HEADING}\n\n`.venv/bin/python -m benchmarks.algorithms_aihs --write` (pure Python, no database). "
+    """``section`` carries its own markers (``START``, ``END``): put what is between them in place."""
+    inner = section.partition(START)[2].rpartition(END)[0].strip("\n")
+    write_section(
+        "aihs",
+        inner,
+        introduction=(
+            f"{HEADING}\n\n`.venv/bin/python -m benchmarks.algorithms_aihs --write` (pure Python, no database). "
             "Issue 5's target with the nomenclature alone: right HS6 in the top 5 for at least 35 % and right HS4 "
             "in the top 5 for at least 45 % of real goods descriptions, clearly better than plain TF-IDF; one "
             "suggestion under 100 ms. The evaluation set is our own labelling (see `algorithms/data/hs/README.md` "
             "for how it was made and its limits).\n\n"
-        )
-        text = text.rstrip("\n") + "\n" + intro + section + "\n"
-    README.write_text(text, encoding="utf-8")
+        ),
+    )
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ from algorithms.engines import date  # noqa: E402
 from algorithms.engines.base import noop_progress  # noqa: E402
 from algorithms.engines.features import DeclarationFeatures, history_feature_names, labels_of, revenue_proxy  # noqa: E402
 from algorithms.engines.fraud_metrics import INSPECTION_RATES, fit_lightgbm, ranking_metrics  # noqa: E402
+from benchmarks.common import write_section  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "customs-declarations"
 FILES = ("df_syn_train_eng.csv", "df_syn_valid_eng.csv", "df_syn_test_eng.csv")
@@ -187,21 +188,7 @@ def main():
     print()
     print(table)
     if args.write:
-        write_readme(table)
-
-
-def write_readme(table: str) -> None:
-    """Replaces (or appends) this script's own section of benchmarks/README.md."""
-    readme = ROOT / "benchmarks" / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    start, end = "<!-- algorithms-date:start -->", "<!-- algorithms-date:end -->"
-    block = f"{start}\n{table}\n{end}"
-    if start in text and end in text:
-        head, tail = text.partition(start)[0], text.partition(end)[2]
-        text = f"{head}{block}{tail}"
-    else:
-        text = text.rstrip("\n") + f"\n\n## Fraud detection (DATE)\n\n{block}\n"
-    readme.write_text(text, encoding="utf-8")
+        write_section("algorithms-date", table, introduction="## Fraud detection (DATE)\n\n")
 
 
 if __name__ == "__main__":

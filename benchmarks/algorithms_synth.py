@@ -29,6 +29,7 @@ import pandas as pd  # noqa: E402
 
 from algorithms.engines import synth, synth_metrics  # noqa: E402
 from algorithms.engines.base import noop_progress  # noqa: E402
+from benchmarks.common import write_section  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "customs-declarations"
 SEEDS = (0, 1, 2)
@@ -144,23 +145,9 @@ def main():
     print()
     print(table)
     if args.write:
-        write_readme(table)
+        write_section("algorithms-synth", table, introduction="## Synthetic data (AI-Synth)\n\n")
     if failures:
         sys.exit(1)
-
-
-def write_readme(table: str) -> None:
-    """Replaces (or appends) this script's own section of benchmarks/README.md."""
-    readme = ROOT / "benchmarks" / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    start, end = "<!-- algorithms-synth:start -->", "<!-- algorithms-synth:end -->"
-    block = f"{start}\n{table}\n{end}"
-    if start in text and end in text:
-        head, tail = text.partition(start)[0], text.partition(end)[2]
-        text = f"{head}{block}{tail}"
-    else:
-        text = text.rstrip("\n") + f"\n\n## Synthetic data (AI-Synth)\n\n{block}\n"
-    readme.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

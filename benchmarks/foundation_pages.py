@@ -8,60 +8,15 @@ the 186 Members by migration and ``seed_demo --scale large`` (1,500 contact poin
 """
 
 import argparse
-import os
-import statistics
-import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ["DJANGO_SETTINGS_MODULE"] = "bacuda_portal.settings.test"
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
-os.environ.pop("REDIS_URL", None)
+from benchmarks.common import fresh_large_database, measure, use_database, write_section
 
-import django  # noqa: E402
+use_database("bench.sqlite3")
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bacuda_portal.members.scale import CONTACT_POINTS  # noqa: E402
-
-
-def prepare():
-    if connection.vendor == "sqlite":
-        Path(settings.DATABASES["default"]["NAME"]).unlink(missing_ok=True)
-    else:  # start from an empty schema, so the data migration loads the Members again
-        with connection.cursor() as cursor:
-            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("seed_demo", quiet=True, scale="large")
-
-
-def measure(client: Client, url: str, requests: int) -> dict:
-    client.get(url)  # warm up
-    timings, queries = [], []
-    for _ in range(requests):
-        reset_queries()
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            response = client.get(url)
-            if hasattr(response, "streaming_content"):
-                b"".join(response.streaming_content)
-            timings.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-        queries.append(len(captured))
-    timings.sort()
-    return {
-        "median": statistics.median(timings),
-        "p95": timings[int(len(timings) * 0.95) - 1],
-        "queries": max(queries),
-    }
 
 
 def main():
@@ -69,7 +24,7 @@ def main():
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--write", action="store_true", help="write the table into benchmarks/README.md")
     args = parser.parse_args()
-    prepare()
+    fresh_large_database()
     from bacuda_portal.members.models import User
 
     staff, contact_point = Client(), Client()
@@ -103,11 +58,7 @@ def main():
     )
     print(table)
     if args.write:
-        readme = ROOT / "benchmarks" / "README.md"
-        text = readme.read_text()
-        start, end = f"<!-- foundation-{connection.vendor}:start -->", f"<!-- foundation-{connection.vendor}:end -->"
-        head, tail = text.partition(start)[0], text.partition(end)[2]
-        readme.write_text(f"{head}{start}\n{table}\n{end}{tail}")
+        write_section(f"foundation-{connection.vendor}", table)
 
 
 if __name__ == "__main__":

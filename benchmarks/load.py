@@ -87,6 +87,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
+from benchmarks.common import write_section  # noqa: E402
+
 # How many of the simulated users in the mixed phase act as each role (out of the weights' sum, scaled to --users).
 MIX_WEIGHTS = {"staff": 6, "contact point": 8, "expert": 2, "applicant": 2, "anonymous": 2}
 
@@ -575,20 +577,6 @@ def table(cases, skipped, args, timings) -> str:
     return "\n".join(lines)
 
 
-def write_readme(text: str):
-    readme = ROOT / "benchmarks" / "README.md"
-    content = readme.read_text()
-    heading = "## Load (gunicorn, PostgreSQL, Redis)"
-    start, end = "<!-- load:start -->", "<!-- load:end -->"
-    if start not in content:
-        content = content.rstrip("\n") + (
-            f"\n\n{heading}\n\n`.venv/bin/python -m benchmarks.load --write` builds the database, starts the stack and "
-            f"measures; see the script's docstring for what it does.\n\n{start}\n{end}\n"
-        )
-    head, tail = content.partition(start)[0], content.partition(end)[2]
-    readme.write_text(f"{head}{start}\n{text}\n{end}{tail}")
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=20)
@@ -659,7 +647,12 @@ def main():
     text = table(cases, skipped, args, timings)
     print(text)
     if args.write:
-        write_readme(text)
+        write_section(
+            "load",
+            text,
+            introduction="## Load (gunicorn, PostgreSQL, Redis)\n\n`.venv/bin/python -m benchmarks.load --write` "
+            "builds the database, starts the stack and measures; see the script's docstring for what it does.\n\n",
+        )
     print(json.dumps({"skipped": skipped}, indent=1))
 
 

@@ -14,22 +14,12 @@ import datetime as dt
 import os
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ["DJANGO_SETTINGS_MODULE"] = "bacuda_portal.settings.test"
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-reports.sqlite3'}")
-os.environ.pop("REDIS_URL", None)
+from benchmarks.common import fresh_large_database, use_database, write_section
 
-import django  # noqa: E402
+use_database("bench-reports.sqlite3")
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -38,18 +28,7 @@ TARGET_WORKSHOPS, TARGET_PARTICIPANTS = 300, 6000
 
 
 def prepare(year: int) -> None:
-    if connection.vendor == "sqlite":
-        Path(settings.DATABASES["default"]["NAME"]).unlink(missing_ok=True)
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    call_command("migrate", verbosity=0, interactive=False, run_syncdb=True)
-    call_command("seed_demo", quiet=True, scale="large")
-    top_up_year(year)
-    if connection.vendor == "postgresql":
-        # Planner statistics after the bulk load, as autovacuum keeps them on a live database.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    fresh_large_database(after_seed=lambda: top_up_year(year))
 
 
 @transaction.atomic
@@ -214,21 +193,17 @@ def main():
     )
     print(table)
     if args.write:
-        readme = ROOT / "benchmarks" / "README.md"
-        text = readme.read_text()
-        section = "## Reports and dashboard"
-        start, end = f"<!-- reports-{connection.vendor}:start -->", f"<!-- reports-{connection.vendor}:end -->"
-        if section not in text:
-            text = text.rstrip("\n") + (
-                f"\n\n{section}\n\n`.venv/bin/python -m benchmarks.reports --write` (add `BENCH_DATABASE_URL=...` for "
-                "PostgreSQL). Targets of issue 6: the dashboard under 200 ms median with ten years of data; the "
-                "annual progress report of a year with 300 workshops and 6,000 participants under 15 s. The large "
-                "data set is topped up for the measured year (every nomination of its workshops accepted, extra "
-                "workshops to 300).\n\n<!-- reports-sqlite:start -->\n<!-- reports-sqlite:end -->\n\n"
-                "<!-- reports-postgresql:start -->\n<!-- reports-postgresql:end -->\n"
-            )
-        head, tail = text.partition(start)[0], text.partition(end)[2]
-        readme.write_text(f"{head}{start}\n{table}\n{end}{tail}")
+        write_section(
+            f"reports-{connection.vendor}",
+            table,
+            introduction=(
+                "## Reports and dashboard\n\n`.venv/bin/python -m benchmarks.reports --write` (add "
+                "`BENCH_DATABASE_URL=...` for PostgreSQL). Targets of issue 6: the dashboard under 200 ms median with "
+                "ten years of data; the annual progress report of a year with 300 workshops and 6,000 participants "
+                "under 15 s. The large data set is topped up for the measured year (every nomination of its workshops "
+                "accepted, extra workshops to 300).\n\n"
+            ),
+        )
 
 
 if __name__ == "__main__":

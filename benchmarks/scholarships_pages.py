@@ -12,61 +12,18 @@ and the 150 reviewers, measured three times from nothing assigned). In-process t
 import argparse
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ["DJANGO_SETTINGS_MODULE"] = "bacuda_portal.settings.test"
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-scholarships.sqlite3'}"
-)
-os.environ.pop("REDIS_URL", None)
+from benchmarks.common import fresh_large_database, measure, use_database, write_section
 
-import django  # noqa: E402
+use_database("bench-scholarships.sqlite3")
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from scholarships.scale import APPLICATIONS, REVIEWS  # noqa: E402
 
 ASSIGNMENT_APPLICATIONS = 2000
-
-
-def prepare() -> None:
-    if connection.vendor == "sqlite":
-        Path(settings.DATABASES["default"]["NAME"]).unlink(missing_ok=True)
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("seed_demo", quiet=True, scale="large")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "ANALYZE"
-        )  # fresh planner statistics after the bulk load, as autovacuum keeps them in production
-
-
-def measure(client: Client, url: str, requests: int) -> dict:
-    client.get(url)
-    timings, cpu, queries = [], [], []
-    for _ in range(requests):
-        with CaptureQueriesContext(connection) as captured:
-            start, start_cpu = time.perf_counter(), time.process_time()
-            response = client.get(url)
-            timings.append((time.perf_counter() - start) * 1000)
-            cpu.append((time.process_time() - start_cpu) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-        queries.append(len(captured))
-    timings.sort()
-    return {"median": statistics.median(timings), "p95": timings[int(len(timings) * 0.95) - 1],
-            "cpu": statistics.median(cpu), "queries": max(queries)}  # fmt: skip
 
 
 def measure_assignment(runs: int = 3) -> list[float]:
@@ -109,7 +66,7 @@ def main():
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     started = time.perf_counter()
-    prepare()
+    fresh_large_database()
     load_seconds = time.perf_counter() - started
     from bacuda_portal.members.models import User
     from scholarships.models import Call
@@ -151,16 +108,7 @@ def main():
     )
     print(table)
     if args.write:
-        readme = ROOT / "benchmarks" / "README.md"
-        text = readme.read_text()
-        start, end = (
-            f"<!-- scholarships-{connection.vendor}:start -->",
-            f"<!-- scholarships-{connection.vendor}:end -->",
-        )
-        if start not in text:
-            text += f"\n{start}\n{end}\n"
-        head, tail = text.partition(start)[0], text.partition(end)[2]
-        readme.write_text(f"{head}{start}\n{table}\n{end}{tail}")
+        write_section(f"scholarships-{connection.vendor}", table)
 
 
 if __name__ == "__main__":

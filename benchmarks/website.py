@@ -23,21 +23,11 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ["DJANGO_SETTINGS_MODULE"] = "bacuda_portal.settings.test"
-DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-website.sqlite3'}")
-os.environ["DATABASE_URL"] = DATABASE_URL
-os.environ.pop("REDIS_URL", None)
+from benchmarks.common import ROOT, fresh_large_database, use_database, write_section
 
-import django  # noqa: E402
+DATABASE_URL = use_database("bench-website.sqlite3")
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 PAGES = [
@@ -54,13 +44,11 @@ TARGET_MEDIAN_MS = 50
 
 
 def prepare() -> None:
-    if connection.vendor == "sqlite":
-        Path(settings.DATABASES["default"]["NAME"]).unlink(missing_ok=True)
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("seed_demo", quiet=True, scale="large")
+    fresh_large_database(after_seed=add_news)
+    connection.close()
+
+
+def add_news() -> None:
     import datetime as dt
 
     from django.utils import timezone
@@ -79,7 +67,6 @@ def prepare() -> None:
         )
         for n in range(30)
     )
-    connection.close()
 
 
 def free_port() -> int:
@@ -249,13 +236,7 @@ def main():
     )
     print(table)
     if args.write:
-        readme = ROOT / "benchmarks" / "README.md"
-        text = readme.read_text()
-        start, end = f"<!-- website-{connection.vendor}:start -->", f"<!-- website-{connection.vendor}:end -->"
-        if start not in text:  # the section of benchmarks/README.md has a block per database
-            raise SystemExit(f"{start} is missing from benchmarks/README.md (section 'Public website')")
-        head, tail = text.partition(start)[0], text.partition(end)[2]
-        readme.write_text(f"{head}{start}\n{table}\n{end}{tail}")
+        write_section(f"website-{connection.vendor}", table)
 
 
 if __name__ == "__main__":

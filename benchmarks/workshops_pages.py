@@ -8,59 +8,16 @@ attendance, 800 experts, 6,000 assignments, 1,500 contact points). In-process th
 """
 
 import argparse
-import os
-import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ["DJANGO_SETTINGS_MODULE"] = "bacuda_portal.settings.test"
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-workshops.sqlite3'}"
-)
-os.environ.pop("REDIS_URL", None)
+from benchmarks.common import fresh_large_database, measure, use_database, write_section
 
-import django  # noqa: E402
+use_database("bench-workshops.sqlite3")
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from workshops.scale import EXPERTS, NOMINATIONS_PER_WORKSHOP, WORKSHOPS  # noqa: E402
-
-
-def prepare() -> int:
-    """Load the large data set; returns the id of the workshop whose attendance page is measured."""
-    if connection.vendor == "sqlite":
-        Path(settings.DATABASES["default"]["NAME"]).unlink(missing_ok=True)
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("seed_demo", quiet=True, scale="large")
-    from workshops.models import Workshop
-
-    return Workshop.objects.filter(status="delivered", title__startswith="Workshop ").latest("start_date").pk
-
-
-def measure(client: Client, url: str, requests: int) -> dict:
-    client.get(url)
-    timings, queries = [], []
-    for _ in range(requests):
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-        queries.append(len(captured))
-    timings.sort()
-    return {"median": statistics.median(timings), "p95": timings[int(len(timings) * 0.95) - 1], "queries": max(queries)}
 
 
 def main():
@@ -69,7 +26,10 @@ def main():
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     started = time.perf_counter()
-    measured = prepare()
+    fresh_large_database()
+    from workshops.models import Workshop
+
+    measured = Workshop.objects.filter(status="delivered", title__startswith="Workshop ").latest("start_date").pk
     load_seconds = time.perf_counter() - started
     from bacuda_portal.members.models import User
 
@@ -101,13 +61,7 @@ def main():
     )
     print(table)
     if args.write:
-        readme = ROOT / "benchmarks" / "README.md"
-        text = readme.read_text()
-        start, end = f"<!-- workshops-{connection.vendor}:start -->", f"<!-- workshops-{connection.vendor}:end -->"
-        if start not in text:
-            text += f"\n{start}\n{end}\n"
-        head, tail = text.partition(start)[0], text.partition(end)[2]
-        readme.write_text(f"{head}{start}\n{table}\n{end}{tail}")
+        write_section(f"workshops-{connection.vendor}", table)
 
 
 if __name__ == "__main__":
