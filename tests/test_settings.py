@@ -67,7 +67,8 @@ def test_production_session_and_cookie_settings():
         "'session_httponly': s.SESSION_COOKIE_HTTPONLY, 'samesite': s.SESSION_COOKIE_SAMESITE,"
         "'age': s.SESSION_COOKIE_AGE, 'rate': s.ACCOUNT_RATE_LIMITS.get('login_failed', ''),"
         "'hsts': s.SECURE_HSTS_SECONDS, 'ssl_redirect': s.SECURE_SSL_REDIRECT, 'debug': s.DEBUG,"
-        "'health_checks': s.DATABASES['default'].get('CONN_HEALTH_CHECKS'), 'middleware': s.MIDDLEWARE}))"
+        "'health_checks': s.DATABASES['default'].get('CONN_HEALTH_CHECKS'), 'middleware': s.MIDDLEWARE,"
+        "'sessions': s.SESSION_ENGINE}))"
     )
     result = _manage("shell", "--no-imports", "-c", script, DJANGO_SECRET_KEY="z" * 50)
     import json
@@ -79,6 +80,8 @@ def test_production_session_and_cookie_settings():
     assert "/ip" in values["rate"] and "/key" in values["rate"]  # per address and per IP
     assert values["hsts"] >= 365 * 24 * 60 * 60 and values["ssl_redirect"] and not values["debug"]
     assert values["health_checks"] is True
+    # Sessions come from the cache (Redis in production) and are written through to the database.
+    assert values["sessions"] == "django.contrib.sessions.backends.cached_db"
     assert values["middleware"][0] == "bacuda_portal.core.dbdown.DatabaseUnavailableMiddleware"
     assert "bacuda_portal.core.querycount.QueryCountMiddleware" not in values["middleware"]
 
