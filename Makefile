@@ -45,11 +45,12 @@ beat: install
 totp: install
 	@$(PY) manage.py demo_totp
 
-# The browser tests (tests/browser) drive Debian's Chromium; install it when missing (needs root, as in CI).
+# The browser tests (tests/browser) drive Debian's Chromium and turn a downloaded PDF into a picture with poppler's
+# pdftoppm; install them when missing (needs root, as in CI).
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-		else echo "browser-deps: /usr/bin/chromium is missing and this is not root: the browser tests will be skipped"; fi; \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftoppm ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils; \
+		else echo "browser-deps: chromium or pdftoppm is missing and this is not root: the browser tests will be skipped"; fi; \
 	fi
 
 test: install messages browser-deps

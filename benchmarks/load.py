@@ -126,7 +126,7 @@ CASES = [
     ("workshop list, year and status filter", "staff", "workshops:list", None, "year=2020&status=closed"),
     ("one workshop", "staff", "workshops:detail", _kenya_workshop, ""),
     ("attendance page", "staff", "workshops:attendance", _kenya_workshop, ""),
-    ("expert search (language + expertise)", "staff", "experts:list", None, "language=fr&expertise=1"),
+    ("expert search (language + expertise)", "staff", "experts:list", None, "language=fr&expertise=fraud-detection"),
     ("missions", "staff", "missions:list", None, ""),
     ("e-learning courses", "staff", "elearning:course_list", None, ""),
     ("administrations", "staff", "members:administration_list", None, ""),

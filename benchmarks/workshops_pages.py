@@ -40,7 +40,7 @@ def main():
         ("staff workshop list, filtered by year and status", "/en/workshops/?year=2020&status=closed"),
         ("one workshop's attendance page (10 participants x 5 sessions)", f"/en/workshops/{measured}/attendance/"),
         ("one workshop's page", f"/en/workshops/{measured}/"),
-        ("expert search: language + expertise", "/en/experts/?language=fr&expertise=1"),
+        ("expert search: language + expertise", "/en/experts/?language=fr&expertise=fraud-detection"),
         ("expert list (page 1)", "/en/experts/"),
         ("staff dashboard", "/en/workshops/dashboard/"),
     ]
