@@ -116,6 +116,7 @@ MATRIX = {
         STAFF_ONLY,
     ),
     "workshops:assignment_create": ("post", lambda w: {"pk": w["workshop"].pk}, STAFF_ONLY),
+    "workshops:assignment_search": ("get", lambda w: {"pk": w["workshop"].pk}, STAFF_ONLY),
     "workshops:assignment_appraise": (
         "post",
         lambda w: {"pk": w["workshop"].pk, "assignment_pk": w["assignment"].pk},

@@ -125,14 +125,19 @@ def nominations_visible_to(user, workshop: Workshop | None = None) -> QuerySet[N
     return queryset.none()
 
 
-def nominating_administration(user, workshop: Workshop):
-    """The administration a user may nominate officials for in this workshop, or None."""
+def nominating_administration(user, workshop: Workshop, *, beneficiary_lines: list | None = None):
+    """The administration a user may nominate officials for in this workshop, or None.
+
+    ``beneficiary_lines``: all the workshop's ``Beneficiary`` rows, when the caller has read them already.
+    """
     administration = administration_of(user)
     if administration is None:
         return None
-    if not workshop.beneficiary_links.filter(administration=administration).exists():
-        return None
-    return administration
+    if beneficiary_lines is not None:
+        benefits = any(line.administration_id == administration.pk for line in beneficiary_lines)
+    else:
+        benefits = workshop.beneficiary_links.filter(administration=administration).exists()
+    return administration if benefits else None
 
 
 def get_nomination_for(user, pk: int) -> Nomination:

@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bacuda_portal.core.choices import ReferenceChoiceField
 from bacuda_portal.core.forms import BoundedModelMultipleChoiceField
 from bacuda_portal.members.models import Administration, Region
+from workshops.experts.forms import ExpertFilterForm
 
 from .enums import AssignmentRole, Gender, WorkingLanguage, WorkshopKind, WorkshopStatus
 from .models import Workshop
@@ -99,11 +101,17 @@ class SessionForm(forms.Form):
     topic = forms.CharField(label=_("Topic"), max_length=200)
     trainer = forms.ModelChoiceField(label=_("Trainer"), queryset=None, required=False)
 
-    def __init__(self, *args, workshop: Workshop, **kwargs):
+    def __init__(self, *args, workshop: Workshop, assigned_experts: list | None = None, **kwargs):
+        """``assigned_experts``: the workshop's assigned experts when the caller has them already (the workshop
+        page), to draw the trainer choices without another query; validation always asks the database."""
         super().__init__(*args, **kwargs)
         from workshops.experts.models import Expert
 
-        self.fields["trainer"].queryset = Expert.objects.filter(assignments__workshop=workshop).distinct()
+        trainer = self.fields["trainer"]
+        trainer.queryset = Expert.objects.filter(assignments__workshop=workshop).distinct()
+        if assigned_experts is not None:
+            experts = sorted({expert.pk: expert for expert in assigned_experts}.values(), key=lambda e: e.full_name)
+            trainer.choices = [("", trainer.empty_label), *((expert.pk, str(expert)) for expert in experts)]
 
     def clean(self):
         cleaned = super().clean()
@@ -145,6 +153,17 @@ class AssignmentForm(forms.Form):
         self.fields["expert"].queryset = Expert.objects.filter(is_active=True).order_by("full_name")
 
 
+class AssignmentSearchForm(ExpertFilterForm):
+    """The experts registry's search on a workshop's "find an expert to assign" page.
+
+    Only active experts can be assigned, so the active/inactive filter is left out.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["active"]
+
+
 class AppraisalForm(forms.Form):
     rating = forms.TypedChoiceField(
         label=_("Rating"), coerce=int, choices=[(n, str(n)) for n in range(1, 6)], help_text=_("5 is the best.")
@@ -156,7 +175,7 @@ class WorkshopFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *WorkshopStatus.choices])
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All")), *WorkshopKind.choices])
-    region = forms.ModelChoiceField(
+    region = ReferenceChoiceField(
         label=_("Region"), required=False, queryset=Region.objects.all(), to_field_name="code", empty_label=_("All")
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)

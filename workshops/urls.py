@@ -29,6 +29,7 @@ urlpatterns = [
     path("nominations/<int:nomination_pk>/withdraw/", views.nomination_withdraw, name="nomination_withdraw"),
     path("nominations/<int:nomination_pk>/<slug:action>/", views.nomination_decide, name="nomination_decide"),
     path("<int:pk>/experts/", views.assignment_create, name="assignment_create"),
+    path("<int:pk>/experts/find/", views.assignment_search, name="assignment_search"),
     path("<int:pk>/experts/<int:assignment_pk>/appraise/", views.assignment_appraise, name="assignment_appraise"),
     path("assignments/<int:assignment_pk>/<slug:answer>/", views.assignment_answer, name="assignment_answer"),
     path("requests/", views.request_list, name="request_list"),

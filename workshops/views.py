@@ -12,21 +12,25 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bacuda_portal.core.choices import choice_labels
 from bacuda_portal.core.csv_export import csv_response
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.pages import add_service_errors, query_without_page, run_state_change
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.core.uploads import private_file_response
+from workshops.experts import selectors as expert_selectors
 
 from . import access, ical, selectors, services
-from .enums import AttendanceStatus, CertificateStatus
+from .enums import AssignmentRole, AssignmentStatus, AttendanceStatus, CertificateStatus
 from .forms import (
     AppraisalForm,
     AssignmentForm,
+    AssignmentSearchForm,
     NominationForm,
     QuotaForm,
     ReasonForm,
@@ -38,6 +42,7 @@ from .forms import (
 from .models import Assignment, Beneficiary, Certificate, Session
 
 PAGE_SIZE = 50
+WORKSHOP_PAGE_SIZE = 25  # a screenful; search and the filters find the rest
 CALENDAR_FEED_DAYS_BACK = 365
 
 
@@ -75,13 +80,14 @@ def workshop_list(request):
             actor=request.user,
             action="workshops.workshops.exported",
         )  # fmt: skip
-    page = Paginator(workshops, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.workshop_rows(workshops), WORKSHOP_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "workshops/workshop_list.html",
         {
             "form": form,
             "page": page,
+            "rows": selectors.with_workshop_labels(page),
             "query": query_without_page(request),
             "can_manage": access.can_manage_workshops(request.user),
             "can_request": access.can_request_workshop(request.user),
@@ -152,30 +158,32 @@ def workshop_edit(request, pk):
 def workshop_detail(request, pk):
     workshop = access.get_workshop_for(request.user, pk)
     is_staff = access.can_manage_workshops(request.user)
-    detail = selectors.workshop_detail(workshop)
+    nominations = list(selectors.nominations_of(access.nominations_visible_to(request.user, workshop)))
+    # Staff see every nomination, so the page's counts can come from the list.
+    detail = selectors.workshop_detail(workshop, nominations=nominations if is_staff else None)
+    nominating_for = access.nominating_administration(request.user, workshop, beneficiary_lines=detail["beneficiaries"])
     detail["beneficiaries"] = access.beneficiary_lines_visible_to(request.user, detail["beneficiaries"])
-    nominating_for = access.nominating_administration(request.user, workshop)
-    expert = access.expert_of(request.user)
     context = {
         "workshop": workshop,
         **detail,
         "is_staff": is_staff,
-        "nominations": selectors.nominations_of(access.nominations_visible_to(request.user, workshop)),
+        "nominations": nominations,
         "nominating_for": nominating_for,
         "nomination_form": NominationForm(initial={"language": workshop.languages[0] if workshop.languages else "en"})
         if nominating_for
         else None,
-        "my_assignments": [a for a in detail["assignments"] if expert and a.expert_id == expert.pk],
+        # The signed-in expert's own assignments: their profile is the expert linked to their account.
+        "my_assignments": [a for a in detail["assignments"] if a.expert.user_id == request.user.pk],
         "certificates": access.certificates_visible_to(request.user, workshop).select_related("nomination"),
         "nominations_open": workshop.status in services.NOMINATION_OPEN_STATUSES,
-        "accepted_count": selectors.accepted_count(workshop),
-        "waitlist_count": selectors.waitlist_count(workshop),
     }
     if is_staff:
         context.update(
-            session_form=SessionForm(workshop=workshop, initial={"date": workshop.start_date}),
-            assignment_form=AssignmentForm(),
-            reason_form=ReasonForm(),
+            session_form=SessionForm(
+                workshop=workshop,
+                assigned_experts=[assignment.expert for assignment in detail["assignments"]],
+                initial={"date": workshop.start_date},
+            ),
             appraisal_form=AppraisalForm(),
         )
     return render(request, "workshops/workshop_detail.html", context)
@@ -484,6 +492,51 @@ def nomination_offer_next(request, pk):
 
 
 # --- Expert assignments --------------------------------------------------------------------------------
+ASSIGNMENT_SEARCH_PAGE_SIZE = 20
+
+
+def _with_assignment_texts(rows: list[dict]) -> list[dict]:
+    """Adds ``assignment`` ("Trainer: Awaiting the expert's confirmation") to rows of experts already assigned."""
+    roles, statuses = choice_labels(AssignmentRole), choice_labels(AssignmentStatus)
+    for row in rows:
+        if row["assignment_status"]:
+            row["assignment"] = f"{roles[row['assignment_role']]}: {statuses[row['assignment_status']]}"
+    return rows
+
+
+@login_required
+def assignment_search(request, pk):
+    """Find an expert to assign: the registry's search, each row telling whether the expert is free over the
+    workshop dates, with a role and an "Assign" button that posts to ``assignment_create``."""
+    workshop = access.get_workshop_for_staff(request.user, pk)
+    form = AssignmentSearchForm(request.GET or None)
+    form.is_valid()  # collects the errors to show; invalid filters are left out of the search
+    experts = selectors.assignment_candidates(workshop=workshop, filters=form.filters())
+    page = Paginator(experts, ASSIGNMENT_SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    workshop_dates = {"available_from": workshop.start_date.isoformat(), "available_to": workshop.end_date.isoformat()}
+    with_workshop_dates = request.GET.copy()
+    with_workshop_dates.pop("page", None)
+    for name, value in workshop_dates.items():
+        with_workshop_dates[name] = value  # replaces, where QueryDict.update would add a second value
+    return render(
+        request,
+        "workshops/assignment_search.html",
+        {
+            "workshop": workshop,
+            "form": form,
+            "page": page,
+            "rows": _with_assignment_texts(expert_selectors.with_row_texts(page, with_availability=False)),
+            "query": query_without_page(request),
+            # The same options on every row: written once.
+            "role_options": format_html_join(
+                "", '<option value="{}">{}</option>', choice_labels(AssignmentRole).items()
+            ),
+            "workshop_dates_query": with_workshop_dates.urlencode(),
+            "filtered_by_workshop_dates": all(request.GET.get(name) == value for name, value in workshop_dates.items()),
+        },
+    )
+
+
 @require_POST
 @login_required
 def assignment_create(request, pk):

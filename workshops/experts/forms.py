@@ -1,8 +1,10 @@
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from bacuda_portal.core.choices import ReferenceChoiceField, choice_labels
 from bacuda_portal.members.enums import Role
 from bacuda_portal.members.models import Administration, Region, User
 
@@ -23,7 +25,7 @@ class ExpertFilterForm(forms.Form):
     ACTIVE_CHOICES = [("", _("All")), ("active", _("Active")), ("inactive", _("Inactive"))]
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    expertise = forms.ModelChoiceField(
+    expertise = ReferenceChoiceField(
         label=_("Expertise"),
         required=False,
         queryset=ExpertiseArea.objects.order_by("name_en"),
@@ -31,7 +33,7 @@ class ExpertFilterForm(forms.Form):
         empty_label=_("All"),
     )
     language = forms.ChoiceField(label=_("Language"), required=False, choices=[("", _("All")), *SpokenLanguage.choices])
-    region = forms.ModelChoiceField(
+    region = ReferenceChoiceField(
         label=_("Region"), required=False, queryset=Region.objects.all(), to_field_name="code", empty_label=_("All")
     )
     accreditation = forms.ChoiceField(
@@ -132,15 +134,16 @@ class AccreditationForm(forms.Form):
 class ExpertLanguagesForm(forms.Form):
     """One level per language; a language left at "not spoken" is removed."""
 
-    def __init__(self, *args, expert: Expert, **kwargs):
+    def __init__(self, *args, expert: Expert, languages: list | None = None, **kwargs):
+        """``languages``: the expert's language entries, when the caller has read them already."""
         super().__init__(*args, **kwargs)
-        current = {entry.language: entry.level for entry in expert.languages.all()}
+        entries = expert.languages.all() if languages is None else languages
+        current = {entry.language: entry.level for entry in entries}
+        # Seven selects of the same eight options: translated once, not once per option and select.
+        levels = [("", gettext("Not spoken")), *choice_labels(LanguageLevel).items()]
         for language in SpokenLanguage:
             self.fields[f"level_{language.value}"] = forms.ChoiceField(
-                label=language.label,
-                required=False,
-                choices=[("", _("Not spoken")), *LanguageLevel.choices],
-                initial=current.get(language.value, ""),
+                label=language.label, required=False, choices=levels, initial=current.get(language.value, "")
             )
 
     def levels(self) -> dict[str, str]:

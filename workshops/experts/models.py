@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from bacuda_portal.core.choices import ChoiceLabelsMixin
 from bacuda_portal.core.models import TimeStampedModel
 from bacuda_portal.core.uploads import UploadValidator, get_private_storage
 from bacuda_portal.members.models import Administration, BilingualNameMixin
@@ -32,7 +33,7 @@ class ExpertiseArea(BilingualNameMixin, models.Model):
         return self.name
 
 
-class Expert(TimeStampedModel):
+class Expert(ChoiceLabelsMixin, TimeStampedModel):
     """A trainer or resource person. The user account is optional: many experts never sign in."""
 
     user = models.OneToOneField(
@@ -105,7 +106,7 @@ class Expert(TimeStampedModel):
         self.email = self.email.strip().lower()
 
 
-class ExpertLanguage(models.Model):
+class ExpertLanguage(ChoiceLabelsMixin, models.Model):
     expert = models.ForeignKey(Expert, verbose_name=_("expert"), on_delete=models.CASCADE, related_name="languages")
     language = models.CharField(_("language"), max_length=2, choices=SpokenLanguage.choices)
     level = models.CharField(_("level"), max_length=6, choices=LanguageLevel.choices)
@@ -126,7 +127,7 @@ class ExpertLanguage(models.Model):
         return f"{self.get_language_display()} ({self.level})"
 
 
-class AccreditationChange(TimeStampedModel):
+class AccreditationChange(ChoiceLabelsMixin, TimeStampedModel):
     """One step of an expert's accreditation history. Written only by ``services.expert_set_accreditation``."""
 
     expert = models.ForeignKey(

@@ -1,10 +1,16 @@
 """Reads of the experts registry, each with the joins its page needs. Callers ask ``access`` first."""
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 
+from bacuda_portal.core.choices import choice_labels
+
+from .enums import AccreditationStatus, SpokenLanguage
 from .models import AccreditationChange, AvailabilityWindow, Expert, ExpertiseArea, ExpertLanguage
 
 
@@ -97,6 +103,76 @@ def expert_search(
         accreditation=accreditation,
         active=active,
     ).order_by("full_name", "pk")
+
+
+def expert_rows(experts: QuerySet[Expert], *annotations: str) -> QuerySet:
+    """List pages' experts as dicts (a page of fifty reads several times faster without model instances): ``pk``,
+    ``full_name``, ``is_active``, ``accreditation_status``, the ``annotations`` named, and the administration's
+    and nationality's names and region codes. ``with_row_texts`` adds what comes from related rows."""
+    return experts.values(
+        "pk",
+        "full_name",
+        "is_active",
+        "accreditation_status",
+        *annotations,
+        administration_en=F("administration__name_en"),
+        administration_fr=F("administration__name_fr"),
+        administration_region=F("administration__region__code"),
+        nationality_en=F("nationality__name_en"),
+        nationality_fr=F("nationality__name_fr"),
+        nationality_region=F("nationality__region__code"),
+    )
+
+
+def expert_search_rows(**filters) -> QuerySet:
+    """The staff list page: ``expert_search``'s experts, in its order, as ``expert_rows``."""
+    return expert_rows(expert_filter(Expert.objects.all(), **filters).order_by("full_name", "pk"))
+
+
+def with_row_texts(rows: Iterable[dict], *, with_availability: bool = True) -> list[dict]:
+    """Completes ``expert_rows`` rows for display, in the active language, with three queries for the page:
+    ``administration`` and ``nationality`` (names), ``accreditation`` (label), ``expertise`` (names, by name),
+    ``languages`` ("French C1", by language code) and ``availability`` (the windows not ended yet, as
+    ``(start, end)`` dates; left out, with its query, when not ``with_availability``)."""
+    rows = list(rows)
+    ids = [row["pk"] for row in rows]
+    if not ids:
+        return rows
+    french = (get_language() or "en").startswith("fr")
+    accreditation_labels, language_labels = choice_labels(AccreditationStatus), choice_labels(SpokenLanguage)
+    expertise, languages, availability = defaultdict(list), defaultdict(list), defaultdict(list)
+    areas = (
+        Expert.expertise_areas.through.objects.filter(expert_id__in=ids)
+        .order_by("expertisearea__name_en")
+        .values_list("expert_id", "expertisearea__name_en", "expertisearea__name_fr")
+    )
+    for expert_id, name_en, name_fr in areas:
+        expertise[expert_id].append(name_fr if french and name_fr else name_en)
+    spoken = (
+        ExpertLanguage.objects.filter(expert_id__in=ids)
+        .order_by("language")
+        .values_list("expert_id", "language", "level")
+    )
+    for expert_id, language, level in spoken:
+        languages[expert_id].append(f"{language_labels.get(language, language)} {level}")
+    if with_availability:
+        windows = (
+            AvailabilityWindow.objects.filter(expert_id__in=ids, end_date__gte=timezone.localdate())
+            .order_by("start_date")
+            .values_list("expert_id", "start_date", "end_date")
+        )
+        for expert_id, start, end in windows:
+            availability[expert_id].append((start, end))
+    for row in rows:
+        row["administration"] = (
+            row["administration_fr"] if french and row["administration_fr"] else row["administration_en"]
+        )
+        row["nationality"] = row["nationality_fr"] if french and row["nationality_fr"] else row["nationality_en"]
+        row["accreditation"] = accreditation_labels.get(row["accreditation_status"], row["accreditation_status"])
+        row["expertise"] = ", ".join(expertise[row["pk"]])
+        row["languages"] = ", ".join(languages[row["pk"]])
+        row["availability"] = availability[row["pk"]]
+    return rows
 
 
 def accreditation_history_of(expert: Expert) -> QuerySet[AccreditationChange]:

@@ -66,7 +66,6 @@ def expert_list(request):
         raise Http404
     form = ExpertFilterForm(request.GET or None)
     form.is_valid()  # collects the errors to show; invalid filters are left out of the search
-    experts = selectors.expert_search(**form.filters())
     if request.GET.get("format") == "csv":
         return csv_response(
             filename="bacuda-experts",
@@ -84,13 +83,15 @@ def expert_list(request):
                 _("Active"),
                 _("CV"),
             ],
-            rows=_csv_rows(experts.iterator(chunk_size=500)),
+            rows=_csv_rows(selectors.expert_search(**form.filters()).iterator(chunk_size=500)),
             actor=request.user,
             action="experts.experts.exported",
         )
-    page = Paginator(experts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.expert_search_rows(**form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
-        request, "experts/expert_list.html", {"form": form, "page": page, "query": query_without_page(request)}
+        request,
+        "experts/expert_list.html",
+        {"form": form, "page": page, "rows": selectors.with_row_texts(page), "query": query_without_page(request)},
     )
 
 
@@ -115,10 +116,11 @@ def expert_create(request):
 def _expert_page(request, expert, *, languages_form=None, availability_form=None, cv_form=None, status=200):
     user = request.user
     can_edit = access.can_edit_profile(user, expert)
+    spoken_languages = list(expert.languages.all())  # read once for the list and the form
     context = {
         "expert": expert,
         "expertise_areas": expert.expertise_areas.all(),
-        "spoken_languages": expert.languages.all(),
+        "spoken_languages": spoken_languages,
         "history": selectors.accreditation_history_of(expert),
         # Deployments are derived from the workshops app's confirmed assignments.
         "deployments": workshop_selectors.deployments_of(expert),
@@ -129,7 +131,7 @@ def _expert_page(request, expert, *, languages_form=None, availability_form=None
         "is_own": access.is_own_profile(user, expert),
     }
     if can_edit:
-        context["languages_form"] = languages_form or ExpertLanguagesForm(expert=expert)
+        context["languages_form"] = languages_form or ExpertLanguagesForm(expert=expert, languages=spoken_languages)
         context["availability_form"] = availability_form or AvailabilityWindowForm()
         context["cv_form"] = cv_form or CvUploadForm()
     return render(request, "experts/expert_detail.html", context, status=status)
@@ -143,10 +145,10 @@ def expert_detail(request, pk):
 @login_required
 def my_profile(request):
     """The signed-in expert's own profile; a user with no linked profile is told whom to ask."""
-    expert = access.expert_of(request.user)
+    expert = access.get_own_profile(request.user)
     if expert is None:
         return render(request, "experts/no_profile.html", status=404)
-    return _expert_page(request, access.get_expert_for(request.user, expert.pk))
+    return _expert_page(request, expert)
 
 
 @login_required

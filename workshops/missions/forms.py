@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bacuda_portal.core.choices import ReferenceChoiceField
 from bacuda_portal.members.enums import STAFF_ROLES
 from bacuda_portal.members.models import Administration, User
 from workshops.experts.models import Expert
@@ -137,11 +138,13 @@ class MissionFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     stage = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *MissionStage.choices])
     traveller = forms.CharField(label=_("Traveller"), required=False, max_length=100)
-    workshop = forms.ModelChoiceField(label=_("Workshop"), required=False, queryset=Workshop.objects.none())
+    workshop = ReferenceChoiceField(label=_("Workshop"), required=False, queryset=Workshop.objects.none())
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args, years: list[int], visible, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the workshops of missions the user may see: an expert must not learn other missions' workshops.
-        self.fields["workshop"].queryset = Workshop.objects.filter(missions__in=visible).distinct().order_by("title")
+        self.fields["workshop"].queryset = (
+            Workshop.objects.filter(missions__in=visible).distinct().order_by("title").only("pk", "title")
+        )
         self.fields["year"].choices = [("", _("All")), *((year, year) for year in years)]

@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from bacuda_portal.core.choices import ChoiceLabelsMixin
 from bacuda_portal.core.models import TimeStampedModel
 from bacuda_portal.core.uploads import RECEIPT_TYPES, UploadValidator, get_private_storage
 from bacuda_portal.members.models import Administration
@@ -207,7 +208,7 @@ class SubmittedForDecision(TimeStampedModel):
         abstract = True
 
 
-class TravelRequest(SubmittedForDecision):
+class TravelRequest(ChoiceLabelsMixin, SubmittedForDecision):
     """What the mission is expected to cost, approved by the project manager before the trip."""
 
     mission = models.OneToOneField(
@@ -288,7 +289,7 @@ class TravelRequest(SubmittedForDecision):
         return self.status in (TravelRequestStatus.DRAFT, TravelRequestStatus.REJECTED)
 
 
-class Claim(SubmittedForDecision):
+class Claim(ChoiceLabelsMixin, SubmittedForDecision):
     """What the trip actually cost, with receipts, filed by the traveller (or staff for them) after the trip."""
 
     mission = models.OneToOneField(Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="claim")
@@ -345,7 +346,7 @@ def receipt_upload_to(line: "ClaimLine", filename: str) -> str:
     return f"missions/receipts/{line.claim.mission_id}/{line.claim_id}-{line.date:%Y%m%d}.{extension[:5]}"
 
 
-class ClaimLine(TimeStampedModel):
+class ClaimLine(ChoiceLabelsMixin, TimeStampedModel):
     """One expense of a claim, with its receipt."""
 
     claim = models.ForeignKey(Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="lines")

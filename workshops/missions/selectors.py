@@ -66,6 +66,25 @@ def mission_list(
     return queryset.order_by("-start_date", "-id")
 
 
+def for_list_page(missions: QuerySet[Mission]) -> QuerySet[Mission]:
+    """``mission_list`` narrowed to the columns a row of the list page reads (its dates, traveller, destination,
+    workshop, number, stage, requested and claimed totals): a sixth of the columns the six joins would bring."""
+    return (
+        missions.select_related(None)
+        .select_related(
+            "traveller_user", "traveller_expert", "workshop", "destination_country", "travel_request", "claim"
+        )
+        .only(
+            *("start_date", "end_date", "destination_city", "mission_number"),
+            *("traveller_user__full_name", "traveller_user__email", "traveller_expert__full_name", "workshop__title"),
+            *("destination_country__name_en", "destination_country__name_fr"),
+            *("travel_request__currency", "travel_request__status", "travel_request__advance"),
+            *("travel_request__dsa_days", "travel_request__dsa_rate", "travel_request__terminal_expenses"),
+            "claim__status",
+        )
+    )
+
+
 def _traveller_matches(text: str) -> Q:
     return (
         Q(traveller_user__full_name__icontains=text)

@@ -87,7 +87,7 @@ def mission_list(request):
             actor=request.user,
             action="missions.missions.exported",
         )
-    page = Paginator(missions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.for_list_page(missions), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"mission": mission, "summary": selectors.claim_summary(mission)} for mission in page]
     context = {
         "form": form,

@@ -3,13 +3,14 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bacuda_portal.core.choices import ChoiceLabelsMixin
 from bacuda_portal.core.models import TimeStampedModel
 
 from ..enums import AssignmentRole, AssignmentStatus
 from .workshops import Workshop
 
 
-class Assignment(TimeStampedModel):
+class Assignment(ChoiceLabelsMixin, TimeStampedModel):
     """An expert's role in a workshop; deployments are derived from confirmed assignments."""
 
     workshop = models.ForeignKey(

@@ -2,12 +2,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bacuda_portal.core.choices import ChoiceLabelsMixin
+
 from ..enums import AttendanceStatus
 from .nominations import Nomination
 from .workshops import Session
 
 
-class Attendance(models.Model):
+class Attendance(ChoiceLabelsMixin, models.Model):
     """Whether an accepted participant attended one session."""
 
     session = models.ForeignKey(Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="attendance")

@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from bacuda_portal.core.choices import ChoiceLabelsMixin
 from bacuda_portal.core.models import TimeStampedModel
 from bacuda_portal.core.uploads import get_private_storage
 
@@ -19,7 +20,7 @@ def new_verification_code() -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
-class Certificate(TimeStampedModel):
+class Certificate(ChoiceLabelsMixin, TimeStampedModel):
     """A certificate of attendance: rendered to PDF by a worker, verifiable by anyone with its code."""
 
     nomination = models.OneToOneField(

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from bacuda_portal.core.choices import ChoiceLabelsMixin
 from bacuda_portal.core.models import TimeStampedModel
 from bacuda_portal.members.models import Administration
 
@@ -11,7 +12,7 @@ from ..enums import Gender, NominationStatus, WorkingLanguage
 from .workshops import Workshop
 
 
-class Nomination(TimeStampedModel):
+class Nomination(ChoiceLabelsMixin, TimeStampedModel):
     """An official nominated by their administration's contact point; staff accept, wait-list or decline."""
 
     workshop = models.ForeignKey(

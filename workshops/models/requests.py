@@ -3,13 +3,14 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from bacuda_portal.core.choices import ChoiceLabelsMixin
 from bacuda_portal.core.models import TimeStampedModel
 from bacuda_portal.members.models import Administration
 
 from ..enums import RequestStatus, WorkingLanguage
 
 
-class WorkshopRequest(TimeStampedModel):
+class WorkshopRequest(ChoiceLabelsMixin, TimeStampedModel):
     """A contact point asks for a workshop for their administration; staff accept it into planning or decline."""
 
     administration = models.ForeignKey(

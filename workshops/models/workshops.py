@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from bacuda_portal.core.choices import ChoiceLabelsMixin
 from bacuda_portal.core.models import TimeStampedModel
 from bacuda_portal.members.models import Administration, Region
 
@@ -26,7 +27,7 @@ def validate_languages(value) -> None:
         raise ValidationError(_("Choose at least one working language."))
 
 
-class Workshop(TimeStampedModel):
+class Workshop(ChoiceLabelsMixin, TimeStampedModel):
     """A BACUDA training course: national, regional, online or blended, with its state flow."""
 
     title = models.CharField(_("title"), max_length=200)
