@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import permissions, serializers, viewsets
 
+from bacuda_portal.core.api_fields import FieldsBuiltOnceMixin
 from bacuda_portal.core.services import audit_record
 
 from . import access, selectors
@@ -12,13 +13,13 @@ from .enums import ReviewStatus
 from .models import Application, Call, CurriculumModule, Review, ReviewScore
 
 
-class CurriculumModuleSerializer(serializers.ModelSerializer):
+class CurriculumModuleSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     class Meta:
         model = CurriculumModule
         fields = ["title", "hours", "order"]
 
 
-class CallSerializer(serializers.ModelSerializer):
+class CallSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     programme = serializers.StringRelatedField()
     partner_institution = serializers.CharField(source="programme.partner_institution", read_only=True)
     modules = CurriculumModuleSerializer(many=True, read_only=True)
@@ -45,7 +46,7 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.open_calls(visible=access.calls_visible_to(self.request.user))
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ApplicationSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     administration = serializers.SlugRelatedField(slug_field="code", read_only=True)
     endorsement_rank = serializers.SerializerMethodField()
 
@@ -70,6 +71,11 @@ class ApplicationFilter(django_filters.FilterSet):
         fields = ["call", "status", "eligibility_result", "endorsement_status", "administration", "region"]
 
 
+APPLICATION_LIST_FIELDS = ("call", "administration__code", "full_name", "gender", "nationality", "position",
+                           "years_of_service", "education_level", "language_level", "status", "submitted_at",
+                           "endorsement_status", "endorsement__rank", "eligibility_result")  # fmt: skip
+
+
 class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
     """Applications: an applicant sees their own, a contact point their administration's submitted ones, staff
     all. Personal data read here by anyone but the applicant is logged, as on the pages."""
@@ -80,7 +86,15 @@ class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["submitted_at", "full_name"]
 
     def get_queryset(self):
-        return selectors.application_list(visible=access.applications_visible_to(self.request.user))
+        applications = selectors.application_list(visible=access.applications_visible_to(self.request.user))
+        if self.action != "list":
+            return applications
+        # A page of fifty rows reads a few columns: not the motivation, the documents, nor the call's texts.
+        return (
+            applications.select_related(None)
+            .select_related("administration", "endorsement")
+            .only(*APPLICATION_LIST_FIELDS)
+        )
 
     def retrieve(self, request, *args, **kwargs):
         application = self.get_object()
@@ -89,7 +103,7 @@ class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
         return super().retrieve(request, *args, **kwargs)
 
 
-class ReviewScoreSerializer(serializers.ModelSerializer):
+class ReviewScoreSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     criterion = serializers.CharField(source="criterion.name", read_only=True)
     weight = serializers.DecimalField(source="criterion.weight", max_digits=5, decimal_places=2, read_only=True)
 
@@ -112,7 +126,7 @@ class ReviewedApplicationSerializer(serializers.Serializer):
     motivation = serializers.CharField()
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     application = serializers.SerializerMethodField()
     scores = ReviewScoreSerializer(many=True, read_only=True)
 

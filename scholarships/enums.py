@@ -54,6 +54,16 @@ class EndorsementDecision(models.TextChoices):
     DECLINED = "declined", _("Decline")
 
 
+class EndorsementQueueState(models.TextChoices):
+    """The contact point's filter on their endorsement queue; the default is the applications waiting for them."""
+
+    WAITING = "waiting", _("Waiting for your decision")
+    ENDORSED = "endorsed", _("Endorsed")
+    DECLINED = "declined", _("Not endorsed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    ALL = "all", _("All")
+
+
 class EligibilityResult(models.TextChoices):
     PENDING = "pending", _("Not yet decided")
     ELIGIBLE = "eligible", _("Eligible")

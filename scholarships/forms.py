@@ -1,7 +1,9 @@
 import datetime as dt
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bacuda_portal.members.models import Administration, Region
@@ -14,6 +16,7 @@ from .enums import (
     DecisionOutcome,
     EligibilityResult,
     EndorsementDecision,
+    EndorsementQueueState,
     EndorsementStatus,
     Gender,
     ProgrammeResult,
@@ -138,6 +141,35 @@ class EndorsementForm(forms.Form):
     )
 
 
+class EndorsementQueueForm(forms.Form):
+    """The contact point's queue filter: one of ``calls`` (as ``selectors.endorsement_calls``), the state of the
+    applications and a name or reference. A missing or unknown call or state becomes the default, so the form
+    always names the call and state the page shows."""
+
+    call = forms.TypedChoiceField(label=_("Call"), coerce=int)
+    state = forms.ChoiceField(label=_("Show"), choices=EndorsementQueueState.choices)
+    q = forms.CharField(label=_("Name or reference"), required=False, max_length=200)
+
+    def __init__(self, data=None, *, calls=(), default_call=None):
+        by_pk = {str(call.pk): call for call in calls}
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        if data.get("call") not in by_pk:
+            data["call"] = str(default_call.pk) if default_call else ""
+        if data.get("state") not in EndorsementQueueState.values:
+            data["state"] = EndorsementQueueState.WAITING
+        super().__init__(data)
+        self.chosen_call = by_pk.get(data["call"])
+        waiting = gettext("%(call)s (%(count)d waiting)")
+        self.fields["call"].choices = [
+            (call.pk, waiting % {"call": call, "count": call.state_counts[EndorsementQueueState.WAITING]})
+            for call in calls
+        ]
+        counts = self.chosen_call.state_counts if self.chosen_call else {}
+        self.fields["state"].choices = [
+            (value, f"{label} ({counts.get(value, 0)})") for value, label in EndorsementQueueState.choices
+        ]
+
+
 class OverrideForm(forms.Form):
     result = forms.ChoiceField(
         label=_("Eligibility"),
@@ -175,9 +207,17 @@ CSV_COLUMNS = {
 DEFAULT_CSV_COLUMNS = ["reference", "call", "full_name", "administration", "status", "eligibility", "endorsement"]
 
 
+def region_choices() -> list[tuple[str, str]]:
+    """The regions for a filter, by code (one plain query: a model select would read them through a cursor)."""
+    return [
+        ("", _("Any")),
+        *((region.code, str(region)) for region in Region.objects.only("code", "name_en", "name_fr")),
+    ]
+
+
 class ApplicationFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    call = forms.ModelChoiceField(label=_("Call"), queryset=Call.objects.select_related("programme"), required=False)
+    call = forms.TypedChoiceField(label=_("Call"), coerce=int, empty_value=None, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("Any")), *ApplicationStatus.choices], required=False)
     eligibility = forms.ChoiceField(
         label=_("Eligibility"), choices=[("", _("Any")), *EligibilityResult.choices], required=False
@@ -185,9 +225,16 @@ class ApplicationFilterForm(forms.Form):
     endorsement = forms.ChoiceField(
         label=_("Endorsement"), choices=[("", _("Any")), *EndorsementStatus.choices], required=False
     )
-    region = forms.ModelChoiceField(
-        label=_("Region"), queryset=Region.objects.all(), to_field_name="code", required=False
-    )
+    region = forms.ChoiceField(label=_("Region"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        calls = Call.objects.select_related("programme").only(
+            "pk", "cohort_name", "programme__name_en", "programme__name_fr"
+        )
+        self.call_names = {call.pk: str(call) for call in calls}
+        self.fields["call"].choices = [("", _("Any")), *self.call_names.items()]
+        self.fields["region"].choices = region_choices()
 
 
 class CsvColumnsForm(forms.Form):
@@ -240,20 +287,31 @@ class ConflictForm(forms.Form):
 
 
 class ManualAssignForm(forms.Form):
-    application = forms.IntegerField(label=_("Application reference"), min_value=1)
-    reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=Reviewer.objects.none())
+    """An application reference and one of the call's active reviewers. ``reviewers`` are those the page has
+    already read (in the order shown); otherwise the form reads them."""
 
-    def __init__(self, *args, call, **kwargs):
+    application = forms.IntegerField(label=_("Application reference"), min_value=1)
+    reviewer = forms.TypedChoiceField(label=_("Reviewer"), coerce=int)
+
+    def __init__(self, *args, call, reviewers=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = Reviewer.objects.filter(calls=call, is_active=True).select_related("user")
+        if reviewers is None:
+            reviewers = Reviewer.objects.filter(calls=call, is_active=True).select_related("user")
+        self.reviewers = {reviewer.pk: reviewer for reviewer in reviewers}
+        self.fields["reviewer"].choices = [("", "---------"), *((pk, str(r)) for pk, r in self.reviewers.items())]
+
+    def clean_reviewer(self) -> Reviewer:
+        return self.reviewers[self.cleaned_data["reviewer"]]
 
 
 # --- Ranking and decisions ---------------------------------------------------------------------------------
 class RankingFilterForm(forms.Form):
-    region = forms.ModelChoiceField(
-        label=_("Region"), queryset=Region.objects.all(), to_field_name="code", required=False
-    )
+    region = forms.ChoiceField(label=_("Region"), required=False)
     gender = forms.ChoiceField(label=_("Gender"), choices=[("", _("Any")), *Gender.choices], required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = region_choices()
 
 
 class DecisionForm(forms.Form):

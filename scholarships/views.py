@@ -8,18 +8,39 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.html import format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bacuda_portal.core.choices import choice_labels
 from bacuda_portal.core.csv_export import csv_response
 from bacuda_portal.core.exceptions import TransitionError
-from bacuda_portal.core.pages import add_service_errors, query_without_page, run_state_change
+from bacuda_portal.core.pages import (
+    add_service_errors,
+    query_without_page,
+    row_url,
+    run_state_change,
+)
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.core.uploads import private_file_response
 
 from . import access, selectors, services
-from .enums import STEP_ORDER, ApplicationStatus, ApplicationStep, DecisionOutcome, EligibilityRule, LetterStatus
+from .enums import (
+    STEP_ORDER,
+    ApplicationStatus,
+    ApplicationStep,
+    DecisionOutcome,
+    DecisionStatus,
+    EligibilityResult,
+    EligibilityRule,
+    EndorsementDecision,
+    EndorsementQueueState,
+    EndorsementStatus,
+    Gender,
+    LetterStatus,
+)
 from .forms import (
     CSV_COLUMNS,
     DEFAULT_CSV_COLUMNS,
@@ -29,6 +50,7 @@ from .forms import (
     CsvColumnsForm,
     DecisionForm,
     EndorsementForm,
+    EndorsementQueueForm,
     ErasureForm,
     LetterForm,
     ManualAssignForm,
@@ -43,6 +65,18 @@ from .models import Application
 from .models.applications import DOCUMENT_FIELDS
 
 PAGE_SIZE = 50
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (when the list's own count would be a costly query)."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
 
 
 def _steps(application, current: str) -> list[dict]:
@@ -65,7 +99,7 @@ def call_list(request):
         request,
         "scholarships/call_list.html",
         {
-            "calls": selectors.open_calls(visible=access.calls_visible_to(user)),
+            "calls": selectors.open_calls(visible=access.calls_visible_to(user), with_modules=False),
             "my_applications": selectors.applications_of_applicant(user) if user.is_authenticated else [],
             "can_manage": access.can_manage_applications(user),
             "endorsing_for": access.endorsing_administration(user),
@@ -267,17 +301,73 @@ def application_document(request, pk, name):
 
 
 # --- Contact points ------------------------------------------------------------------------------------
+ENDORSEMENT_PAGE_SIZE = 25
+
+
 @login_required
 def endorsement_list(request):
+    """The contact point's work queue: one call at a time, the applications waiting for their decision first
+    (or those in the state they choose), searched by name, paged; and the ranking of the call's endorsed ones."""
     administration = access.endorsing_administration(request.user)
     if administration is None:
         raise Http404
-    applications = list(selectors.endorsement_queue(administration=administration))
+    calls = selectors.endorsement_calls(administration=administration, visible=access.calls_visible_to(request.user))
+    form = EndorsementQueueForm(request.GET, calls=calls, default_call=selectors.default_endorsement_call(calls))
+    call = form.chosen_call
+    context = {"administration": administration, "form": form, "call": call}
+    if call is None:
+        return render(request, "scholarships/endorsement_list.html", context)
+    form.is_valid()  # call and state always are (see the form); an over-long search is dropped
+    state = form.cleaned_data["state"]
+    search = form.cleaned_data.get("q", "").strip()
+    applications = selectors.endorsement_queue(administration=administration, call=call, state=state, search=search)
+    # Without a search the call's counts already say how many there are: no COUNT query.
+    paginator = (
+        Paginator(applications, ENDORSEMENT_PAGE_SIZE)
+        if search
+        else CountedPaginator(applications, ENDORSEMENT_PAGE_SIZE, count=call.state_counts[state])
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    _with_endorsement_display(page.object_list)
+    endorsed = []  # the ranking form's list; no query while nobody is endorsed
+    if call.state_counts[EndorsementQueueState.ENDORSED]:
+        endorsed = list(selectors.endorsed_candidates(administration=administration, call=call))
+    query = urlencode({"call": call.pk, "state": state, **({"q": search} if search else {})})
+    here = f"{request.path}?{query}" + (f"&page={page.number}" if page.number > 1 else "")
     return render(
         request,
         "scholarships/endorsement_list.html",
-        {"administration": administration, "applications": applications, "form": EndorsementForm()},
+        {
+            **context,
+            "page": page,
+            "query": query,
+            "here": here,
+            # The same options in every row's form: written once.
+            "decision_options": format_html_join(
+                "", '<option value="{}">{}</option>', choice_labels(EndorsementDecision).items()
+            ),
+            "endorsed": endorsed,
+        },
     )
+
+
+def _with_endorsement_display(applications) -> None:
+    """Add what the queue's template prints for each row: links and labels worked out once per page, not per row
+    (``get_FOO_display`` translates every choice of the field), and the endorsement as plain attributes (a missing
+    reverse one-to-one raises, which is slow in templates)."""
+    statuses, endorsement_statuses = choice_labels(ApplicationStatus), choice_labels(EndorsementStatus)
+    detail_url, decide_url = row_url("scholarships:application_detail"), row_url("scholarships:endorsement_decide")
+    for application in applications:
+        application.detail_url, application.decide_url = detail_url(application.pk), decide_url(application.pk)
+        application.status_label = statuses.get(application.status, application.status)
+        application.endorsement_label = endorsement_statuses.get(application.endorsement_status, "")
+        endorsement = getattr(application, "endorsement", None)
+        application.endorsement_rank = endorsement.rank if endorsement else None
+        application.endorsement_comment = endorsement.comment if endorsement else ""
+
+
+def _endorsement_next(request) -> str:
+    return _safe_next(request, reverse("scholarships:endorsement_list"))
 
 
 @require_POST
@@ -287,7 +377,7 @@ def endorsement_decide(request, pk):
     form = EndorsementForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose to endorse or decline."))
-        return redirect("scholarships:endorsement_list")
+        return redirect(_endorsement_next(request))
     try:
         services.endorsement_decide(
             application=application,
@@ -301,7 +391,7 @@ def endorsement_decide(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Your decision on %(name)s was saved.") % {"name": application.full_name})
-    return redirect("scholarships:endorsement_list")
+    return redirect(_endorsement_next(request))
 
 
 @require_POST
@@ -318,7 +408,7 @@ def endorsement_rank(request, call_pk):
         messages.error(request, " ".join(getattr(error, "messages", [_("The order could not be read.")])))
     else:
         messages.success(request, _("The ranking was saved."))
-    return redirect("scholarships:endorsement_list")
+    return redirect(_endorsement_next(request))
 
 
 # --- Staff ---------------------------------------------------------------------------------------------
@@ -331,11 +421,11 @@ def staff_application_list(request):
     applications = selectors.application_list(
         visible=access.applications_visible_to(request.user),
         search=filters.get("q", ""),
-        call=filters["call"].pk if filters.get("call") else None,
+        call=filters.get("call"),
         status=filters.get("status", ""),
         eligibility=filters.get("eligibility", ""),
         endorsement=filters.get("endorsement", ""),
-        region=filters["region"].code if filters.get("region") else "",
+        region=filters.get("region", ""),
     )
     columns_form = CsvColumnsForm(request.GET or None)
     if request.GET.get("format") == "csv":
@@ -347,21 +437,47 @@ def staff_application_list(request):
             actor=request.user,
             action="scholarships.applications.exported",
         )
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
-    for application in page.object_list:
-        # A plain attribute for the template: a missing reverse one-to-one raises, which is slow in templates.
-        endorsement = getattr(application, "endorsement", None)
-        application.endorsement_rank = endorsement.rank if endorsement else None
-    audit_record(
-        actor=request.user, action="scholarships.applications.listed", page="staff_list",
-        applications=[application.pk for application in page.object_list],
-    )  # fmt: skip
+    page = Paginator(selectors.staff_list_rows(applications), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = _staff_list_rows(page.object_list, call_names=form.call_names)
+    # The export's column checkboxes, written by the template: as widgets they cost a template each.
+    csv_columns = [(key, str(header), key in DEFAULT_CSV_COLUMNS) for key, (header, _value) in CSV_COLUMNS.items()]
+    if page.object_list:  # an empty page shows nobody's personal data: nothing to log
+        audit_record(
+            actor=request.user, action="scholarships.applications.listed", page="staff_list",
+            applications=[row["pk"] for row in page.object_list],
+        )  # fmt: skip
     return render(
         request,
         "scholarships/staff_application_list.html",
-        {"form": form, "columns_form": CsvColumnsForm(initial={"columns": DEFAULT_CSV_COLUMNS}), "page": page,
-         "query": query_without_page(request)},
+        {"form": form, "page": page, "query": query_without_page(request), "csv_columns": csv_columns},
     )  # fmt: skip
+
+
+def _staff_list_rows(rows, *, call_names: dict[int, str]) -> list[dict]:
+    """What the staff list's template prints for each ``selectors.staff_list_rows`` row. Labels and links are
+    worked out once per page, not per row (``get_FOO_display`` translates every choice of the field)."""
+    statuses = choice_labels(ApplicationStatus)
+    eligibilities = choice_labels(EligibilityResult)
+    endorsements = choice_labels(EndorsementStatus)
+    detail_url, call_url = row_url("scholarships:application_detail"), row_url("scholarships:call_detail")
+    french = (get_language() or "en").startswith("fr")  # as ``BilingualNameMixin.name``
+    return [
+        {
+            "pk": row["pk"],
+            "url": detail_url(row["pk"]),
+            "name": row["full_name"] or row["applicant__email"] or "",
+            "call_url": call_url(row["call_id"]),
+            "call_name": call_names.get(row["call_id"], ""),
+            "administration": (french and row["administration__name_fr"]) or row["administration__name_en"],
+            "region": row["administration__region__code"],
+            "status": statuses.get(row["status"], row["status"]),
+            "eligibility": eligibilities.get(row["eligibility_result"], ""),
+            "endorsement": endorsements.get(row["endorsement_status"], ""),
+            "endorsement_rank": row["endorsement__rank"],
+            "submitted_at": row["submitted_at"],
+        }
+        for row in rows
+    ]
 
 
 @require_POST
@@ -477,16 +593,18 @@ def review_document(request, pk, name):
 @login_required
 def call_review(request, pk):
     call = access.get_call_for_staff(request.user, pk)
+    overview = selectors.review_overview(call)
+    # The hand-assignment select offers the pool's active reviewers: read once, with the pool.
+    active = [reviewer for reviewer in overview["pool"] if reviewer.is_active]
     return render(
         request,
         "scholarships/call_review.html",
         {
             "call": call,
-            **selectors.review_overview(call),
+            **overview,
             "criteria": list(call.criteria.order_by("order", "pk")),
             "phases": list(call.review_phases.all()),
-            "conflicts": selectors.conflicts_of(call),
-            "assign_form": ManualAssignForm(call=call),
+            "assign_form": ManualAssignForm(call=call, reviewers=active),
         },
     )
 
@@ -535,18 +653,6 @@ RANKING_CSV_HEADER = [
 ]  # fmt: skip
 
 
-class CountedPaginator(Paginator):
-    """A paginator told its count (when the list's own count would be a costly query)."""
-
-    def __init__(self, object_list, per_page, *, count: int):
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
-
-
 def _two(value) -> str:
     return "" if value is None else f"{float(value):.2f}"
 
@@ -557,7 +663,7 @@ def ranking(request, pk):
     form = RankingFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     candidates = selectors.ranking_candidates(
-        call=call, region=filters["region"].code if filters.get("region") else "", gender=filters.get("gender", "")
+        call=call, region=filters.get("region", ""), gender=filters.get("gender", "")
     )
     order = selectors.ranking_order(candidates, call=call)
     if request.GET.get("format") == "csv":
@@ -579,18 +685,47 @@ def ranking(request, pk):
         )
     # The count comes from the candidates alone: counting the grouped order would aggregate a second time.
     page = CountedPaginator(order, PAGE_SIZE, count=candidates.count()).get_page(request.GET.get("page"))
-    rows = selectors.ranking_rows(list(page.object_list))
-    audit_record(
-        actor=request.user, action="scholarships.applications.listed", target=call, page="ranking",
-        applications=[row.pk for row in rows],
-    )  # fmt: skip
+    rows = _with_ranking_display(selectors.ranking_rows(list(page.object_list)))
+    if rows:  # an empty page shows nobody's personal data: nothing to log
+        audit_record(
+            actor=request.user, action="scholarships.applications.listed", target=call, page="ranking",
+            applications=[row.pk for row in rows],
+        )  # fmt: skip
     return render(
         request,
         "scholarships/ranking.html",
         {"call": call, "form": form, "page": page, "rows": rows, "offset": page.start_index() - 1 if rows else 0,
-         "balance": selectors.balance(call=call), "outcomes": DecisionOutcome.choices,
+         "balance": selectors.balance(call=call), "here": request.get_full_path(),
          "pending": call.decisions.filter(status="pending").count(), "query": query_without_page(request)},
     )  # fmt: skip
+
+
+def _with_ranking_display(rows: list[Application]) -> list[Application]:
+    """Add what the ranking's template prints for each row: links, labels and the decision form's options, worked
+    out once per page rather than per row (``get_FOO_display`` translates every choice of the field)."""
+    genders = choice_labels(Gender)
+    outcomes = choice_labels(DecisionOutcome)
+    statuses = choice_labels(DecisionStatus)
+    # The decision form's options, one variant per outcome already chosen (none, or one of the outcomes).
+    options = {
+        chosen: format_html_join(
+            "", '<option value="{}"{}>{}</option>',
+            ((value, " selected" if value == chosen else "", label) for value, label in outcomes.items()),
+        )
+        for chosen in ("", *outcomes)
+    }  # fmt: skip
+    detail_url, decide_url = (
+        row_url("scholarships:application_detail"),
+        row_url("scholarships:decision_record"),
+    )
+    for row in rows:
+        decision = row.current_decision
+        row.url, row.decide_url = detail_url(row.pk), decide_url(row.pk)
+        row.gender_label = genders.get(row.gender, "")
+        row.outcome_label = outcomes.get(decision.outcome, "") if decision else ""
+        row.decision_status_label = statuses.get(decision.status, "") if decision else ""
+        row.outcome_options = options.get(decision.outcome if decision else "", options[""])
+    return rows
 
 
 @require_POST
@@ -607,14 +742,15 @@ def decision_record(request, pk):
             messages.error(request, _error_text(error))
         else:
             messages.success(request, _("The decision was recorded; it stays pending until released."))
-    return redirect(_safe_next(request, application))
+    return redirect(_safe_next(request, reverse("scholarships:ranking", args=[application.call_id])))
 
 
-def _safe_next(request, application):
+def _safe_next(request, fallback: str) -> str:
+    """The page a form came from (its ``next`` field) when it is on this site, else ``fallback``."""
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
-    return reverse("scholarships:ranking", args=[application.call_id])
+    return fallback
 
 
 @require_POST
@@ -640,6 +776,13 @@ def outbox(request, pk):
     if status not in LetterStatus.values:
         status = ""
     page = Paginator(selectors.outbox(call=call, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Labels and links once per page, not per row.
+    outcomes, statuses = choice_labels(DecisionOutcome), choice_labels(LetterStatus)
+    edit_url, approve_url = row_url("scholarships:letter_edit"), row_url("scholarships:letter_approve")
+    for letter in page.object_list:
+        letter.edit_url, letter.approve_url = edit_url(letter.pk), approve_url(letter.pk)
+        letter.outcome_label = outcomes.get(letter.outcome, letter.outcome)
+        letter.status_label = statuses.get(letter.status, letter.status)
     return render(
         request,
         "scholarships/outbox.html",

@@ -28,6 +28,15 @@ def test_public_call_pages_are_open_to_everyone(client_as, people, call, role):
     assert "Machine learning for risk management" in response.content.decode()
 
 
+def test_the_call_list_shows_the_open_calls_and_the_applicants_own_applications(client_as, applicant, application):
+    content = client_as(applicant).get(reverse("scholarships:call_list")).content.decode()
+    assert (
+        f'<a href="{application.call.get_absolute_url()}">{application.call.programme.name} – Cohort 2027</a>'
+        in content
+    )
+    assert f'<li><a href="{application.get_absolute_url()}">{application.call}</a> – Submitted</li>' in content
+
+
 def test_anonymous_visitor_is_invited_to_create_an_account(client, call):
     content = client.get(reverse("scholarships:call_detail", args=[call.pk])).content.decode()
     assert reverse("account_signup") in content

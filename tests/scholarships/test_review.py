@@ -338,3 +338,25 @@ def test_reviewers_never_reach_the_application_pages(client_as, people, assignme
     assert client.get(application.get_absolute_url()).status_code == 404
     assert client.get(reverse("scholarships:application_document", args=[application.pk, "cv"])).status_code == 404
     assert client.get(reverse("scholarships:ranking", args=[application.call_id])).status_code == 404
+
+
+def test_the_hand_assignment_offers_the_active_reviewers_of_the_pool_only(client_as, staff, call, reviewer_profile):
+    from .factories import ReviewerFactory
+
+    retired = ReviewerFactory(user__full_name="Retired Reviewer", calls=[call], is_active=False)
+    ReviewerFactory(user__full_name="Other Pool")
+    content = client_as(staff).get(reverse("scholarships:call_review", args=[call.pk])).content.decode()
+    select = content.split('name="reviewer"')[1].split("</select>")[0]
+    assert f'<option value="{reviewer_profile.pk}">{reviewer_profile}</option>' in select
+    assert "Retired Reviewer" not in select and "Other Pool" not in select
+    assert f"<td>{retired}</td>" in content  # still listed in the pool's table
+
+
+def test_the_hand_assignment_refuses_a_reviewer_outside_the_pool(client_as, staff, eligible, reviewer_profile):
+    from .factories import ReviewerFactory
+
+    outsider = ReviewerFactory(user__email="other.pool@example.org")
+    url = reverse("scholarships:review_assign_one", args=[eligible.call_id])
+    response = client_as(staff).post(url, {"application": eligible.pk, "reviewer": outsider.pk}, follow=True)
+    assert "Choose an application of this call and a reviewer of its pool." in response.content.decode()
+    assert not Review.objects.exists()

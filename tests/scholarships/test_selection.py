@@ -302,3 +302,18 @@ def test_a_template_with_an_unknown_placeholder_is_refused(call):
     assert "Unknown placeholder: salary" in str(refused.value.message_dict["body_en"])
     template.body_en = "Dear {{ full_name }}, reply by {{reply_by}}."
     template.full_clean()
+
+
+def test_the_outbox_lists_each_letter_with_its_labels_and_actions(client_as, staff, released):
+    content = client_as(staff).get(reverse("scholarships:outbox", args=[released.call_id])).content.decode()
+    assert f'<a href="{reverse("scholarships:letter_edit", args=[released.pk])}">Retenu·e</a>' in content
+    assert f'action="{reverse("scholarships:letter_approve", args=[released.pk])}"' in content
+    assert "<td>Selected</td>" in content and "<td>To review</td>" in content and "Best Candidate" in content
+
+
+def test_the_outbox_query_count_does_not_grow(client_as, staff, released, django_assert_max_num_queries):
+    client = client_as(staff)
+    url = reverse("scholarships:outbox", args=[released.call_id])
+    client.get(url)  # warm the session
+    with django_assert_max_num_queries(6):
+        assert client.get(url).status_code == 200

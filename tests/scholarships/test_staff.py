@@ -2,8 +2,10 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from bacuda_portal.core.models import AuditEntry
+from scholarships import services
 
 from .factories import ApplicationFactory, SubmittedApplicationFactory
 
@@ -84,3 +86,29 @@ def test_staff_list_query_count_does_not_grow(client_as, staff, call, django_ass
     with django_assert_max_num_queries(10):
         response = client.get(reverse("scholarships:staff_application_list"))
     assert response.status_code == 200
+
+
+def test_staff_list_rows_show_labels_links_and_the_endorsement_rank(
+    client_as, staff, contact_point, kenya, application, senegal_application
+):
+    services.endorsement_decide(
+        application=application, administration=kenya, decision="endorsed", comment="", by=contact_point
+    )
+    content = client_as(staff).get(reverse("scholarships:staff_application_list")).content.decode()
+    assert f'<a href="{application.get_absolute_url()}">Achieng Otieno</a>' in content
+    assert f'<a href="{application.call.get_absolute_url()}">{application.call}</a>' in content
+    assert "<td>Kenya (ESA)</td>" in content and "<td>Endorsed · 1</td>" in content
+    assert "<td>Senegal (WCA)</td>" in content and "<td>Awaiting the contact point</td>" in content
+
+
+def test_staff_list_names_administrations_in_the_page_language(client_as, staff, senegal_application):
+    with translation.override("fr"):
+        url = reverse("scholarships:staff_application_list")
+    content = client_as(staff).get(url).content.decode()
+    assert "<td>Sénégal (WCA)</td>" in content
+
+
+def test_staff_list_audits_the_listed_applications(client_as, staff, application, senegal_application):
+    client_as(staff).get(reverse("scholarships:staff_application_list"), {"region": "WCA"})
+    entry = AuditEntry.objects.get(action="scholarships.applications.listed", actor=staff)
+    assert entry.data["applications"] == [senegal_application.pk]
