@@ -15,7 +15,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from bacuda_portal.core.api_fields import SafeSlugRelatedField
+from bacuda_portal.core.api_fields import FieldsBuiltOnceMixin, SafeSlugRelatedField
 from bacuda_portal.core.exceptions import TransitionError
 
 from . import access, hs, selectors, services
@@ -42,7 +42,7 @@ class CardSectionSerializer(serializers.Serializer):
     text_fr = serializers.CharField()
 
 
-class AlgorithmSerializer(serializers.ModelSerializer):
+class AlgorithmSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     card = serializers.SerializerMethodField()
 
     class Meta:
@@ -79,7 +79,7 @@ class AlgorithmViewSet(viewsets.ReadOnlyModelViewSet):
         return access.algorithms_visible_to(self.request.user).select_related("card").order_by("name_en")
 
 
-class VersionSerializer(serializers.ModelSerializer):
+class VersionSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     algorithm = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     administration = SafeSlugRelatedField(slug_field="code", read_only=True)
     aliases = serializers.SerializerMethodField()
@@ -111,7 +111,7 @@ class VersionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 # --- Datasets ---------------------------------------------------------------------------------------------------
-class DatasetSerializer(serializers.ModelSerializer):
+class DatasetSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     administration = SafeSlugRelatedField(
         slug_field="code", queryset=access.member_access.Administration.objects.all(), required=False
     )
@@ -183,7 +183,7 @@ class DatasetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 
 # --- Jobs -------------------------------------------------------------------------------------------------------
-class ArtifactSerializer(serializers.ModelSerializer):
+class ArtifactSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -196,7 +196,7 @@ class ArtifactSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
-class JobSerializer(serializers.ModelSerializer):
+class JobSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     administration = SafeSlugRelatedField(
         slug_field="code", queryset=access.member_access.Administration.objects.all(), required=False
     )

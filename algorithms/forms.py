@@ -137,8 +137,13 @@ class JobFilterForm(forms.Form):
 
 class StaffFilterMixin(forms.Form):
     administration = forms.ModelChoiceField(
-        label=_("Administration"), queryset=Administration.objects.order_by("name_en"), required=False
+        label=_("Administration"), queryset=Administration.objects.none(), required=False
     )
+
+    def __init__(self, *args, administrations, **kwargs):
+        """``administrations``: those the list has rows of (a few dozen), not all 186 Members."""
+        super().__init__(*args, **kwargs)
+        self.fields["administration"].queryset = administrations
 
 
 class StaffDatasetFilterForm(DatasetFilterForm, StaffFilterMixin):

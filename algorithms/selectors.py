@@ -5,6 +5,8 @@ import json
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from bacuda_portal.members.models import Administration
+
 from .enums import Publication
 from .models import CARD_SECTIONS, Algorithm, AlgorithmVersion, Dataset, ModelCard, ModelJob, VersionAlias
 
@@ -53,6 +55,12 @@ def versions_of(algorithm: Algorithm, visible: QuerySet[AlgorithmVersion]) -> Qu
         .prefetch_related(Prefetch("aliases", queryset=VersionAlias.objects.order_by("name")))
         .order_by("-number")
     )
+
+
+def administrations_in(rows: QuerySet) -> QuerySet[Administration]:
+    """The administrations that own at least one of ``rows`` (datasets or jobs), for a list's filter."""
+    administrations = Administration.objects.filter(pk__in=rows.values("administration_id"))
+    return administrations.only("name_en", "name_fr").order_by("name_en")
 
 
 def dataset_list(visible: QuerySet[Dataset], *, search: str = "", kind: str = "", administration=None):

@@ -1,5 +1,7 @@
 """REST API of the workshops app: workshops with their agenda, and nominations (scoped by ``access``)."""
 
+from collections import defaultdict
+
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
@@ -7,23 +9,39 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
+from bacuda_portal.core.api_fields import FieldsBuiltOnceMixin
+
 from . import access, selectors, services
 from .enums import Gender, WorkingLanguage
-from .models import Nomination, Session, Workshop
+from .models import Beneficiary, Nomination, Session, Workshop
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class SessionSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     trainer = serializers.StringRelatedField()
 
     class Meta:
         model = Session
         fields = ["id", "date", "start_time", "end_time", "topic", "trainer"]
 
+    def to_representation(self, session: dict) -> dict:
+        """What the fields above give (ISO dates and times) for the rows ``with_agenda`` reads, written out: a page
+        of workshops has hundreds of sessions, and DRF's field-by-field path cost several milliseconds."""
+        return {
+            "id": session["id"],
+            "date": session["date"].isoformat(),
+            "start_time": session["start_time"].isoformat(),
+            "end_time": session["end_time"].isoformat(),
+            "topic": session["topic"],
+            "trainer": session["trainer"],
+        }
 
-class WorkshopSerializer(serializers.ModelSerializer):
+
+# Reads ``beneficiary_codes`` and ``agenda``, which ``with_agenda`` attaches (no docstring: it would become the
+# schema's description of a workshop).
+class WorkshopSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     beneficiaries = serializers.SerializerMethodField()
-    sessions = SessionSerializer(many=True, read_only=True)
+    sessions = SessionSerializer(source="agenda", many=True, read_only=True)
     accepted_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -33,7 +51,31 @@ class WorkshopSerializer(serializers.ModelSerializer):
                   "clikc_workspace_url", "sessions"]  # fmt: skip
 
     def get_beneficiaries(self, workshop) -> list[str]:
-        return [link.administration.code for link in workshop.beneficiary_links.all()]
+        return workshop.beneficiary_codes
+
+
+# The columns WorkshopSerializer reads (the region's code comes with select_related).
+WORKSHOP_FIELDS = ("title", "kind", "status", "region__code", "host_city", "venue", "online_url", "start_date",
+                   "end_date", "time_zone", "languages", "seats", "clikc_workspace_url")  # fmt: skip
+SESSION_FIELDS = ("id", "date", "start_time", "end_time", "topic")
+
+
+def with_agenda(workshops: list[Workshop]) -> list[Workshop]:
+    """Attach the beneficiaries' codes and the sessions (as the dicts SessionSerializer reads) of ``workshops``.
+
+    Two plain queries for the page: a prefetch would build model instances for every session and beneficiary
+    and a filtered queryset per workshop and relation, which cost more than the rest of the request."""
+    ids = [workshop.pk for workshop in workshops]
+    codes, agendas = defaultdict(list), defaultdict(list)
+    links = Beneficiary.objects.filter(workshop__in=ids).order_by("administration__name_en", "pk")
+    for workshop_id, code in links.values_list("workshop_id", "administration__code"):
+        codes[workshop_id].append(code)
+    sessions = Session.objects.filter(workshop__in=ids).order_by("date", "start_time", "pk")
+    for workshop_id, trainer, *values in sessions.values_list("workshop_id", "trainer__full_name", *SESSION_FIELDS):
+        agendas[workshop_id].append({**dict(zip(SESSION_FIELDS, values, strict=True)), "trainer": trainer})
+    for workshop in workshops:
+        workshop.beneficiary_codes, workshop.agenda = codes[workshop.pk], agendas[workshop.pk]
+    return workshops
 
 
 class WorkshopFilter(django_filters.FilterSet):
@@ -57,12 +99,18 @@ class WorkshopViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["start_date", "title"]
 
     def get_queryset(self):
-        return selectors.workshop_list(visible=access.workshops_visible_to(self.request.user)).prefetch_related(
-            "beneficiary_links__administration", "sessions__trainer"
-        )
+        visible = access.workshops_visible_to(self.request.user)
+        return selectors.workshop_list(visible=visible).only(*WORKSHOP_FIELDS)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else with_agenda(page)
+
+    def get_object(self):
+        return with_agenda([super().get_object()])[0]
 
 
-class NominationSerializer(serializers.ModelSerializer):
+class NominationSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     workshop = serializers.PrimaryKeyRelatedField(queryset=Workshop.objects.all())
     administration = serializers.SlugRelatedField(slug_field="code", read_only=True)
     gender = serializers.ChoiceField(choices=Gender.choices)

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from bacuda_portal.core.exceptions import TransitionError
 
@@ -38,3 +39,11 @@ def run_state_change(request, change: Callable[[], object], *, success: str) -> 
         return False
     messages.success(request, success)
     return True
+
+
+def row_url(url_name: str, kwarg: str = "pk"):
+    """``value -> reverse(url_name, kwargs={kwarg: value})`` for a URL-safe value (a pk, a code), reversing once for
+    a whole list page instead of once a row (~30 µs a call)."""
+    marker = "2147483647"  # valid for <int:...> and <str:...>
+    prefix, suffix = reverse(url_name, kwargs={kwarg: marker}).split(marker, 1)
+    return lambda value: f"{prefix}{value}{suffix}"

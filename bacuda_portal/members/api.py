@@ -7,11 +7,13 @@ from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bacuda_portal.core.api_fields import FieldsBuiltOnceMixin
+
 from . import access, selectors
 from .models import Administration, ContactPoint, Region
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     member_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -19,7 +21,7 @@ class RegionSerializer(serializers.ModelSerializer):
         fields = ["code", "name_en", "name_fr", "member_count"]
 
 
-class AdministrationSerializer(serializers.ModelSerializer):
+class AdministrationSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     is_member = serializers.BooleanField(read_only=True)
 
@@ -40,7 +42,7 @@ class AdministrationSerializer(serializers.ModelSerializer):
         ]
 
 
-class ContactPointSerializer(serializers.ModelSerializer):
+class ContactPointSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     email = serializers.EmailField(source="user.email", read_only=True)
     full_name = serializers.CharField(source="user.full_name", read_only=True)
     administration = serializers.SlugRelatedField(slug_field="code", read_only=True)

@@ -13,12 +13,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from bacuda_portal.core.choices import choice_labels
 from bacuda_portal.core.csv_export import csv_response
 from bacuda_portal.core.exceptions import TransitionError
-from bacuda_portal.core.pages import query_without_page, run_state_change
+from bacuda_portal.core.pages import query_without_page, row_url, run_state_change
 
 from . import access, selectors, services
-from .enums import InvitationStatus
+from .enums import InvitationStatus, MemberKind
 from .forms import AdministrationFilterForm, InvitationAcceptForm, InvitationForm
 
 PAGE_SIZE = 50
@@ -79,6 +80,10 @@ def administration_list(request):
             action="members.administrations.exported",
         )
     page = Paginator(administrations, PAGE_SIZE).get_page(request.GET.get("page"))
+    kinds, url = choice_labels(MemberKind), row_url("members:administration_detail", "code")
+    for administration in page:
+        administration.kind_label = kinds.get(administration.kind, administration.kind)
+        administration.url = url(administration.code)
     return render(
         request,
         "members/administration_list.html",
@@ -92,7 +97,6 @@ def _administration_page(request, administration, invite_form=None, status=200):
         "administration": administration,
         "contact_points": selectors.active_contact_points_of(administration),
         "can_manage": can_manage,
-        "is_own": access.administration_of(request.user) == administration,
     }
     if can_manage:
         context["invitations"] = selectors.pending_invitations_of(administration)

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from bacuda_portal.core.api_fields import FieldsBuiltOnceMixin
 from bacuda_portal.core.uploads import private_file_response
 from bacuda_portal.members.access import is_wco_staff
 from bacuda_portal.members.models import Region
@@ -31,7 +32,7 @@ KIND_HELP = (
 LANGUAGE_HELP = "en or fr."
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     requested_by = serializers.StringRelatedField()
     kind = serializers.CharField(read_only=True, help_text=KIND_HELP)
     language = serializers.CharField(read_only=True, help_text=LANGUAGE_HELP)

@@ -1,7 +1,7 @@
-"""A cache of the dashboard's computed figures, so the dashboard answers fast with ten years of data.
+"""A cache of the dashboard's figures, so the dashboard answers fast with ten years of data.
 
-Computed indicators scan nominations and attendance; the results are cached per indicator, period and filter
-under a *data version*. The version changes whenever the portal's data changes: every state change of the
+Computed indicators scan nominations and attendance; the dashboard of a period and filter is cached whole under a
+*data version*. The version changes whenever the portal's data changes: every state change of the
 portal's services writes an audit entry (``core.AuditEntry``), and every save or delete of the data the indicators
 read sends a signal; both bump the version, so the next dashboard computes afresh. Writes that bypass both (bulk
 loads such as ``seed_demo --scale large``) show up after ``BACUDA_DASHBOARD_CACHE_SECONDS`` at the latest.
@@ -18,8 +18,13 @@ from django.utils import translation
 
 VERSION_KEY = "reports:data-version"
 
-# The models the computed indicators read (app label, model name).
+# The models the dashboard shows (app label, model name): the results framework and what computed indicators read.
 DATA_MODELS = (
+    ("reports", "Objective"),
+    ("reports", "Indicator"),
+    ("reports", "IndicatorTarget"),
+    ("reports", "IndicatorValue"),
+    ("members", "Region"),
     ("workshops", "Workshop"),
     ("workshops", "Beneficiary"),
     ("workshops", "Session"),

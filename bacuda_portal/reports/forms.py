@@ -1,11 +1,11 @@
-import datetime as dt
-
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from bacuda_portal.members.models import Administration, Region
 
+from . import selectors
 from .enums import PeriodKind, ReportKind, ReportLanguage, ReportStatus
 from .periods import Period
 
@@ -27,6 +27,19 @@ def period_from(year: int, part: str) -> Period:
     return Period.of(kind, year, int(part[1:]))
 
 
+def offer(field: forms.ModelChoiceField, objects, label=None) -> None:
+    """Let a select offer ``objects`` (read when the form is rendered, with one plain query where Django's
+    ModelChoiceIterator uses a server-side cursor: three round trips on PostgreSQL). The field still accepts
+    anything in its queryset."""
+    label, key = label or field.label_from_instance, field.to_field_name or "pk"
+    empty = [] if field.empty_label is None else [("", field.empty_label)]
+    field.widget.choices = lambda: [*empty, *((getattr(obj, key), label(obj)) for obj in objects)]
+
+
+def _workshop_label(workshop) -> str:
+    return f"{workshop.title} ({date_format(workshop.end_date, 'SHORT_DATE_FORMAT')})"
+
+
 class DashboardFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
     part = forms.ChoiceField(label=_("Period"), choices=PART_CHOICES, required=False)
@@ -42,6 +55,7 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, staff: bool, **kwargs):
         super().__init__(*args, **kwargs)
         if staff:
+            offer(self.fields["region"], self.fields["region"].queryset.all())
             choices = [("", _("All administrations"))] + [
                 (pk, f"{code} – {name}")
                 for pk, code, name in Administration.objects.order_by("name_en").values_list("pk", "code", "name_en")
@@ -66,18 +80,24 @@ class ProgressReportForm(forms.Form):
 
 
 class WorkshopReportForm(forms.Form):
+    """Any reportable workshop (``selectors.reportable_workshops``: hundreds) is accepted, but the select offers
+    only the most recent ones, or those matching ``search`` (the page's workshop search), and the one chosen."""
+
+    SHOWN = 15
+
     workshop = forms.ModelChoiceField(label=_("Workshop"), queryset=None)
     language = forms.ChoiceField(label=_("Language"), choices=ReportLanguage.choices)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, search: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        from workshops.models import Workshop
-
-        # Delivered workshops of the last two years (older ones: through the API).
-        since = timezone.localdate() - dt.timedelta(days=730)
-        self.fields["workshop"].queryset = Workshop.objects.filter(
-            status__in=("delivered", "closed"), end_date__gte=since
-        ).order_by("-end_date", "title")
+        field = self.fields["workshop"]
+        field.queryset = selectors.reportable_workshops()
+        shown = list(selectors.reportable_workshops(search).only("title", "end_date")[: self.SHOWN])
+        self.found = bool(shown)
+        chosen = str(self.data.get(self.add_prefix("workshop"), "")) if self.is_bound else ""
+        if chosen.isdigit() and all(str(workshop.pk) != chosen for workshop in shown):
+            shown += field.queryset.filter(pk=chosen).only("title", "end_date")
+        offer(field, shown, _workshop_label)
 
 
 class SelectionReportForm(forms.Form):
@@ -89,6 +109,7 @@ class SelectionReportForm(forms.Form):
         from scholarships.models import Call
 
         self.fields["call"].queryset = Call.objects.select_related("programme").order_by("-closes_at")
+        offer(self.fields["call"], self.fields["call"].queryset.all())
 
 
 class ModelCardReportForm(forms.Form):
@@ -106,6 +127,8 @@ class ModelCardReportForm(forms.Form):
         if algorithm is not None:
             self.fields["algorithm"].widget = forms.HiddenInput()
             self.initial["algorithm"] = algorithm.pk
+        else:
+            offer(self.fields["algorithm"], self.fields["algorithm"].queryset.all())
 
 
 class NarrativeForm(forms.Form):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bacuda_portal.members.models import Region
@@ -62,13 +63,6 @@ def _manual_results(period_start, period_end, administration, region) -> dict[in
     return results
 
 
-def _compute(key: str, period_start, period_end, administration, region, use_cache: bool):
-    if not use_cache:
-        return indicators.compute(key, period_start, period_end, administration, region)
-    parts = ("indicator", key, period_start, period_end, _pk(administration), _pk(region), _share())
-    return caching.cached(parts, lambda: indicators.compute(key, period_start, period_end, administration, region))
-
-
 def _pk(obj) -> int | None:
     return obj.pk if obj is not None else None
 
@@ -80,12 +74,19 @@ def _share() -> float:
 
 
 def indicator_rows(
-    period_start: dt.date, period_end: dt.date, administration=None, region=None, *, use_cache: bool = False
+    period_start: dt.date,
+    period_end: dt.date,
+    administration=None,
+    region=None,
+    *,
+    active: list[Indicator] | None = None,
+    computed: dict[str, indicators.IndicatorResult] | None = None,
 ) -> list[IndicatorRow]:
     """Every active indicator with its value for the period, and its target when the view is not narrowed.
 
-    ``use_cache``: the dashboard reuses computed figures (``caching``); a PDF report always computes afresh."""
-    active = list(Indicator.objects.filter(is_active=True).select_related("objective"))
+    ``computed``: the computed indicators' results when the caller has them (the dashboard reads them from its
+    cache, ``caching``); otherwise they are computed afresh (a PDF report always is)."""
+    active = _active_indicators() if active is None else active
     targets = {}
     if administration is None and region is None:
         targets = dict(
@@ -94,26 +95,34 @@ def indicator_rows(
             )
         )
     manual = _manual_results(period_start, period_end, administration, region)
-    computed: dict[str, indicators.IndicatorResult] = {}
+    if computed is None:
+        computed = _computed_results(_computed_keys(active), period_start, period_end, administration, region)
     rows = []
     for indicator in active:
         if indicator.source == IndicatorSource.COMPUTED:
-            if indicator.computed_key not in computed:
-                if indicator.computed_key in indicators.REGISTRY:
-                    computed[indicator.computed_key] = _compute(
-                        indicator.computed_key, period_start, period_end, administration, region, use_cache
-                    )
-                else:
-                    computed[indicator.computed_key] = indicators.IndicatorResult(
-                        value=None, note=_("Unknown computation.")
-                    )
-            result = computed[indicator.computed_key]
+            result = computed.get(indicator.computed_key) or indicators.IndicatorResult(
+                value=None, note=_("Unknown computation.")
+            )
         else:
             result = manual.get(
                 indicator.pk, indicators.IndicatorResult(value=None, note=_("No value entered for this period."))
             )
         rows.append(IndicatorRow(indicator=indicator, result=result, target=targets.get(indicator.pk)))
     return rows
+
+
+def _active_indicators() -> list[Indicator]:
+    return list(Indicator.objects.filter(is_active=True).select_related("objective"))
+
+
+def _computed_keys(active: list[Indicator]) -> list[str]:
+    """The registered computations the active indicators name, each once, in order."""
+    keys = (i.computed_key for i in active if i.source == IndicatorSource.COMPUTED)
+    return list(dict.fromkeys(key for key in keys if key in indicators.REGISTRY))
+
+
+def _computed_results(keys, period_start, period_end, administration, region) -> dict[str, indicators.IndicatorResult]:
+    return {key: indicators.compute(key, period_start, period_end, administration, region) for key in keys}
 
 
 def sex_label(code: str) -> str:
@@ -144,19 +153,25 @@ def region_bars(by_region: dict | None, names: dict[str, str]) -> list[charts.Ba
 
 
 def dashboard(*, period: Period, administration=None, region=None) -> dict:
-    """The KPI dashboard: indicator rows, and the charts (trend, by region, by sex, workshops by kind)."""
-    rows = indicator_rows(period.start, period.end, administration, region, use_cache=True)
+    """The KPI dashboard: indicator rows, and the charts (trend, by region, by sex, workshops by kind).
+
+    The whole of it is one cache entry (``caching``: it changes with any of the data it shows, the results
+    framework included), so that a dashboard answered from the cache reads neither the database nor the cache twice.
+    """
+    parts = ("dashboard", period.start, period.end, _pk(administration), _pk(region), _share())
+    return caching.cached(parts, lambda: _dashboard(period, administration, region))
+
+
+def _dashboard(period: Period, administration, region) -> dict:
+    active = _active_indicators()
+    keys = list(dict.fromkeys([*_computed_keys(active), "officials_trained", "workshops_delivered"]))
+    computed = _computed_results(keys, period.start, period.end, administration, region)
+    rows = indicator_rows(period.start, period.end, administration, region, active=active, computed=computed)
     names = region_names()
-    trained = _compute("officials_trained", period.start, period.end, administration, region, True)
-    workshops = _compute("workshops_delivered", period.start, period.end, administration, region, True)
-    last_year = period.year
-    first_year = last_year - TREND_YEARS + 1
-    filters = (first_year, last_year, administration, region)
-    parts = ("trend", first_year, last_year, _pk(administration), _pk(region), _share())
-    trained_by_year, workshops_by_year = caching.cached(
-        parts,
-        lambda: (indicators.officials_trained_by_year(*filters), indicators.workshops_delivered_by_year(*filters)),
-    )
+    trained, workshops = computed["officials_trained"], computed["workshops_delivered"]
+    filters = (period.year - TREND_YEARS + 1, period.year, administration, region)
+    trained_by_year = indicators.officials_trained_by_year(*filters)
+    workshops_by_year = indicators.workshops_delivered_by_year(*filters)
     from workshops.enums import WorkshopKind
 
     kinds = dict(WorkshopKind.choices)
@@ -534,6 +549,20 @@ def model_card_report(algorithm_id: int) -> dict:
         "versions": list(algorithm_selectors.published_versions(algorithm)),
         "document_title": f"{_('Model card')} – {algorithm.name}",
     }
+
+
+def reportable_workshops(search: str = "") -> QuerySet:
+    """Workshops a workshop report may be requested for: delivered or closed, ended in the last two years (older
+    ones through the API); newest first, those whose title, host city or mission reference contain ``search``."""
+    from workshops.models import Workshop
+
+    since = timezone.localdate() - dt.timedelta(days=730)
+    workshops = Workshop.objects.filter(status__in=("delivered", "closed"), end_date__gte=since)
+    if search:
+        workshops = workshops.filter(
+            Q(title__icontains=search) | Q(host_city__icontains=search) | Q(mission_reference__icontains=search)
+        )
+    return workshops.order_by("-end_date", "title")
 
 
 def report_subject(report: Report):

@@ -12,15 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bacuda_portal.core.choices import choice_labels
 from bacuda_portal.core.csv_export import csv_response
 from bacuda_portal.core.exceptions import TransitionError
-from bacuda_portal.core.pages import query_without_page
+from bacuda_portal.core.pages import query_without_page, row_url
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.core.uploads import private_file_response
 from bacuda_portal.members.access import is_wco_staff
 
 from . import access, selectors, services
-from .enums import ReportKind, ReportStatus
+from .enums import ReportKind, ReportLanguage, ReportStatus
 from .forms import (
     DashboardFilterForm,
     ModelCardReportForm,
@@ -76,10 +77,12 @@ def dashboard(request):
     )
 
 
-def _request_forms(data=None, kind: str | None = None) -> dict:
+def _request_forms(data=None, kind: str | None = None, workshop_search: str = "") -> dict:
     return {
         "progress_form": ProgressReportForm(data if kind == ReportKind.PROGRESS else None, prefix="progress"),
-        "workshop_form": WorkshopReportForm(data if kind == ReportKind.WORKSHOP else None, prefix="workshop"),
+        "workshop_form": WorkshopReportForm(
+            data if kind == ReportKind.WORKSHOP else None, prefix="workshop", search=workshop_search
+        ),
         "selection_form": SelectionReportForm(data if kind == ReportKind.SELECTION else None, prefix="selection"),
         "model_card_form": ModelCardReportForm(data if kind == ReportKind.MODEL_CARD else None, prefix="model_card"),
     }
@@ -96,11 +99,30 @@ def report_list(request):
     if cleaned.get("status"):
         reports = reports.filter(status=cleaned["status"])
     page = Paginator(reports.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    _label_rows(page)
+    workshop_search = request.GET.get("workshop_q", "").strip()[:100]
     return render(
         request,
         "reports/report_list.html",
-        {"form": form, "page": page, "query": query_without_page(request), **_request_forms()},
+        {
+            "form": form,
+            "page": page,
+            "query": query_without_page(request),
+            "workshop_search": workshop_search,
+            **_request_forms(workshop_search=workshop_search),
+        },
     )
+
+
+def _label_rows(reports) -> None:
+    """Labels and links of the archive's rows, translated and reversed once for the page, not once per row."""
+    kinds, languages, statuses = choice_labels(ReportKind), choice_labels(ReportLanguage), choice_labels(ReportStatus)
+    url = row_url("reports:report_detail")
+    for report in reports:
+        report.kind_label = kinds.get(report.kind, report.kind)
+        report.language_label = languages.get(report.language, report.language)
+        report.status_label = statuses.get(report.status, report.status)
+        report.url = url(report.pk)
 
 
 @require_POST
@@ -130,7 +152,9 @@ def report_request(request, kind: str):
             if not created:
                 messages.info(request, _("This report was already requested: here it is."))
             return redirect(report)
-    page = Paginator(access.reports_visible_to(request.user).order_by("-created_at", "-pk"), PAGE_SIZE).get_page(1)
+    reports = access.reports_visible_to(request.user).select_related("requested_by")
+    page = Paginator(reports.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(1)
+    _label_rows(page)
     return render(
         request,
         "reports/report_list.html",

@@ -158,6 +158,32 @@ def test_job_list_filters(client, staff, kenya_dataset):
     assert list(page.context["page"]) == [done]
 
 
+def test_staff_filter_by_administration_offers_those_with_data(client, staff, kenya_dataset, senegal_dataset):
+    ModelJobFactory(dataset=kenya_dataset)
+    client.force_login(staff)
+    jobs = client.get(reverse("algorithms:job_list"))
+    offered = [choice[0] for choice in jobs.context["form"]["administration"].field.widget.choices if choice[0]]
+    assert [str(value) for value in offered] == [str(kenya_dataset.administration_id)]  # Senegal has no job
+    datasets = client.get(reverse("algorithms:dataset_list"))
+    offered = {
+        str(choice[0]) for choice in datasets.context["form"]["administration"].field.widget.choices if choice[0]
+    }
+    assert offered == {str(kenya_dataset.administration_id), str(senegal_dataset.administration_id)}
+    page = client.get(reverse("algorithms:dataset_list"), {"administration": senegal_dataset.administration_id})
+    assert list(page.context["page"]) == [senegal_dataset]
+
+
+def test_job_list_pages_by_25_with_labels_and_links(client, staff, kenya_dataset):
+    jobs = ModelJobFactory.create_batch(27, dataset=kenya_dataset, status="succeeded")
+    client.force_login(staff)
+    first = client.get(reverse("algorithms:job_list"))
+    assert len(first.context["page"]) == 25 and first.context["page"].paginator.num_pages == 2
+    content = first.content.decode()
+    assert f'<a href="{jobs[-1].get_absolute_url()}">#{jobs[-1].pk}</a>' in content
+    assert "Train fraud detection (DATE)" in content and ">Succeeded</span>" in content
+    assert len(client.get(reverse("algorithms:job_list"), {"page": 2}).context["page"]) == 2
+
+
 def test_job_list_query_count_does_not_grow(client, staff, kenya_dataset, django_assert_max_num_queries):
     ModelJobFactory.create_batch(30, dataset=kenya_dataset)
     client.force_login(staff)

@@ -48,6 +48,14 @@ def test_list_filters_retired_members(client_as, staff, kenya):
     assert "185 administrations" in client_as(staff).get(f"{LIST_URL}?status=current").content.decode()
 
 
+def test_list_rows_link_each_administration_with_its_kind_and_status(client_as, staff, kenya):
+    content = client_as(staff).get(f"{LIST_URL}?q=ken").content.decode()
+    assert '<td><a href="/en/administrations/KEN/">Kenya</a></td>' in content
+    assert "<td>UN member state</td>" in content and "<td>Current</td>" in content
+    content = client_as(staff).get(f"/fr{LIST_URL.removeprefix('/en')}?q=ken").content.decode()
+    assert '<a href="/fr/administrations/KEN/">Kenya</a>' in content and "<td>État membre de l&#x27;ONU</td>" in content
+
+
 def test_list_ignores_an_invalid_filter_value(client_as, staff):
     response = client_as(staff).get(f"{LIST_URL}?region=NOPE")
     assert response.status_code == 200

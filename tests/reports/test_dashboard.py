@@ -135,3 +135,29 @@ def test_the_cache_can_be_switched_off(client, staff, activity, settings):
     settings.BACUDA_DASHBOARD_CACHE_SECONDS = 0
     client.force_login(staff)
     assert officials_row(client.get(URL, {"year": 2025})).result.value == 4
+
+
+def test_cached_dashboard_follows_the_results_framework(client, staff, activity, kenya):
+    """The dashboard is cached whole: a change of a target, an entered value or an indicator shows at once."""
+    from bacuda_portal.reports.models import Indicator, IndicatorTarget, IndicatorValue
+
+    client.force_login(staff)
+    assert officials_row(client.get(URL, {"year": 2025})).target == 10
+    target = IndicatorTarget.objects.get(indicator__computed_key="officials_trained", period_start__year=2025)
+    target.value = 12
+    target.save()
+    assert officials_row(client.get(URL, {"year": 2025})).target == 12
+    manual = Indicator.objects.get(code="9.1")
+    IndicatorValue.objects.create(
+        indicator=manual,
+        period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 3, 31),
+        value=7,
+        administration=kenya,
+        evidence_url="https://example.org/seizures",
+    )
+    rows = client.get(URL, {"year": 2025}).context["rows"]
+    assert next(row for row in rows if row.indicator.code == "9.1").result.value == 7
+    manual.title_en = "Seizures of the year"
+    manual.save()
+    assert b"Seizures of the year" in client.get(URL, {"year": 2025}).content

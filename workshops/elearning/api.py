@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from bacuda_portal.core.api_fields import FieldsBuiltOnceMixin
 from bacuda_portal.core.exceptions import TransitionError
 
 from . import access, selectors, services
@@ -28,7 +29,7 @@ class IsCourseManager(permissions.BasePermission):
         return True
 
 
-class VendorSerializer(serializers.ModelSerializer):
+class VendorSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     class Meta:
         model = Vendor
         fields = ["id", "name", "country", "contact_name", "contact_email"]
@@ -39,7 +40,7 @@ class ExpertSummarySerializer(serializers.Serializer):
     full_name = serializers.CharField()
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     is_overdue = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -47,7 +48,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "due_date", "done_on", "is_overdue"]
 
 
-class ChecklistItemSerializer(serializers.ModelSerializer):
+class ChecklistItemSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     label = serializers.CharField(source="display_label", read_only=True)
 
     class Meta:
@@ -55,7 +56,7 @@ class ChecklistItemSerializer(serializers.ModelSerializer):
         fields = ["id", "key", "label", "done", "done_at"]
 
 
-class StageChangeSerializer(serializers.ModelSerializer):
+class StageChangeSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     changed_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
 
     class Meta:
@@ -63,7 +64,7 @@ class StageChangeSerializer(serializers.ModelSerializer):
         fields = ["from_stage", "to_stage", "changed_at", "changed_by", "note"]
 
 
-class CourseSerializer(serializers.ModelSerializer):
+class CourseSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     languages = serializers.ListField(child=serializers.ChoiceField(choices=CourseLanguage.choices), read_only=True)
     owner = serializers.SlugRelatedField(slug_field="email", read_only=True)
     vendor = VendorSerializer(read_only=True)

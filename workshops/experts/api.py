@@ -3,15 +3,19 @@
 Read-only: profiles change through the pages, whose forms call the services.
 """
 
+from collections import defaultdict
+
 import django_filters
 from django import forms
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import filters, permissions, serializers, viewsets
 
+from bacuda_portal.core.api_fields import FieldsBuiltOnceMixin
 from bacuda_portal.members.models import Region
 
 from . import access, selectors
@@ -24,19 +28,19 @@ class IsExpertsManager(permissions.BasePermission):
         return access.can_manage_experts(request.user)
 
 
-class ExpertLanguageSerializer(serializers.ModelSerializer):
+class ExpertLanguageSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     class Meta:
         model = ExpertLanguage
         fields = ["language", "level"]
 
 
-class AvailabilityWindowSerializer(serializers.ModelSerializer):
+class AvailabilityWindowSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     class Meta:
         model = AvailabilityWindow
         fields = ["start_date", "end_date", "note"]
 
 
-class AccreditationChangeSerializer(serializers.ModelSerializer):
+class AccreditationChangeSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     by = serializers.SlugRelatedField(slug_field="email", read_only=True)
 
     class Meta:
@@ -44,15 +48,15 @@ class AccreditationChangeSerializer(serializers.ModelSerializer):
         fields = ["on", "from_status", "to_status", "by", "note"]
 
 
-class ExpertSerializer(serializers.ModelSerializer):
+class ExpertSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     user = serializers.SlugRelatedField(slug_field="email", read_only=True)
     nationality = serializers.SlugRelatedField(slug_field="code", read_only=True)
     administration = serializers.SlugRelatedField(slug_field="code", read_only=True)
     regions = serializers.SerializerMethodField(help_text=_("WCO regions of the administration and nationality."))
-    expertise_areas = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    languages = ExpertLanguageSerializer(many=True, read_only=True)
+    expertise_areas = serializers.SerializerMethodField()
+    languages = ExpertLanguageSerializer(source="language_rows", many=True, read_only=True)
     availability = AvailabilityWindowSerializer(
-        source="upcoming_availability",
+        source="availability_rows",
         many=True,
         read_only=True,
         help_text=_("Availability periods that have not ended."),
@@ -80,6 +84,9 @@ class ExpertSerializer(serializers.ModelSerializer):
 
     def get_regions(self, expert: Expert) -> list[str]:
         return sorted({home.region.code for home in (expert.administration, expert.nationality) if home})
+
+    def get_expertise_areas(self, expert: Expert) -> list[str]:
+        return expert.expertise_codes
 
     def get_has_cv(self, expert: Expert) -> bool:
         return bool(expert.cv)
@@ -142,6 +149,37 @@ class ExpertFilter(django_filters.FilterSet):
         )
 
 
+# The columns ExpertDetailSerializer reads (the related rows are otherwise loaded whole, four per expert).
+EXPERT_FIELDS = ("full_name", "email", "phone", "accreditation_status", "is_active", "cv", "biography", "user__email",
+                 "administration__code", "administration__region__code", "nationality__code",
+                 "nationality__region__code")  # fmt: skip
+
+
+def with_profile_lists(experts: list[Expert]) -> list[Expert]:
+    """Attach what ExpertSerializer lists of each expert: ``expertise_codes`` (by area name), ``language_rows`` (by
+    language) and ``availability_rows`` (windows not ended yet, by start), as plain values.
+
+    Three plain queries for the page: prefetching builds model instances and, for the related managers, a
+    filtered queryset per expert and relation, which cost more than the rest of the request."""
+    ids = [expert.pk for expert in experts]
+    expertise, languages, availability = defaultdict(list), defaultdict(list), defaultdict(list)
+    areas = Expert.expertise_areas.through.objects.filter(expert_id__in=ids).order_by("expertisearea__name_en", "pk")
+    for expert_id, code in areas.values_list("expert_id", "expertisearea__code"):
+        expertise[expert_id].append(code)
+    spoken = ExpertLanguage.objects.filter(expert_id__in=ids).order_by("language", "pk")
+    for expert_id, language, level in spoken.values_list("expert_id", "language", "level"):
+        languages[expert_id].append({"language": language, "level": level})
+    windows = AvailabilityWindow.objects.filter(expert_id__in=ids, end_date__gte=timezone.localdate())
+    for expert_id, start, end, note in windows.order_by("start_date", "pk").values_list(
+        "expert_id", "start_date", "end_date", "note"
+    ):
+        availability[expert_id].append({"start_date": start, "end_date": end, "note": note})
+    for expert in experts:
+        expert.expertise_codes = expertise[expert.pk]
+        expert.language_rows, expert.availability_rows = languages[expert.pk], availability[expert.pk]
+    return experts
+
+
 class ExpertViewSet(viewsets.ReadOnlyModelViewSet):
     """The experts registry, searchable like the staff list (WCO staff only)."""
 
@@ -151,11 +189,25 @@ class ExpertViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["full_name", "created_at", "accreditation_status"]
 
     def get_queryset(self):
-        queryset = selectors.expert_list().order_by("full_name", "pk")
+        # The lists come from ``with_profile_lists`` once the page is cut.
+        queryset = (
+            selectors.expert_list()
+            .prefetch_related(None)
+            .select_related("user", "administration__region", "nationality__region")
+            .only(*EXPERT_FIELDS)
+            .order_by("full_name", "pk")
+        )
         if self.action == "retrieve":
             history = AccreditationChange.objects.select_related("by").order_by("-on", "-id")
             queryset = queryset.prefetch_related(Prefetch("accreditation_history", queryset=history))
         return queryset
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else with_profile_lists(page)
+
+    def get_object(self):
+        return with_profile_lists([super().get_object()])[0]
 
     def get_serializer_class(self):
         return ExpertDetailSerializer if self.action == "retrieve" else ExpertSerializer

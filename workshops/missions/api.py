@@ -5,6 +5,8 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.reverse import reverse
 
+from bacuda_portal.core.api_fields import FieldsBuiltOnceMixin
+
 from . import access, selectors
 from .models import Claim, ClaimLine, Mission, TravelRequest
 
@@ -20,7 +22,7 @@ class CanSeeMissions(permissions.BasePermission):
         return True
 
 
-class TravelRequestSerializer(serializers.ModelSerializer):
+class TravelRequestSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     total = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
 
     class Meta:
@@ -40,7 +42,7 @@ class TravelRequestSerializer(serializers.ModelSerializer):
         ]
 
 
-class ClaimLineSerializer(serializers.ModelSerializer):
+class ClaimLineSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     receipt_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -52,7 +54,7 @@ class ClaimLineSerializer(serializers.ModelSerializer):
         return reverse("missions:claim_line_receipt", args=[line.pk], request=self.context.get("request"))
 
 
-class ClaimSerializer(serializers.ModelSerializer):
+class ClaimSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     lines = ClaimLineSerializer(many=True, read_only=True)
 
     class Meta:
@@ -69,7 +71,7 @@ class ClaimSummarySerializer(serializers.Serializer):
     balance = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
-class MissionSerializer(serializers.ModelSerializer):
+class MissionSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     traveller = serializers.CharField(source="traveller_name", read_only=True)
     destination_country = serializers.SlugRelatedField(slug_field="code", read_only=True)
     stage = serializers.CharField(read_only=True)
