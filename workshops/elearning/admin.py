@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bacuda_portal.core.admin import PortalModelAdmin
 from bacuda_portal.core.exceptions import TransitionError
+from bacuda_portal.core.forms import BoundedModelMultipleChoiceField
 
 from . import services
 from .enums import CourseLanguage
@@ -100,6 +101,7 @@ class CourseAdminForm(forms.ModelForm):
     class Meta:
         model = Course
         formfield_callback = https_url_formfield
+        field_classes = {"experts": BoundedModelMultipleChoiceField}
         fields = [
             "code",
             "title_en",

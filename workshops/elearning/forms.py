@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bacuda_portal.core.forms import BoundedModelMultipleChoiceField
 from bacuda_portal.members.enums import STAFF_ROLES
 from bacuda_portal.members.models import User
 
@@ -29,6 +30,7 @@ class CourseForm(forms.ModelForm):
     class Meta:
         model = Course
         formfield_callback = https_url_formfield
+        field_classes = {"experts": BoundedModelMultipleChoiceField}
         fields = [
             "code",
             "title_en",

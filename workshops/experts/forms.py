@@ -5,6 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bacuda_portal.core.choices import ReferenceChoiceField, choice_labels
+from bacuda_portal.core.forms import BoundedModelMultipleChoiceField
 from bacuda_portal.members.enums import Role
 from bacuda_portal.members.models import Administration, Region, User
 
@@ -90,7 +91,7 @@ class ExpertForm(forms.ModelForm):
             "biography",
             "is_active",
         ]
-        field_classes = {"user": UserAccountChoiceField}
+        field_classes = {"user": UserAccountChoiceField, "expertise_areas": BoundedModelMultipleChoiceField}
         widgets = {"expertise_areas": forms.CheckboxSelectMultiple, "biography": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args, **kwargs):
