@@ -161,3 +161,22 @@ def test_cached_dashboard_follows_the_results_framework(client, staff, activity,
     manual.title_en = "Seizures of the year"
     manual.save()
     assert b"Seizures of the year" in client.get(URL, {"year": 2025}).content
+
+
+def test_reading_personal_data_does_not_empty_the_dashboard_cache(staff):
+    """Staff list views and exports write audit entries; they change no figure, so the cached dashboard stays."""
+    from bacuda_portal.core.services import audit_record
+    from bacuda_portal.reports import caching
+
+    version = caching.data_version()
+    reads = [
+        "scholarships.applications.listed",
+        "scholarships.application.viewed",
+        "workshops.workshops.exported",
+        "experts.cv.downloaded",
+    ]
+    for action in reads:
+        audit_record(actor=staff, action=action)
+        assert caching.data_version() == version, action
+    audit_record(actor=staff, action="workshops.workshop.cancelled")
+    assert caching.data_version() != version
