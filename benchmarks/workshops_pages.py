@@ -36,7 +36,7 @@ def main():
     staff = Client()
     staff.force_login(User.objects.get(email="officer@example.org"))
     cases = [
-        ("staff workshop list (page 1 of 40)", "/en/workshops/"),
+        ("staff workshop list (page 1 of 80)", "/en/workshops/"),
         ("staff workshop list, filtered by year and status", "/en/workshops/?year=2020&status=closed"),
         ("one workshop's attendance page (10 participants x 5 sessions)", f"/en/workshops/{measured}/attendance/"),
         ("one workshop's page", f"/en/workshops/{measured}/"),
