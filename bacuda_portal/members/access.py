@@ -4,6 +4,8 @@ Views, the API, the admin (through ``backends.AccessLayerPermissionBackend``) an
 of them writes its own ownership check. Anything a user may not see is reported as "not found".
 """
 
+from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -24,8 +26,17 @@ _NEVER_IN_ADMIN = frozenset(
         "members.delete_administration",
     }
 )
-# Permissions only the project manager holds: deleting people and their data.
-_PROJECT_MANAGER_ONLY = frozenset({"members.delete_user", "members.delete_contactpoint"})
+# Permissions only the project manager holds: deleting people and their data, and people's sign-in addresses
+# (changing someone's address, then asking for a password reset, would take their account over).
+_PROJECT_MANAGER_ONLY = frozenset(
+    {
+        "members.delete_user",
+        "members.delete_contactpoint",
+        "account.add_emailaddress",
+        "account.change_emailaddress",
+        "account.delete_emailaddress",
+    }
+)
 
 
 def is_wco_staff(user) -> bool:
@@ -96,6 +107,35 @@ def can_view_operations(user) -> bool:
     return is_wco_staff(user)
 
 
+def is_staff_account(account) -> bool:
+    """A WCO staff account, active or not (a deactivated one must not be revived by just anyone)."""
+    return bool(account.is_superuser or account.role in STAFF_ROLES)
+
+
+def is_manager_account(account) -> bool:
+    return bool(account.is_superuser or account.role == Role.PROJECT_MANAGER)
+
+
+def can_manage_account(user, account) -> bool:
+    """Change someone's account (role, activation, name, language, two-factor, tokens, reset links).
+
+    WCO staff manage the accounts of Members, experts, reviewers and applicants; only the project manager manages
+    staff accounts, their own included. Nobody sets another person's password (see services).
+    """
+    if not is_wco_staff(user):
+        return False
+    if is_staff_account(account):
+        return is_project_manager(user)
+    return True
+
+
+def needs_two_factor_setup(user) -> bool:
+    """Staff must have an authenticator before using the portal in any way (session, token...) when required."""
+    if not (settings.BACUDA_STAFF_MFA_REQUIRED and is_wco_staff(user)):
+        return False
+    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
 def can_assign_role(user, role: str) -> bool:
     """Only the project manager makes someone WCO staff."""
     if role in STAFF_ROLES:
@@ -103,11 +143,18 @@ def can_assign_role(user, role: str) -> bool:
     return is_wco_staff(user)
 
 
+# Apps whose rows only the project manager changes: the periodic tasks run any registered task with any
+# arguments (an email to anyone from the portal's address, for one).
+_PROJECT_MANAGER_ONLY_APPS = frozenset({"django_celery_beat"})
+
+
 def has_admin_permission(user, perm: str) -> bool:
     """Answers Django's ``user.has_perm`` for every admin page, ours and third-party apps' alike."""
     if not is_wco_staff(user) or perm in _NEVER_IN_ADMIN:
         return False
-    if perm in _PROJECT_MANAGER_ONLY:
+    app_label, _dot, codename = perm.partition(".")
+    changes_a_manager_only_app = app_label in _PROJECT_MANAGER_ONLY_APPS and not codename.startswith("view_")
+    if perm in _PROJECT_MANAGER_ONLY or changes_a_manager_only_app:
         return is_project_manager(user)
     return True
 

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from bacuda_portal.core.emails import RenderedEmail, queue_email
 
+from . import services
 from .enums import Role
 
 
@@ -25,6 +26,11 @@ class PortalAccountAdapter(DefaultAccountAdapter):
             if mimetype == "text/html":
                 html = content
         queue_email(to=[email], email=RenderedEmail(subject=message.subject, text=message.body, html=html))
+
+    def set_password(self, user, password) -> None:
+        """Every password change, set and reset of allauth comes through here: the person's tokens stop working."""
+        super().set_password(user, password)
+        services.password_changed(user=user)
 
     def get_login_redirect_url(self, request):
         return reverse(settings.LOGIN_REDIRECT_URL)

@@ -1,7 +1,7 @@
 from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import TokenProxy
 
@@ -18,14 +18,14 @@ for credential_model in (Authenticator, TokenProxy):
         admin.site.unregister(credential_model)
 
 
-def _run_for_each(modeladmin, request, queryset, service, **kwargs):
+def _run_for_each(modeladmin, request, queryset, service, argument=None, **kwargs):
     """Apply a state-change service to every selected row; refusals are reported, not raised."""
     done = 0
     for obj in queryset:
         try:
-            service(by=request.user, **{modeladmin.service_argument: obj}, **kwargs)
+            service(by=request.user, **{argument or modeladmin.service_argument: obj}, **kwargs)
             done += 1
-        except (TransitionError, ValidationError) as error:
+        except (TransitionError, ValidationError, PermissionDenied) as error:
             modeladmin.message_user(
                 request, f"{obj}: {' '.join(getattr(error, 'messages', [str(error)]))}", messages.WARNING
             )
@@ -60,43 +60,34 @@ class AdministrationAdmin(PortalModelAdmin):
 
 
 class UserAdminForm(forms.ModelForm):
-    password1 = forms.CharField(
-        label=_("Password"),
-        widget=forms.PasswordInput,
-        required=False,
-        strip=False,
-        help_text=_(
-            "Leave empty to keep the current password (or, for a new user, to let them set one through password reset)."
-        ),
-    )
+    """An account's name, role, language and activation. No password: nobody sets another person's password
+    (staff send a reset link); no email address on an existing account: it is the person's sign-in."""
 
     class Meta:
         model = User
-        fields = ["email", "full_name", "role", "preferred_language", "is_active"]
+        fields = ["email", *services.ACCOUNT_FIELDS]
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.request = request
+        # The row as it is now: the form writes the new values onto ``instance`` while it validates.
+        self.saved = User.objects.get(pk=self.instance.pk) if self.instance.pk else None
 
-    def clean_role(self):
-        role = self.cleaned_data["role"]
-        if (
-            self.request is not None
-            and "role" in self.changed_data
-            and not access.can_assign_role(self.request.user, role)
-        ):
-            raise ValidationError(_("Only the project manager can give a WCO staff role."))
-        return role
-
-    def save(self, commit=True):
-        user = super().save(commit=False)
-        if self.cleaned_data.get("password1"):
-            user.set_password(self.cleaned_data["password1"])
-        elif user._state.adding:
-            user.set_unusable_password()
-        if commit:
-            user.save()
-        return user
+    def clean(self):
+        cleaned = super().clean()
+        if self.request is None or not {"role", "is_active"} <= cleaned.keys():
+            return cleaned
+        if self.saved is None:
+            if not access.can_assign_role(self.request.user, cleaned["role"]):
+                self.add_error("role", _("Only the project manager can give a WCO staff role."))
+            return cleaned
+        try:
+            services.account_change_check(
+                account=self.saved, by=self.request.user, role=cleaned["role"], is_active=cleaned["is_active"]
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
+        return cleaned
 
 
 @admin.register(User)
@@ -107,12 +98,29 @@ class UserAdmin(PortalModelAdmin):
     search_fields = ["email", "full_name"]
     readonly_fields = ["last_login", "date_joined", "is_superuser"]
     service_argument = "user"
-    actions = [*PortalModelAdmin.actions, "reset_two_factor"]
+    actions = [*PortalModelAdmin.actions, "send_password_reset_link", "reset_two_factor", "revoke_api_tokens"]
     fieldsets = [
-        (None, {"fields": ["email", "full_name", "password1"]}),
+        (None, {"fields": ["email", "full_name"]}),
         (_("Role"), {"fields": ["role", "preferred_language", "is_active", "is_superuser"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "email"] if obj is not None else self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or access.can_manage_account(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or services.account_deletable(account=obj, by=request.user))
+
+    def get_actions(self, request):
+        # People are deleted one by one (each checked above), never in bulk.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
@@ -123,9 +131,29 @@ class UserAdmin(PortalModelAdmin):
 
         return RequestBoundForm
 
+    def save_model(self, request, obj, form, change):
+        values = {field: form.cleaned_data[field] for field in services.ACCOUNT_FIELDS}
+        if change:
+            services.account_update(account=form.saved, by=request.user, **values)
+        else:
+            created = services.account_create(email=form.cleaned_data["email"], by=request.user, **values)
+            obj.pk = created.pk
+            obj._state.adding = False
+
+    def delete_model(self, request, obj):
+        services.account_delete(account=obj, by=request.user)
+
+    @admin.action(description=_("Send a link to choose a new password"))
+    def send_password_reset_link(self, request, queryset):
+        _run_for_each(self, request, queryset, services.account_password_link_send, argument="account")
+
     @admin.action(description=_("Reset two-factor authentication (lost phone)"))
     def reset_two_factor(self, request, queryset):
         _run_for_each(self, request, queryset, services.two_factor_reset)
+
+    @admin.action(description=_("Revoke API tokens"))
+    def revoke_api_tokens(self, request, queryset):
+        _run_for_each(self, request, queryset, services.account_tokens_revoke, argument="account")
 
 
 @admin.register(ContactPoint)

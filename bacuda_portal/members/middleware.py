@@ -1,4 +1,3 @@
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.http import JsonResponse
@@ -7,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import access
+from .authentication import two_factor_refusal
 
 # Paths a staff member without two-factor authentication may still reach: setting it up, signing out,
 # switching language, and static files.
@@ -29,15 +29,14 @@ class StaffTwoFactorMiddleware:
     def __call__(self, request):
         if settings.BACUDA_STAFF_MFA_REQUIRED and self._must_set_up(request):
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": _("Two-factor authentication is required for staff.")}, status=403)
+                return JsonResponse({"detail": two_factor_refusal()}, status=403)
             messages.warning(request, _("WCO staff must set up two-factor authentication before continuing."))
             return redirect("mfa_activate_totp")
         return self.get_response(request)
 
     def _must_set_up(self, request) -> bool:
-        user = request.user
-        if not access.is_wco_staff(user) or request.path.startswith(_ALLOWED_PREFIXES):
+        if not access.is_wco_staff(request.user) or request.path.startswith(_ALLOWED_PREFIXES):
             return False
         if any(request.path == reverse(name) for name in _ALLOWED_URL_NAMES):
             return False
-        return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        return access.needs_two_factor_setup(request.user)

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -136,6 +137,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("active"), default=True, help_text=_("Unselect this instead of deleting an account.")
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Raised to sign the person out everywhere (two-factor reset, deactivation): it is part of every session's
+    # authentication hash, so each of their sessions stops working at its next request.
+    sessions_generation = models.PositiveIntegerField(_("sessions generation"), default=0, editable=False)
 
     objects = UserManager()
 
@@ -160,6 +164,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_staff(self) -> bool:
         """Derived, never stored: WCO staff roles (and superusers) reach the Django admin."""
         return self.is_active and (self.is_superuser or self.role in STAFF_ROLES)
+
+    def _get_session_auth_hash(self, secret=None):
+        # Generation 0 keeps Django's own hash, so that introducing the generation signed nobody out.
+        if not self.sessions_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "bacuda_portal.members.User.session_auth_hash",
+            f"{self.password}:{self.sessions_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def get_full_name(self) -> str:
         return self.full_name

@@ -4,12 +4,15 @@ import secrets
 from datetime import date
 from pathlib import Path
 
+from allauth.account import app_settings as allauth_settings
 from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -19,8 +22,8 @@ from bacuda_portal.core.emails import send_templated_email
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.services import audit_record
 
-from . import reference_data
-from .enums import ContactPointRole, InvitationStatus, Role
+from . import access, reference_data
+from .enums import ContactPointRole, InvitationStatus, Language, Role
 from .models import Administration, ContactPoint, Invitation, Region, User, hash_invitation_token
 
 
@@ -208,16 +211,223 @@ def reference_data_sync(
 
 
 # --- Accounts ------------------------------------------------------------------------------------------
+# Fields of an account that staff may change (the email address is the person's sign-in: they change it
+# themselves, with verification; nobody changes another person's password).
+ACCOUNT_FIELDS = ("full_name", "role", "preferred_language", "is_active")
+
+
+def _active_managers():
+    return User.objects.filter(is_active=True).filter(Q(role=Role.PROJECT_MANAGER) | Q(is_superuser=True))
+
+
+def account_change_check(*, account: User, by: User, role: str, is_active: bool) -> None:
+    """Raise PermissionDenied or ValidationError when ``by`` may not give ``account`` this role and activation."""
+    if not access.can_manage_account(by, account):
+        raise PermissionDenied(_("Only the project manager manages the accounts of WCO staff."))
+    if role != account.role and not access.can_assign_role(by, role):
+        raise ValidationError({"role": _("Only the project manager can give a WCO staff role.")})
+    stays_manager = is_active and (role == Role.PROJECT_MANAGER or account.is_superuser)
+    losing_a_manager = access.is_manager_account(account) and account.is_active and not stays_manager
+    if losing_a_manager and not _active_managers().exclude(pk=account.pk).exists():
+        raise ValidationError(_("This is the last active project manager: make someone else project manager first."))
+
+
+def _account_email(*, account: User, template: str, context: dict) -> None:
+    send_templated_email(
+        template=f"members/{template}",
+        to=[account.email],
+        language=account.preferred_language,
+        context={"full_name": account.full_name, **context},
+    )
+
+
+def _describe_changes(account: User, changes: dict) -> list[str]:
+    """The changes in words, in the person's language, for the email they receive."""
+    with translation.override(account.preferred_language):
+        lines = []
+        for field, (old, new) in changes.items():
+            if field == "role":
+                lines.append(
+                    _("Your role changed from %(old)s to %(new)s.") % {"old": Role(old).label, "new": Role(new).label}
+                )
+            elif field == "is_active":
+                lines.append(_("Your account was reactivated.") if new else _("Your account was deactivated."))
+            elif field == "full_name":
+                lines.append(_("Your name on the portal is now %(name)s.") % {"name": new})
+            elif field == "preferred_language":
+                lines.append(_("Your preferred language is now %(language)s.") % {"language": Language(new).label})
+        return [str(line) for line in lines]
+
+
+def account_credentials_revoke(*, user: User, sign_out_everywhere: bool = True) -> None:
+    """Every API token of ``user`` stops working and, unless told otherwise, every session of theirs ends.
+
+    Called on a two-factor reset, a deactivation and a password change (where Django already ends the other
+    sessions). Side effects: tokens deleted; the sessions generation raised (see ``User._get_session_auth_hash``).
+    """
+    Token.objects.filter(user=user).delete()
+    if sign_out_everywhere:
+        User.objects.filter(pk=user.pk).update(sessions_generation=F("sessions_generation") + 1)
+        user.refresh_from_db(fields=["sessions_generation"])
+
+
+def _password_link(account: User) -> str:
+    token = allauth_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(account)
+    with translation.override(account.preferred_language):
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(account), "key": token})
+    return settings.SITE_URL + path
+
+
+@transaction.atomic
+def account_create(
+    *, email: str, full_name: str, role: str, preferred_language: str, by: User, is_active: bool = True
+) -> User:
+    """Staff open an account for someone (an expert, a reviewer...). It has no password: the person is emailed a
+    link to choose one. Only the project manager gives a staff role.
+
+    Side effects: the address is recorded as verified (staff vouch for it; the link proves it); audit record;
+    the email with the link is queued after commit.
+    """
+    if not access.is_wco_staff(by):
+        raise PermissionDenied
+    if not access.can_assign_role(by, role):
+        raise ValidationError({"role": _("Only the project manager can give a WCO staff role.")})
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("An account with this email address already exists.")})
+    account = User(
+        email=email, full_name=full_name.strip(), role=role, preferred_language=preferred_language, is_active=is_active
+    )
+    account.set_unusable_password()
+    account.full_clean()
+    account.save()
+    EmailAddress.objects.create(user=account, email=email, verified=True, primary=True)
+    audit_record(actor=by, action="members.account.created", target=account, role=role)
+    if is_active:
+        _account_email(account=account, template="account_created", context={"link": _password_link(account)})
+    return account
+
+
+@transaction.atomic
+def account_update(*, account: User, by: User, **values) -> dict:
+    """Change an account's name, role, language or activation (``ACCOUNT_FIELDS``); returns the changes made.
+
+    Only the project manager changes a staff account or gives a staff role; a project manager is demoted or
+    deactivated only by a project manager, and never the last active one. Side effects: one audit record listing
+    each change (old and new value); on deactivation every token and session of the person ends; the person is
+    emailed what changed.
+    """
+    unknown = set(values) - set(ACCOUNT_FIELDS)
+    if unknown:
+        raise TypeError(f"Not an account field: {', '.join(sorted(unknown))}")
+    # Lock the managers' rows: two managers demoting each other at once must not leave none.
+    list(_active_managers().select_for_update().values_list("pk", flat=True))
+    account = User.objects.select_for_update().get(pk=account.pk)
+    changes = {
+        field: [getattr(account, field), value] for field, value in values.items() if getattr(account, field) != value
+    }
+    if not changes:
+        return {}
+    account_change_check(
+        account=account,
+        by=by,
+        role=values.get("role", account.role),
+        is_active=values.get("is_active", account.is_active),
+    )
+    for field, (_old, new) in changes.items():
+        setattr(account, field, new)
+    account.full_clean()
+    account.save(update_fields=list(changes))
+    if "is_active" in changes and not account.is_active:
+        account_credentials_revoke(user=account)
+    audit_record(actor=by, action="members.account.changed", target=account, changes=changes)
+    _account_email(
+        account=account, template="account_changed", context={"changes": _describe_changes(account, changes)}
+    )
+    return changes
+
+
+@transaction.atomic
+def account_password_link_send(*, account: User, by: User) -> None:
+    """Staff send someone a link to choose a new password (nobody sets another person's password).
+
+    Side effects: audit record; the email is queued after commit. Staff accounts: the project manager only.
+    """
+    if not access.can_manage_account(by, account):
+        raise PermissionDenied(_("Only the project manager manages the accounts of WCO staff."))
+    if not account.is_active:
+        raise TransitionError(_("This account is deactivated."))
+    audit_record(actor=by, action="members.account.password_reset_link_sent", target=account)
+    _account_email(account=account, template="password_link", context={"link": _password_link(account)})
+
+
+@transaction.atomic
+def account_tokens_revoke(*, account: User, by: User) -> None:
+    """Staff revoke someone's API tokens (a leaked token). Side effects: audit record; the person is emailed."""
+    if not access.can_manage_account(by, account):
+        raise PermissionDenied(_("Only the project manager manages the accounts of WCO staff."))
+    deleted, _unused = Token.objects.filter(user=account).delete()
+    if not deleted:
+        raise TransitionError(_("This user has no API token."))
+    audit_record(actor=by, action="members.api_token.revoked", target=account)
+    _account_email(account=account, template="account_changed", context={"changes": [_revoked_line(account, "token")]})
+
+
+def _revoked_line(account: User, what: str) -> str:
+    with translation.override(account.preferred_language):
+        if what == "token":
+            return str(_("Your API token was revoked; create a new one on your account page if you need it."))
+        return str(
+            _(
+                "Your two-factor authentication was reset and you were signed out everywhere; set up your "
+                "authenticator again when you next sign in."
+            )
+        )
+
+
 @transaction.atomic
 def two_factor_reset(*, user: User, by: User) -> None:
     """Remove a user's authenticators and recovery codes (a lost phone); they set up TOTP again at next sign-in.
 
-    Side effects: audit record. Staff with ``BACUDA_STAFF_MFA_REQUIRED`` must set it up before continuing.
+    Staff accounts: the project manager only. Side effects: every token and session of the person ends; audit
+    record; the person is emailed. Staff with ``BACUDA_STAFF_MFA_REQUIRED`` must set it up before continuing.
     """
+    if not access.can_manage_account(by, user):
+        raise PermissionDenied(_("Only the project manager manages the accounts of WCO staff."))
     deleted, _unused = Authenticator.objects.filter(user=user).delete()
     if not deleted:
         raise TransitionError(_("This user has no two-factor authentication to reset."))
+    account_credentials_revoke(user=user)
     audit_record(actor=by, action="members.two_factor.reset", target=user)
+    _account_email(account=user, template="account_changed", context={"changes": [_revoked_line(user, "mfa")]})
+
+
+def account_deletable(*, account: User, by: User) -> bool:
+    """Deleting someone is the project manager's (the admin also asks for the permission); never the last
+    active project manager."""
+    if not access.is_project_manager(by):
+        return False
+    if access.is_manager_account(account) and account.is_active:
+        return _active_managers().exclude(pk=account.pk).exists()
+    return True
+
+
+@transaction.atomic
+def account_delete(*, account: User, by: User) -> None:
+    """Side effects: audit record (kept: it names the account by id only). Refuses what ``account_deletable``
+    refuses."""
+    list(_active_managers().select_for_update().values_list("pk", flat=True))
+    if not account_deletable(account=account, by=by):
+        raise PermissionDenied(_("Only the project manager deletes accounts, and never the last project manager."))
+    audit_record(actor=by, action="members.account.deleted", account_id=account.pk)
+    account.delete()
+
+
+def password_changed(*, user: User) -> None:
+    """The person changed, set or reset their own password: their API tokens stop working (Django already ends
+    their other sessions, the password being part of each session's hash). Side effects: audit record."""
+    account_credentials_revoke(user=user, sign_out_everywhere=False)
+    audit_record(actor=user, action="members.password.changed", target=user)
 
 
 @transaction.atomic

@@ -164,6 +164,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# The person is told by email when their password, email addresses or two-factor authentication change.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[BACUDA] "
@@ -235,9 +237,10 @@ REST_FRAMEWORK = {
     # Without it, DRF keys anonymous throttles on the whole X-Forwarded-For header, which a client can vary.
     "NUM_PROXIES": BACUDA_TRUSTED_PROXY_COUNT,
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Token first, so that a missing or wrong token answers 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first, so that a missing or wrong token answers 401 with a WWW-Authenticate header. Both apply the
+        # portal's one authentication policy (deactivation, staff two-factor): bacuda_portal/members/authentication.py
+        "bacuda_portal.members.authentication.PortalTokenAuthentication",
+        "bacuda_portal.members.authentication.PortalSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

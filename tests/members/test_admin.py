@@ -218,12 +218,13 @@ def test_credentials_are_not_in_the_admin(client_as, project_manager):
     assert client.get("/admin/authtoken/tokenproxy/").status_code == 404
 
 
-def test_staff_reset_a_lost_authenticator(client_as, staff, project_manager):
+def test_staff_reset_a_contact_points_lost_authenticator(client_as, staff, contact_point):
+    # A staff member's is reset by the project manager only (tests/members/test_staff_accounts.py).
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP
 
-    TOTP.activate(project_manager, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-    data = {"action": "reset_two_factor", "_selected_action": [project_manager.pk]}
+    TOTP.activate(contact_point, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    data = {"action": "reset_two_factor", "_selected_action": [contact_point.pk]}
     client_as(staff).post("/admin/members/user/", data)
-    assert not Authenticator.objects.filter(user=project_manager).exists()
+    assert not Authenticator.objects.filter(user=contact_point).exists()
     assert AuditEntry.objects.filter(action="members.two_factor.reset", actor=staff).exists()
