@@ -8,7 +8,9 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
+    FloatField,
     IntegerField,
     OuterRef,
     Q,
@@ -17,7 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.utils import dateformat
 from django.utils.formats import get_format
 
@@ -335,3 +337,59 @@ def deployments_of(expert) -> QuerySet[Assignment]:
         .select_related("workshop")
         .order_by("-workshop__start_date")
     )
+
+
+# --- Officials trained: the one definition every page and report uses ---------------------------------------
+# A person is counted once across workshops: the same email address (case-insensitive) is the same official.
+TRAINED_PERSON = Lower("email")
+DELIVERED_STATUSES = (WorkshopStatus.DELIVERED, WorkshopStatus.CLOSED)
+
+
+def trained_participants(
+    *, period_start: dt.date | None = None, period_end: dt.date | None = None, administration=None, region=None
+) -> QuerySet[Nomination]:
+    """Accepted participants of delivered workshops ending in the period who attended at least the certificate
+    share of the sessions (BACUDA_CERTIFICATE_ATTENDANCE_SHARE). Withdrawn, declined, wait-listed and merely
+    nominated people never count. One row per nomination: count ``TRAINED_PERSON`` distinct for people."""
+    share = settings.BACUDA_CERTIFICATE_ATTENDANCE_SHARE
+    sessions = (
+        Session.objects.filter(workshop=OuterRef("workshop_id"))
+        .order_by()
+        .values("workshop")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    attended = (
+        Attendance.objects.filter(nomination=OuterRef("pk"), status__in=ATTENDED_STATUSES)
+        .order_by()
+        .values("nomination")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    # The workshops of the period first (an IN subquery): the database then walks the (workshop, status) index of
+    # the nominations instead of evaluating the attendance subqueries for every accepted nomination ever.
+    workshops = Workshop.objects.filter(status__in=DELIVERED_STATUSES)
+    if period_start is not None:
+        workshops = workshops.filter(end_date__gte=period_start)
+    if period_end is not None:
+        workshops = workshops.filter(end_date__lte=period_end)
+    queryset = Nomination.objects.filter(
+        status=NominationStatus.ACCEPTED, workshop_id__in=Subquery(workshops.order_by().values("pk"))
+    )
+    if administration is not None:
+        queryset = queryset.filter(administration=administration)
+    if region is not None:
+        queryset = queryset.filter(administration__region=region)
+    return (
+        queryset.annotate(
+            session_count=Coalesce(Subquery(sessions), 0),
+            attended_count=Coalesce(Subquery(attended), 0),
+        )
+        .annotate(needed=ExpressionWrapper(F("session_count") * share, output_field=FloatField()))
+        .filter(session_count__gt=0, attended_count__gte=F("needed"))
+    )
+
+
+def officials_trained_count(**filters) -> int:
+    """How many distinct officials were trained (``trained_participants`` takes the same filters)."""
+    return trained_participants(**filters).aggregate(n=Count(TRAINED_PERSON, distinct=True))["n"]

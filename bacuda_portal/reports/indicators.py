@@ -15,15 +15,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
-from django.db.models import Count, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, ExtractYear, Lower
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from algorithms.enums import JobStatus, Publication
 from algorithms.models import AlgorithmVersion, ModelJob
 from scholarships.enums import DecisionOutcome, DecisionStatus, ProgrammeResult
 from scholarships.models import Application
+from workshops import selectors as workshop_selectors
 
 DELIVERED_STATUSES = ("delivered", "closed")
 UNKNOWN_SEX = "unknown"
@@ -122,53 +122,13 @@ def _counted(queryset: QuerySet, *, by_sex: str = "", breakdown: str = "") -> In
 def trained_nominations(
     period_start: dt.date | None, period_end: dt.date | None, administration=None, region=None
 ) -> QuerySet:
-    """Accepted participants of delivered workshops ending in the period who attended at least the certificate
-    share of the sessions (BACUDA_CERTIFICATE_ATTENDANCE_SHARE). Withdrawn, declined, wait-listed and merely
-    nominated people never count. Not yet distinct by person: see ``person`` below."""
-    from workshops.enums import ATTENDED_STATUSES, NominationStatus
-    from workshops.models import Attendance, Nomination, Session, Workshop
-
-    share = settings.BACUDA_CERTIFICATE_ATTENDANCE_SHARE
-    sessions = (
-        Session.objects.filter(workshop=OuterRef("workshop_id"))
-        .order_by()
-        .values("workshop")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    attended = (
-        Attendance.objects.filter(nomination=OuterRef("pk"), status__in=ATTENDED_STATUSES)
-        .order_by()
-        .values("nomination")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    # The workshops of the period first (an IN subquery): the database then walks the (workshop, status) index of
-    # the nominations instead of evaluating the attendance subqueries for every accepted nomination ever.
-    workshops = Workshop.objects.filter(status__in=DELIVERED_STATUSES)
-    if period_start is not None:
-        workshops = workshops.filter(end_date__gte=period_start)
-    if period_end is not None:
-        workshops = workshops.filter(end_date__lte=period_end)
-    queryset = Nomination.objects.filter(
-        status=NominationStatus.ACCEPTED, workshop_id__in=Subquery(workshops.order_by().values("pk"))
-    )
-    if administration is not None:
-        queryset = queryset.filter(administration=administration)
-    if region is not None:
-        queryset = queryset.filter(administration__region=region)
-    return (
-        queryset.annotate(
-            session_count=Coalesce(Subquery(sessions), 0),
-            attended_count=Coalesce(Subquery(attended), 0),
-        )
-        .annotate(needed=ExpressionWrapper(F("session_count") * share, output_field=FloatField()))
-        .filter(session_count__gt=0, attended_count__gte=F("needed"))
+    """The workshops app's one definition of a trained participant (``workshops.selectors.trained_participants``)."""
+    return workshop_selectors.trained_participants(
+        period_start=period_start, period_end=period_end, administration=administration, region=region
     )
 
 
-# A person is counted once across workshops: the same email address (case-insensitive) is the same official.
-PERSON = Lower("email")
+PERSON = workshop_selectors.TRAINED_PERSON
 
 
 @register(

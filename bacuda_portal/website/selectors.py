@@ -8,11 +8,12 @@ from django.utils import timezone
 from bacuda_portal.members.models import Administration
 from scholarships.models import Call
 from workshops import access as workshop_access
+from workshops import selectors as workshop_selectors
 from workshops.elearning import selectors as elearning_selectors
 from workshops.elearning.enums import CourseStage
 from workshops.elearning.models import Course
-from workshops.enums import NominationStatus, WorkshopStatus
-from workshops.models import Beneficiary, Nomination, Workshop
+from workshops.enums import WorkshopStatus
+from workshops.models import Beneficiary, Workshop
 
 from .models import NewsPost
 
@@ -28,9 +29,7 @@ def key_figures() -> dict[str, int]:
         .values("administration_id")
         .distinct()
         .count(),
-        "officials_trained": Nomination.objects.filter(
-            workshop__in=delivered, status=NominationStatus.ACCEPTED
-        ).count(),
+        "officials_trained": workshop_selectors.officials_trained_count(),
         "workshops_delivered": delivered.count(),
         "published_courses": Course.objects.filter(stage=CourseStage.PUBLISHED).count(),
     }

@@ -20,6 +20,7 @@ def test_email_renders_in_the_recipients_language(db):
     assert french.text != english.text
     assert "Awa" in french.text and "http://x/fr/i/" in french.html
     assert "\n" not in french.subject
+    assert '<html lang="fr">' in french.html and '<html lang="en">' in english.html
 
 
 def test_csv_export_neutralises_spreadsheet_formulas(db):

@@ -10,7 +10,7 @@ from bacuda_portal.reports import services
 from bacuda_portal.reports.models import Report
 from tests.algorithms.factories import AlgorithmFactory, AlgorithmVersionFactory
 
-from .test_reports import pdf_text
+from .test_reports import pdf_language, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +104,7 @@ def test_the_pdf_shows_the_cards_sections_and_published_versions(client, staff, 
         export(client, algorithm, "fr")
     french = Report.objects.get(language="fr")
     assert "Des arbres de décision avec attention." in pdf_text(french)
+    assert (pdf_language(report.file), pdf_language(french.file)) == ("en", "fr")
 
 
 def test_anybody_downloads_a_published_cards_pdf_from_its_page(client, staff, contact_point, algorithm, eager_tasks,

@@ -27,6 +27,14 @@ def pdf_text(report: Report) -> str:
         return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages)
 
 
+def pdf_language(field_file) -> str:
+    """The document language the PDF declares (/Lang in its catalogue); tagged PDFs also have a structure tree."""
+    with field_file.open("rb") as handle:
+        catalogue = PdfReader(io.BytesIO(handle.read())).trailer["/Root"]
+    assert "/StructTreeRoot" in catalogue, "the PDF lost its tags"
+    return str(catalogue.get("/Lang", ""))
+
+
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks):
     """Run what a service queues on commit (the rendering task; eager in these tests) as a commit would."""
@@ -283,3 +291,4 @@ def test_a_french_report_uses_the_french_titles(staff, eager_tasks, committed):
     report.refresh_from_db()
     assert report.status == "ready", report.failure_reason
     assert "Fonctionnaires formés" in pdf_text(report)
+    assert pdf_language(report.file) == "fr"

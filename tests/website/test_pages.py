@@ -71,26 +71,25 @@ def test_news_detail_and_event_detail_in_both_languages(client):
         assert _title(response).startswith("Fraud detection with DATE")
 
 
-def test_home_shows_live_key_figures_next_workshops_and_latest_news(client, kenya, senegal):
-    delivered = WorkshopFactory(
-        status="delivered",
-        start_date=timezone.localdate() - dt.timedelta(days=60),
-        end_date=timezone.localdate() - dt.timedelta(days=58),
-        beneficiaries=[(kenya, 5), (senegal, 5)],
-    )
-    from tests.workshops.factories import NominationFactory
+def _home_figures(client) -> dict[str, int]:
+    html = client.get(reverse("website:home")).content.decode()
+    return {label.strip(): int(number) for number, label in re.findall(r"<li><strong>(\d+)</strong>([^<]+)</li>", html)}
 
-    NominationFactory.create_batch(3, workshop=delivered, administration=kenya, status="accepted")
-    NominationFactory(workshop=delivered, administration=kenya, status="declined")
+
+def test_home_shows_live_key_figures_next_workshops_and_latest_news(client, kenya, senegal):
+    from tests.reports.factories import delivered_workshop, participant
+
+    end = timezone.localdate() - dt.timedelta(days=58)
+    delivered = delivered_workshop(end, sessions=2, administrations=[kenya, senegal], status="delivered")
+    for n in range(3):
+        participant(delivered, email=f"official{n}@kra.example", attended=2)
+    participant(delivered, email="declined@kra.example", attended=0, status="declined")
     CourseFactory(stage=CourseStage.PUBLISHED, clikc_url="https://clikc.wcoomd.org/course/view.php?id=1")
     WorkshopFactory(title="Next regional workshop")
     WorkshopFactory(title="Private workshop", is_public=False)
     NewsPostFactory(title_en="A fresh post")
     html = client.get(reverse("website:home")).content.decode()
-    figures = {
-        label.strip(): int(number) for number, label in re.findall(r"<li><strong>(\d+)</strong>([^<]+)</li>", html)
-    }
-    assert figures == {
+    assert _home_figures(client) == {
         "administrations reached": 2,
         "officials trained": 3,
         "workshops delivered": 1,
@@ -99,6 +98,25 @@ def test_home_shows_live_key_figures_next_workshops_and_latest_news(client, keny
     assert "Next regional workshop" in html
     assert "Private workshop" not in html
     assert "A fresh post" in html
+
+
+def test_officials_trained_is_the_same_figure_on_the_home_page_the_dashboard_and_the_donor_report(client, staff, kenya):
+    """One definition: distinct people accepted to a delivered workshop who attended the certificate share."""
+    from bacuda_portal.reports import indicators
+    from tests.reports.factories import delivered_workshop, participant
+
+    first = delivered_workshop(dt.date(2025, 3, 14), sessions=2)
+    second = delivered_workshop(dt.date(2025, 9, 19), sessions=2)
+    participant(first, email="alice@kra.example", attended=2)
+    participant(second, email="Alice@KRA.example", attended=2)  # the same official, twice
+    participant(first, email="bob@kra.example", attended=0)  # accepted, never came
+    participant(second, email="carol@kra.example", attended=2, status="declined")
+    expected = 1
+    assert _home_figures(client)["officials trained"] == expected
+    assert indicators.compute("officials_trained", None, None).value == expected
+    client.force_login(staff)
+    dashboard = client.get("/api/v1/dashboard/", {"year": 2025}).json()
+    assert dashboard["officials_trained_by_year"]["2025"] == expected
 
 
 def test_events_lists_public_coming_workshops_and_links_the_icalendar_feed(client):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from bacuda_portal.core.exceptions import TransitionError
+from tests.reports.test_reports import pdf_language
 from workshops import services
 from workshops.models import Certificate
 
@@ -58,6 +59,7 @@ def test_only_eligible_participants_get_a_rendered_certificate(issued):
     assert "Machine learning for Customs" in text
     assert "Certificate of attendance" in text
     assert "Attestation de participation" in pdf_text(issued["Awa Sarr"].file)  # in the participant's language
+    assert (pdf_language(alice.file), pdf_language(issued["Awa Sarr"].file)) == ("en", "fr")
 
 
 def test_issuing_twice_adds_nothing(issued, delivered_workshop, staff):
