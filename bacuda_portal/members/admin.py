@@ -2,6 +2,7 @@ from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import TokenProxy
 
@@ -9,6 +10,7 @@ from bacuda_portal.core.admin import PortalModelAdmin
 from bacuda_portal.core.exceptions import TransitionError
 
 from . import access, services
+from .enums import Role
 from .models import Administration, ContactPoint, Invitation, Region, User
 
 # Two-factor secrets and API tokens are credentials: staff never read them in the admin. Staff reset a lost
@@ -16,6 +18,15 @@ from .models import Administration, ContactPoint, Invitation, Region, User
 for credential_model in (Authenticator, TokenProxy):
     if admin.site.is_registered(credential_model):
         admin.site.unregister(credential_model)
+
+
+def _password_change_on_the_account_pages(request, extra_context=None):
+    # One way to change one's password (allauth's page, through PortalAccountAdapter.set_password), so that the
+    # change always revokes the person's tokens and is audited; the admin's own form would bypass both.
+    return redirect("account_change_password")
+
+
+admin.site.password_change = _password_change_on_the_account_pages
 
 
 def _run_for_each(modeladmin, request, queryset, service, argument=None, **kwargs):
@@ -70,6 +81,11 @@ class UserAdminForm(forms.ModelForm):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.request = request
+        if request is not None and "role" in self.fields and not access.is_project_manager(request.user):
+            self.fields["role"].choices = [
+                (value, label) for value, label in Role.choices if access.can_assign_role(request.user, value)
+            ]
+            self.fields["role"].help_text = _("Only the project manager gives a WCO staff role.")
         # The row as it is now: the form writes the new values onto ``instance`` while it validates.
         self.saved = User.objects.get(pk=self.instance.pk) if self.instance.pk else None
 

@@ -123,3 +123,10 @@ def test_every_api_view_authenticates_through_the_policy():
     for pattern, view_class in views:
         for authentication_class in view_class().get_authenticators():
             assert isinstance(authentication_class, PortalAuthenticationPolicy), (pattern, authentication_class)
+
+
+def test_the_admins_change_password_link_leads_to_the_account_page(client, staff):
+    client.force_login(staff)
+    response = client.get(reverse("admin:password_change"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_change_password")
