@@ -12,9 +12,12 @@ Files are stored in ``PRIVATE_MEDIA_ROOT`` and served only by views that ask the
 files.
 """
 
+import contextlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
+from django.db.models.fields.files import FieldFile
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
@@ -119,7 +122,8 @@ class UploadValidator:
     """Refuses a file larger than ``max_megabytes`` or whose content, once parsed, is not one of ``kinds``.
 
     A file already in storage (a model's saved value, checked when it was uploaded) is not read again: the model's
-    ``full_clean`` runs the field's validators on every save, and only a new upload needs the check.
+    ``full_clean`` runs the field's validators on every save, and only a new upload needs the check. An upload that
+    passed is marked, so that the form field and then the model (or the service) do not parse it twice.
     """
 
     def __init__(self, kinds=DOCUMENT_TYPES, max_megabytes: int = 10):
@@ -129,8 +133,16 @@ class UploadValidator:
     def __call__(self, uploaded) -> None:
         if getattr(uploaded, "_committed", False):
             return
+        # A model's FieldFile holding a new upload wraps the uploaded file: the mark goes on the upload itself.
+        upload = uploaded.file if isinstance(uploaded, FieldFile) else uploaded
+        rules = (self.kinds, self.max_megabytes)
+        passed = getattr(upload, "_upload_checks_passed", frozenset())
+        if rules in passed:
+            return
         check_size(uploaded, self.max_megabytes)
         check_content(uploaded, self.kinds)
+        with contextlib.suppress(AttributeError):  # an object that takes no attribute is simply checked again
+            upload._upload_checks_passed = passed | {rules}
 
     def __eq__(self, other) -> bool:
         return isinstance(other, UploadValidator) and (self.kinds, self.max_megabytes) == (
