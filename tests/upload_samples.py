@@ -251,7 +251,7 @@ ACTIVE_PDFS = {
 POLYGLOT_PDFS = {
     "html before %PDF-": (pdf_with_html_before, "other data before its PDF header"),
     "html after %%EOF": (pdf_with_html_after_eof, "other data after the end of the PDF"),
-    "html between objects": (pdf_with_html_between_objects, "web page code"),
+    "html between objects": (pdf_with_html_between_objects, "This PDF also contains web page code"),
 }
 
 
@@ -313,12 +313,19 @@ def jpeg_bomb() -> bytes:
     return CLEAN_JPEG[: start + 5] + struct.pack(">HH", 10_000, 10_000) + CLEAN_JPEG[start + 9 :]
 
 
+def png_with_html_in_a_text_chunk() -> bytes:
+    """A web page in a text chunk at the start of the file, where a browser sniffing the type would read it."""
+    after_header = 8 + 25  # the signature and the IHDR chunk
+    return CLEAN_PNG[:after_header] + _png_chunk(b"tEXt", b"Comment\x00" + HTML_PAYLOAD) + CLEAN_PNG[after_header:]
+
+
 SVG_AS_PNG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(document.cookie)"><rect/></svg>'
 
 HOSTILE_PICTURES = {
     "png + html": (lambda: CLEAN_PNG + HTML_PAYLOAD, "other data after its end"),
     "jpeg + zip": (lambda: CLEAN_JPEG + zip_archive(), "other data after its end"),
     "jpeg + pdf": (lambda: CLEAN_JPEG + CLEAN_PDF, "other data after its end"),
+    "html in a png text chunk": (png_with_html_in_a_text_chunk, "This picture also contains web page code"),
     "zip inside a png chunk": (png_with_zip_in_a_chunk, "another file (ZIP) hidden inside it"),
     "decompression bomb": (png_bomb, "too large (more than 40 million pixels)"),
     "bomb under Pillow's own limit": (lambda: png_bomb(8_000, 8_000), "too large (more than 40 million pixels)"),

@@ -134,3 +134,12 @@ def test_hostile_pdfs_are_refused_on_the_upload_page_and_never_stored(client_as,
     own_profile.refresh_from_db()
     assert not own_profile.cv
     assert _stored_cvs() == []
+
+
+def test_the_upload_is_parsed_once_although_form_and_service_both_check_it(client_as, expert, own_profile, monkeypatch):
+    from bacuda_portal.core import uploads
+
+    parses = []
+    monkeypatch.setattr(uploads, "check_pdf", lambda data: parses.append(len(data)))
+    assert _upload(client_as(expert), own_profile, samples.CLEAN_PDF).status_code == 302
+    assert parses == [len(samples.CLEAN_PDF)]

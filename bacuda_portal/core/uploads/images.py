@@ -51,7 +51,7 @@ def check_image(data: bytes, kind: str) -> None:
             params={"inner": inner},
         )
     if MARKUP.search(data, 0, SNIFF_WINDOW):
-        raise markup_error(_("picture"))
+        raise markup_error("picture")
     _decode(data, PILLOW_FORMATS[kind])
 
 

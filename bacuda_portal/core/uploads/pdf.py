@@ -120,7 +120,7 @@ def check_pdf_envelope(data: bytes) -> None:
             code="trailing_data",
         )
     if MARKUP.search(data, 0, SNIFF_WINDOW) or MARKUP.search(outside_streams(data)):
-        raise markup_error(_("PDF"))
+        raise markup_error("pdf")
 
 
 def outside_streams(data: bytes) -> bytes:

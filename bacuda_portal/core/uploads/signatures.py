@@ -55,11 +55,14 @@ def embedded_file_type(data: bytes, *, start: int = 0) -> str | None:
     return None
 
 
-def markup_error(kind) -> ValidationError:
-    """The refusal of a file that is also a web page; ``kind`` names what it should be ("PDF", "picture")."""
-    return ValidationError(
-        _("This file also contains web page code (HTML, SVG or script), which we do not accept. "
-          "Save it again as a plain %(kind)s and upload that."),
-        code="markup",
-        params={"kind": kind},
-    )  # fmt: skip
+MARKUP_MESSAGES = {
+    "pdf": _("This PDF also contains web page code (HTML, SVG or script), which we do not accept. "
+             "Save it again as PDF and upload it once more."),
+    "picture": _("This picture also contains web page code (HTML, SVG or script), which we do not accept. "
+                 "Save it again as PNG or JPEG and upload it once more."),
+}  # fmt: skip
+
+
+def markup_error(kind: str) -> ValidationError:
+    """The refusal of a file that is also a web page; ``kind`` is "pdf" or "picture"."""
+    return ValidationError(MARKUP_MESSAGES[kind], code="markup")
