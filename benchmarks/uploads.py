@@ -2,7 +2,8 @@
 
 Builds its files in memory (nothing is read from disk or written):
   - a 5 MB PDF of many pages, as a word processor writes them: a compressed text content stream per page, a
-    Helvetica font, a link annotation on each page, a JPEG photograph on every tenth page;
+    Helvetica font, a link annotation on each page, a JPEG photograph on every tenth page; and a 5 MB PDF of text
+    pages only (about ten times as many pages, so many more objects to inspect);
   - a 10 MB JPEG photograph and a 10 MB PNG picture (noise, so that they do not compress away);
   - a 50 MB CSV of declarations (the 22 columns of the Customs Import Declaration layout), checked by the
     dataset validator, which reads it through the upload check's text stream, and by the upload check alone.
@@ -32,7 +33,7 @@ django.setup()
 
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from PIL import Image  # noqa: E402
-from pypdf import PdfWriter  # noqa: E402
+from pypdf import PdfReader, PdfWriter  # noqa: E402
 from pypdf.generic import (  # noqa: E402
     ArrayObject,
     DecodedStreamObject,
@@ -57,7 +58,7 @@ def _photo(size: tuple[int, int], quality: int) -> bytes:
     return buffer.getvalue()
 
 
-def build_pdf(megabytes: float, rng: random.Random) -> bytes:
+def build_pdf(megabytes: float, rng: random.Random, *, photo_every: int = 10) -> bytes:
     writer = PdfWriter()
     font = writer._add_object(
         DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
@@ -77,7 +78,7 @@ def build_pdf(megabytes: float, rng: random.Random) -> bytes:
         lines = [f"BT /F1 10 Tf 56 {800 - 14 * line} Td ({' '.join(rng.choices(WORDS, k=12))}) Tj ET"
                  for line in range(52)]  # fmt: skip
         resources = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
-        if number % 10 == 0:
+        if photo_every and number % photo_every == 0:
             # Each photograph is its own object, as when every page of a report has a different picture.
             picture = StreamObject()
             picture._data = photo_bytes[:-2] + rng.randbytes(2)
@@ -113,9 +114,12 @@ def build_jpeg(megabytes: float) -> bytes:
 
 def build_png(megabytes: float) -> bytes:
     side = int((megabytes * MEGABYTE / 3) ** 0.5)
-    buffer = io.BytesIO()
-    Image.effect_noise((side, side), 60).convert("RGB").save(buffer, "PNG")
-    return buffer.getvalue()
+    while True:
+        buffer = io.BytesIO()
+        Image.effect_noise((side, side), 60).convert("RGB").save(buffer, "PNG")
+        if buffer.tell() >= megabytes * MEGABYTE * 0.95:
+            return buffer.getvalue()
+        side = int(side * (megabytes * MEGABYTE / buffer.tell()) ** 0.5) + 16
 
 
 def build_csv(megabytes: float, rng: random.Random) -> bytes:
@@ -141,6 +145,10 @@ def build_csv(megabytes: float, rng: random.Random) -> bytes:
     return header.encode() + block * repeats
 
 
+def _pages(pdf: bytes) -> int:
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
 def median_ms(check, runs: int) -> float:
     timings = []
     for _ in range(runs):
@@ -160,12 +168,13 @@ def main():
     rng = random.Random(17)
 
     pdf = build_pdf(arguments.pdf_megabytes, rng)
+    text_pdf = build_pdf(arguments.pdf_megabytes, rng, photo_every=0)
     jpeg = build_jpeg(arguments.image_megabytes)
     png = build_png(arguments.image_megabytes)
     csv_data = build_csv(arguments.csv_megabytes, rng)
-    pages = pdf.count(b"/Type /Page\n")
     cases = [
-        (f"PDF, {len(pdf) / MEGABYTE:.1f} MB, {pages} pages", UploadValidator(max_megabytes=10), pdf),
+        (f"PDF, {len(pdf) / MEGABYTE:.1f} MB, {_pages(pdf)} pages, a photo every 10", UploadValidator(), pdf),
+        (f"PDF, {len(text_pdf) / MEGABYTE:.1f} MB, {_pages(text_pdf)} pages of text", UploadValidator(), text_pdf),
         (f"JPEG, {len(jpeg) / MEGABYTE:.1f} MB", UploadValidator(kinds=IMAGE_TYPES, max_megabytes=20), jpeg),
         (f"PNG, {len(png) / MEGABYTE:.1f} MB", UploadValidator(kinds=IMAGE_TYPES, max_megabytes=20), png),
         (f"CSV, {len(csv_data) / MEGABYTE:.1f} MB (upload check alone)", UploadValidator(DATASET_TYPES, 200), csv_data),

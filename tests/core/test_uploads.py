@@ -94,7 +94,7 @@ def test_the_object_graph_is_walked_not_only_the_bytes():
 
     content = samples.pdf_javascript_in_object_stream()
     assert b"JavaScript" not in content
-    assert pdf._raw_features(content) == set()
+    assert pdf._names_in_syntax(pdf.outside_streams(content)) == set()
     assert pdf._object_features(content) >= {pdf.JAVASCRIPT, pdf.AUTOMATIC_ACTION}
 
 
@@ -120,6 +120,15 @@ def test_an_encrypted_pdf_is_refused_because_it_cannot_be_inspected():
 )
 def test_a_pdf_pypdf_cannot_read_is_refused_as_damaged(content):
     assert "This PDF seems damaged or incomplete" in _refusal(UploadValidator(), content)
+
+
+def test_a_pdf_of_too_many_objects_is_refused_before_they_are_parsed():
+    from bacuda_portal.core.uploads.pdf import MAX_OBJECTS
+
+    catalog, pages, page = b"<< /Type /Catalog /Pages 2 0 R >>", *samples._PAGES
+    content = samples.raw_pdf([catalog, pages, page] + [b"null"] * MAX_OBJECTS)
+    message = _refusal(UploadValidator(), content)
+    assert message.startswith(f"This PDF is too complex for us to check (more than {MAX_OBJECTS} objects).")
 
 
 # --- Pictures -----------------------------------------------------------------------------------------------------
