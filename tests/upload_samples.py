@@ -301,6 +301,30 @@ def png_truncated() -> bytes:
     return data[:start] + _png_chunk(b"IDAT", idat[: length // 2]) + _png_chunk(b"IEND", b"")
 
 
+def png_interlaced(width: int = 37, height: int = 23) -> bytes:
+    """A clean Adam7-interlaced RGB picture (Pillow reads these but does not write them), built pass by pass."""
+    passes = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))
+    raw = b""
+    for first_column, first_row, column_step, row_step in passes:
+        columns = len(range(first_column, width, column_step))
+        rows = len(range(first_row, height, row_step))
+        if columns and rows:
+            raw += b"".join(b"\x00" + bytes((x * 7 + y) % 256 for x in range(columns * 3)) for y in range(rows))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 1)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", zlib.compress(raw))
+        + _png_chunk(b"IEND", b"")
+    )
+
+
+def png_with_data_after_the_pixels() -> bytes:
+    """Complete compressed pixels, then a hidden payload in a further IDAT chunk that Pillow never reads."""
+    end = CLEAN_PNG.index(b"IEND") - 4
+    return CLEAN_PNG[:end] + _png_chunk(b"IDAT", HTML_PAYLOAD * 30) + CLEAN_PNG[end:]
+
+
 def png_with_zip_in_a_chunk() -> bytes:
     """A ZIP archive hidden in a private ancillary chunk, before IEND."""
     end = CLEAN_PNG.index(b"IEND") - 4
@@ -331,6 +355,8 @@ HOSTILE_PICTURES = {
     "bomb under Pillow's own limit": (lambda: png_bomb(8_000, 8_000), "too large (more than 40 million pixels)"),
     "jpeg bomb": (jpeg_bomb, "too large (more than 40 million pixels)"),
     "truncated": (png_truncated, "damaged or incomplete"),
+    "jpeg cut short": (lambda: CLEAN_JPEG[: len(CLEAN_JPEG) // 2], "damaged or incomplete"),
+    "data after the compressed pixels": (png_with_data_after_the_pixels, "damaged or incomplete"),
     "svg named .png": (lambda: SVG_AS_PNG, "not accepted"),
 }
 

@@ -39,9 +39,14 @@ def token_client(contact_point):
     return client
 
 
+def _stored_datasets(settings) -> set:
+    return set((settings.PRIVATE_MEDIA_ROOT / "algorithms" / "datasets").rglob("*.csv"))
+
+
 @pytest.mark.parametrize("case", list(REFUSED))
 def test_the_upload_page_refuses_a_file_that_is_not_a_csv(client, contact_point, kenya, settings, case):
     build, message = REFUSED[case]
+    before = _stored_datasets(settings)
     client.force_login(contact_point)
     response = client.post(
         reverse("algorithms:dataset_upload"),
@@ -52,9 +57,7 @@ def test_the_upload_page_refuses_a_file_that_is_not_a_csv(client, contact_point,
     assert message in page
     assert 'value="Kept name"' in page
     assert not Dataset.objects.exists()
-    assert not (settings.PRIVATE_MEDIA_ROOT / "algorithms" / "datasets").exists() or not any(
-        (settings.PRIVATE_MEDIA_ROOT / "algorithms" / "datasets").rglob("*.csv")
-    )
+    assert _stored_datasets(settings) == before
 
 
 @pytest.mark.parametrize("case", list(REFUSED))

@@ -45,6 +45,7 @@ def _refusal(validator, content: bytes, name="upload.bin") -> str:
         (samples.CLEAN_PNG, UploadValidator(kinds=RECEIPT_TYPES)),
         (samples.CLEAN_JPEG, UploadValidator(kinds=RECEIPT_TYPES)),
         (samples.picture("PNG", mode="RGBA"), UploadValidator(kinds=IMAGE_TYPES)),
+        (samples.png_interlaced(), UploadValidator(kinds=IMAGE_TYPES)),
         (samples.CLEAN_JPEG + b"\r\n", UploadValidator(kinds=IMAGE_TYPES)),
         (samples.CLEAN_CSV, UploadValidator(kinds=DATASET_TYPES)),
         (b"\xef\xbb\xbfdescription,hs_code\n\xc3\xa9lectrique,850440\n", UploadValidator(kinds=DATASET_TYPES)),
@@ -58,6 +59,7 @@ def _refusal(validator, content: bytes, name="upload.bin") -> str:
         "png receipt",
         "jpeg receipt",
         "png with transparency",
+        "interlaced png",
         "jpeg with a trailing line break",
         "csv",
         "csv with a byte-order mark and accents",
@@ -136,6 +138,13 @@ def test_a_pdf_of_too_many_objects_is_refused_before_they_are_parsed():
 def test_hostile_pictures_are_refused(case):
     build, message = samples.HOSTILE_PICTURES[case]
     assert message in _refusal(UploadValidator(kinds=RECEIPT_TYPES), build(), name="receipt.png")
+
+
+def test_a_truncated_picture_is_refused_even_when_pillow_is_told_to_load_truncated_pictures(monkeypatch):
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # as WeasyPrint sets it when imported
+    assert "damaged or incomplete" in _refusal(UploadValidator(kinds=IMAGE_TYPES), samples.png_truncated())
 
 
 def test_a_picture_is_not_a_document_and_a_pdf_is_not_a_picture():
@@ -255,3 +264,30 @@ def test_a_stored_file_keeps_a_safe_download_name():
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"] == "attachment; filename*=utf-8''%C3%A9vidence.svg"
     private_storage.delete(name)
+
+
+# Files the portal writes itself (rendered, resized, or stored by a service after its own check), never a form.
+WRITTEN_BY_THE_PORTAL = {
+    "algorithms.Dataset.file": "services.dataset_upload, after validate_csv (which reads through text_lines)",
+    "algorithms.JobArtifact.file": "written by the model job worker",
+    "reports.Report.file": "rendered by WeasyPrint",
+    "website.NewsPost.thumbnail": "made from the checked picture",
+    "workshops.Certificate.file": "rendered by WeasyPrint",
+}
+
+
+def test_every_uploadable_file_field_has_the_upload_check():
+    from django.apps import apps
+    from django.db import models
+
+    unchecked = []
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if not isinstance(field, models.FileField):
+                continue
+            label = f"{model._meta.label}.{field.name}"
+            has_check = any(isinstance(validator, UploadValidator) for validator in field.validators)
+            if not has_check and label not in WRITTEN_BY_THE_PORTAL:
+                unchecked.append(label)
+            assert not (has_check and label in WRITTEN_BY_THE_PORTAL), label
+    assert not unchecked, f"give these fields an UploadValidator: {unchecked}"

@@ -9,6 +9,7 @@ picture again, because that data cannot be told apart from a hidden file.
 
 import io
 import re
+import zlib
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -87,22 +88,65 @@ def _too_many_pixels() -> ValidationError:
 
 
 def _png_structure(data: bytes) -> tuple[int, int]:
-    """The offset just after the IEND chunk, walking the chunks from the signature on, and the pixels IHDR declares."""
-    position, pixels = 8, 0
+    """The offset just after the IEND chunk, walking the chunks from the signature on, and the pixels IHDR declares.
+
+    The compressed pixel data (the IDAT chunks) must also inflate to exactly the size the header announces: Pillow
+    fills a picture cut short with blank pixels when ``ImageFile.LOAD_TRUNCATED_IMAGES`` is on, which WeasyPrint
+    turns on for the whole process when it is imported, so the check cannot rely on Pillow for this.
+    """
+    position, header, pixel_data = 8, None, []
     while True:
         if position + 12 > len(data):
             raise _broken()
         length = int.from_bytes(data[position : position + 4], "big")
         chunk_type = data[position + 4 : position + 8]
-        if chunk_type == b"IHDR" and length >= 8:
-            pixels = int.from_bytes(data[position + 8 : position + 12], "big") * int.from_bytes(
-                data[position + 12 : position + 16], "big"
-            )
+        if chunk_type == b"IHDR" and length == 13:
+            header = data[position + 8 : position + 21]
+        elif chunk_type == b"IDAT":
+            pixel_data.append((position + 8, position + 8 + length))
         position += 12 + length  # length, type, data, CRC
         if chunk_type == b"IEND":
-            if position > len(data):
+            if position > len(data) or header is None:
                 raise _broken()
-            return position, pixels
+            width, height = int.from_bytes(header[0:4], "big"), int.from_bytes(header[4:8], "big")
+            if width * height <= MAX_IMAGE_PIXELS:  # a bigger one is refused as too large, unread
+                _check_png_pixel_data(data, header, pixel_data)
+            return position, width * height
+
+
+# Adam7 interlacing: the first column and row of each of the seven passes, and their steps.
+_ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))
+_PNG_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}  # by colour type
+
+
+def _check_png_pixel_data(data: bytes, header: bytes, pixel_data: list[tuple[int, int]]) -> None:
+    width, height = int.from_bytes(header[0:4], "big"), int.from_bytes(header[4:8], "big")
+    bit_depth, colour_type, interlace = header[8], header[9], header[12]
+    if colour_type not in _PNG_CHANNELS or bit_depth not in (1, 2, 4, 8, 16) or interlace not in (0, 1):
+        raise _broken()
+    bits = bit_depth * _PNG_CHANNELS[colour_type]
+    passes = _ADAM7 if interlace else ((0, 0, 1, 1),)
+    expected = 0
+    for first_column, first_row, column_step, row_step in passes:
+        columns = (width - first_column + column_step - 1) // column_step
+        rows = (height - first_row + row_step - 1) // row_step
+        if columns > 0 and rows > 0:
+            expected += rows * (1 + (columns * bits + 7) // 8)  # each row starts with its filter byte
+    inflater, produced = zlib.decompressobj(), 0
+    try:
+        for start, end in pixel_data:
+            pending = data[start:end]
+            while pending:
+                if inflater.eof:  # data after the end of the compressed pixels: a place to hide a file
+                    raise _broken()
+                produced += len(inflater.decompress(pending, 1024 * 1024))
+                pending = inflater.unconsumed_tail
+                if produced > expected:
+                    raise _broken()
+    except zlib.error:
+        raise _broken() from None
+    if not inflater.eof or inflater.unused_data or produced != expected:
+        raise _broken()
 
 
 def _jpeg_structure(data: bytes) -> tuple[int, int]:
