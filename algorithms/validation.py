@@ -1,11 +1,12 @@
 """Content checks of an uploaded CSV: the declarations layout or labelled goods descriptions.
 
-The file is read as a stream, once: the checksum, row count and date range are computed while each row is
-checked, and only the first ``max_problems`` problems are kept (by row and column). A file over the size limit is
-refused before it is read; binary content, an empty file and wrong columns are refused with a clear reason.
+The file is read as a stream, once, through the portal's one upload check for text (``core.uploads.text_lines``:
+UTF-8 throughout, no NUL byte, not another file type): the checksum, row count and date range are computed while
+each row is checked, and only the first ``max_problems`` problems are kept (by row and column). A file over the
+size limit is refused before it is read; binary content, an empty file and wrong columns are refused with a clear
+reason.
 """
 
-import codecs
 import csv
 import datetime as dt
 import hashlib
@@ -13,7 +14,10 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from bacuda_portal.core.uploads import check_size, text_lines
 
 from .declarations import (
     COLUMNS,
@@ -35,7 +39,6 @@ COUNTRY_COLUMNS = ("Country of Departure", "Country of Origin")
 _HS6 = re.compile(r"^\d{6}$")
 _HS_LABEL = re.compile(r"^\d{6,12}$")  # as the AI-HS engine reads them: dots and spaces removed
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
-_CHUNK = 1024 * 1024
 
 
 @dataclass
@@ -66,56 +69,20 @@ class _Stop(Exception):
     pass
 
 
-def _lines(uploaded, digest, report: ValidationReport):
-    """Decoded text lines of the file, hashing the bytes as they are read; refuses binary content."""
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    uploaded.seek(0)
-    pending = ""
-    first = True
-    for chunk in iter(lambda: uploaded.read(_CHUNK), b""):
-        if isinstance(chunk, str):
-            chunk = chunk.encode()
-        digest.update(chunk)
-        if first and b"\x00" in chunk[:8192]:
-            report.problems.append(Problem(None, "", _("This is not a text CSV file (it contains binary data).")))
-            raise _Stop
-        first = False
-        pending += _decode(decoder, chunk, report)
-        *complete, pending = pending.split("\n")
-        for line in complete:
-            yield line + "\n"
-    pending += _decode(decoder, b"", report, final=True)  # a file cut inside a character fails here
-    if pending:
-        yield pending
-
-
-def _decode(decoder, chunk: bytes, report: ValidationReport, *, final: bool = False) -> str:
-    try:
-        return decoder.decode(chunk, final=final)
-    except UnicodeDecodeError:
-        report.problems.append(Problem(None, "", _("This is not a UTF-8 text CSV file.")))
-        raise _Stop from None
-
-
 def validate_csv(uploaded, *, kind: str, max_megabytes: int, max_problems: int) -> ValidationReport:
     """Check an uploaded file (anything with ``size``, ``seek`` and ``read``) and describe it."""
     report = ValidationReport(kind=kind, size=uploaded.size)
-    if uploaded.size > max_megabytes * 1024 * 1024:
-        report.problems.append(
-            Problem(
-                None,
-                "",
-                _("The file is too large (%(size).1f MB); the limit is %(limit)d MB.")
-                % {"size": uploaded.size / 1024 / 1024, "limit": max_megabytes},
-            )
-        )
+    try:
+        check_size(uploaded, max_megabytes)
+    except ValidationError as error:
+        report.problems.append(Problem(None, "", error.messages[0]))
         return report
     if uploaded.size == 0:
         report.problems.append(Problem(None, "", _("The file is empty.")))
         return report
     digest = hashlib.sha256()
     try:
-        rows = csv.reader(_lines(uploaded, digest, report))
+        rows = csv.reader(text_lines(uploaded, on_chunk=digest.update))
         header = next(rows, None)
         if header is None or not any(cell.strip() for cell in header):
             report.problems.append(Problem(None, "", _("The file is empty.")))
@@ -143,6 +110,8 @@ def validate_csv(uploaded, *, kind: str, max_megabytes: int, max_problems: int) 
                 _add(report, max_problems, line_number, column, message)
     except _Stop:
         pass
+    except ValidationError as error:  # not text: binary data, another file type, another encoding
+        report.problems.append(Problem(None, "", error.messages[0]))
     except csv.Error as error:
         report.problems.append(Problem(None, "", _("The file is not a readable CSV: %(error)s") % {"error": error}))
     if not report.problems and report.row_count == 0:

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -24,7 +24,7 @@ from bacuda_portal.core.pages import (
     run_state_change,
 )
 from bacuda_portal.core.services import audit_record
-from bacuda_portal.core.uploads import private_file_response
+from bacuda_portal.core.uploads import attachment_response, private_file_response
 
 from . import access, selectors, services
 from .enums import (
@@ -871,9 +871,9 @@ def my_data(request):
     if not access.can_manage_own_data(request.user):
         raise Http404
     if request.GET.get("format") == "zip":
-        response = HttpResponse(services.applicant_data_export(user=request.user), content_type="application/zip")
-        response["Content-Disposition"] = 'attachment; filename="bacuda-scholarship-data.zip"'
-        return response
+        return attachment_response(
+            services.applicant_data_export(user=request.user), filename="bacuda-scholarship-data.zip"
+        )
     return render(
         request,
         "scholarships/my_data.html",

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -22,7 +22,7 @@ from bacuda_portal.core.csv_export import csv_response
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.pages import add_service_errors, query_without_page, run_state_change
 from bacuda_portal.core.services import audit_record
-from bacuda_portal.core.uploads import private_file_response
+from bacuda_portal.core.uploads import attachment_response, private_file_response
 from workshops.experts import selectors as expert_selectors
 
 from . import access, ical, selectors, services
@@ -230,10 +230,9 @@ def workshop_programme(request, pk):
     )
 
 
-def _calendar_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+def _calendar_response(content: bytes, filename: str):
+    # Calendar programs subscribed to the feed ignore the disposition; a browser saves the file and opens it.
+    return attachment_response(content, filename=filename)
 
 
 def workshop_calendar(request, pk):
@@ -390,9 +389,7 @@ def certificates_zip(request, pk):
             with certificate.file.open("rb") as handle:
                 archive.writestr(f"{name}-{certificate.verification_code}.pdf", handle.read())
     audit_record(actor=request.user, action="workshops.certificates.downloaded", target=workshop)
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="certificates-workshop-{workshop.pk}.zip"'
-    return response
+    return attachment_response(buffer.getvalue(), filename=f"certificates-workshop-{workshop.pk}.zip")
 
 
 def certificate_verify(request, code=None):

@@ -8,6 +8,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self) -> None:
+        from PIL import Image
+
         from bacuda_portal.celery import ensure_filesystem_broker_folders
 
+        from .uploads.images import MAX_IMAGE_PIXELS
+
         ensure_filesystem_broker_folders()
+        # Pillow's own decompression-bomb guard (a warning past the limit, an error past twice it) uses the
+        # portal's limit everywhere pictures are opened: the upload check, the news resize, PDF rendering.
+        Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS

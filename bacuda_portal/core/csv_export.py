@@ -4,10 +4,11 @@ import csv
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.http import StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 
 from .services import audit_record
+from .uploads import attachment_response
 
 
 class _Echo:
@@ -26,7 +27,7 @@ def _safe_cell(value: Any) -> Any:
 
 def csv_response(
     *, filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], actor: Any, action: str
-) -> StreamingHttpResponse:
+) -> HttpResponseBase:
     """Stream rows as a UTF-8 CSV (with a BOM so spreadsheet programs read accents), and audit the export."""
     writer = csv.writer(_Echo())
 
@@ -37,6 +38,4 @@ def csv_response(
 
     audit_record(actor=actor, action=action, filename=filename)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'
-    return response
+    return attachment_response(lines(), filename=f"{filename}-{stamp}.csv")

@@ -75,8 +75,9 @@ class IndicatorValueAdmin(PortalModelAdmin):
 
     @admin.display(description=_("stored evidence"))
     def evidence_link(self, obj):
-        # Private files are never served from a public URL: the link goes through the access layer.
-        if not obj or not obj.evidence_file:
+        # Private files are never served from a public URL: the link goes through the access layer. A value not
+        # saved yet (its form refused, the upload not stored) has nothing to download.
+        if not obj or not obj.pk or not obj.evidence_file:
             return "—"
         return format_html('<a href="{}">{}</a>', reverse("reports:evidence_download", args=[obj.pk]), _("Download"))
 

@@ -9,6 +9,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from bacuda_portal.core.models import TimeStampedModel
+from bacuda_portal.core.uploads import IMAGE_TYPES, UploadValidator
+
+NEWS_IMAGE_MAX_MEGABYTES = 10
 
 
 def _in_language(obj, field: str) -> str:
@@ -39,8 +42,9 @@ class NewsPost(TimeStampedModel):
         blank=True,
         width_field="image_width",
         height_field="image_height",
-        help_text=_("JPEG or PNG; resized on upload to at most %(width)s pixels wide.")
-        % {"width": settings.BACUDA_NEWS_IMAGE_MAX_WIDTH},
+        validators=[UploadValidator(kinds=IMAGE_TYPES, max_megabytes=NEWS_IMAGE_MAX_MEGABYTES)],
+        help_text=_("JPEG or PNG, at most %(megabytes)s MB; resized on upload to at most %(width)s pixels wide.")
+        % {"megabytes": NEWS_IMAGE_MAX_MEGABYTES, "width": settings.BACUDA_NEWS_IMAGE_MAX_WIDTH},
     )
     thumbnail = models.ImageField(
         _("thumbnail"),

@@ -10,13 +10,11 @@ from PIL import Image, ImageOps
 
 from bacuda_portal.core.emails import send_templated_email
 from bacuda_portal.core.services import audit_record
+from bacuda_portal.core.uploads.images import MAX_IMAGE_PIXELS
 from bacuda_portal.members.enums import STAFF_ROLES
 from bacuda_portal.members.models import User
 
 from .models import ContactMessage, NewsPost
-
-# Refuse decompression bombs outright rather than only warning (Pillow's default is a warning).
-MAX_IMAGE_PIXELS = 40_000_000
 
 
 def _encode(image: Image.Image) -> tuple[bytes, str]:

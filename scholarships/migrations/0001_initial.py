@@ -4,7 +4,6 @@ import bacuda_portal.core.uploads
 import bacuda_portal.members.models
 import django.db.models.deletion
 import scholarships.models.applications
-import scholarships.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -83,9 +82,9 @@ class Migration(migrations.Migration):
                 ('education_details', models.TextField(blank=True, verbose_name='degrees and institutions')),
                 ('language_level', models.CharField(blank=True, choices=[('A1', 'A1 (beginner)'), ('A2', 'A2 (elementary)'), ('B1', 'B1 (intermediate)'), ('B2', 'B2 (upper intermediate)'), ('C1', 'C1 (advanced)'), ('C2', 'C2 (proficient)')], max_length=2, verbose_name='level in the language of instruction')),
                 ('motivation', models.TextField(blank=True, verbose_name='motivation')),
-                ('cv', models.FileField(blank=True, max_length=200, storage=bacuda_portal.core.uploads.get_private_storage, upload_to=scholarships.models.applications.document_upload_to, validators=[scholarships.uploads.ApplicationDocumentValidator()], verbose_name='curriculum vitae')),
-                ('motivation_letter', models.FileField(blank=True, max_length=200, storage=bacuda_portal.core.uploads.get_private_storage, upload_to=scholarships.models.applications.document_upload_to, validators=[scholarships.uploads.ApplicationDocumentValidator()], verbose_name='motivation letter')),
-                ('supervisor_endorsement', models.FileField(blank=True, max_length=200, storage=bacuda_portal.core.uploads.get_private_storage, upload_to=scholarships.models.applications.document_upload_to, validators=[scholarships.uploads.ApplicationDocumentValidator()], verbose_name="supervisor's endorsement")),
+                ('cv', models.FileField(blank=True, max_length=200, storage=bacuda_portal.core.uploads.get_private_storage, upload_to=scholarships.models.applications.document_upload_to, validators=[bacuda_portal.core.uploads.UploadValidator(kinds=('pdf',), max_megabytes=5)], verbose_name='curriculum vitae')),
+                ('motivation_letter', models.FileField(blank=True, max_length=200, storage=bacuda_portal.core.uploads.get_private_storage, upload_to=scholarships.models.applications.document_upload_to, validators=[bacuda_portal.core.uploads.UploadValidator(kinds=('pdf',), max_megabytes=5)], verbose_name='motivation letter')),
+                ('supervisor_endorsement', models.FileField(blank=True, max_length=200, storage=bacuda_portal.core.uploads.get_private_storage, upload_to=scholarships.models.applications.document_upload_to, validators=[bacuda_portal.core.uploads.UploadValidator(kinds=('pdf',), max_megabytes=5)], verbose_name="supervisor's endorsement")),
                 ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', max_length=12, verbose_name='status')),
                 ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted')),
                 ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn')),

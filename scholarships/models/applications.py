@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from bacuda_portal.core.models import TimeStampedModel
-from bacuda_portal.core.uploads import get_private_storage
+from bacuda_portal.core.uploads import DOCUMENT_TYPES, UploadValidator, get_private_storage
 from bacuda_portal.members.models import Administration
 
 from ..enums import (
@@ -19,10 +19,10 @@ from ..enums import (
     EndorsementStatus,
     Gender,
 )
-from ..uploads import ApplicationDocumentValidator
 from .programmes import Call
 
 DOCUMENT_FIELDS = ("cv", "motivation_letter", "supervisor_endorsement")
+DOCUMENT_MAX_MEGABYTES = 5
 
 
 def document_upload_to(application: "Application", filename: str) -> str:
@@ -35,7 +35,7 @@ def _document_field(label):
         label,
         upload_to=document_upload_to,
         storage=get_private_storage,
-        validators=[ApplicationDocumentValidator()],
+        validators=[UploadValidator(kinds=DOCUMENT_TYPES, max_megabytes=DOCUMENT_MAX_MEGABYTES)],
         blank=True,
         max_length=200,
     )

@@ -95,10 +95,15 @@ def test_a_row_with_a_missing_cell_is_reported():
 
 
 def test_binary_garbage_is_refused():
-    report = _check(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 10)
+    report = _check(b"GARBAGE\x00\x00\x00\rIHDR" + bytes(range(256)) * 10)
     assert [problem.message for problem in report.problems] == [
         "This is not a text CSV file (it contains binary data)."
     ]
+
+
+def test_a_picture_is_refused_saying_what_it_is():
+    report = _check(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 10)
+    assert [problem.message for problem in report.problems] == ["This is a picture, not a CSV text file."]
 
 
 def test_text_that_is_not_utf8_is_refused():

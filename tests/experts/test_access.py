@@ -8,12 +8,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.upload_samples import CLEAN_PDF
 from workshops.experts import services
 from workshops.experts.models import AvailabilityWindow
 
 from .factories import AvailabilityWindowFactory
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = CLEAN_PDF
 
 STAFF_ONLY = {
     "anonymous": "login",

@@ -1,4 +1,5 @@
-"""CV upload and download: PDF only (by content), 10 MB at most, stored privately, served after an access check."""
+"""CV upload and download: PDF only (parsed, no active content, no polyglot), 10 MB at most, stored privately,
+served as an attachment after an access check."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -7,6 +8,7 @@ from django.urls import reverse
 
 from bacuda_portal.core.models import AuditEntry
 from bacuda_portal.core.uploads import private_storage
+from tests import upload_samples as samples
 from workshops.experts import services
 
 # A complete one-page PDF (header, catalogue, page tree, page, cross-reference table, trailer).
@@ -46,8 +48,11 @@ def test_expert_uploads_a_pdf_that_is_stored_privately(client_as, expert, own_pr
 
 
 def test_a_pdf_of_exactly_ten_megabytes_is_accepted(client_as, staff, own_profile):
-    content = REAL_PDF + b"0" * (TEN_MEGABYTES - len(REAL_PDF))
-    assert _upload(client_as(staff), own_profile, content).status_code == 302
+    assert _upload(client_as(staff), own_profile, samples.pdf_of_size(TEN_MEGABYTES)).status_code == 302
+
+
+def test_a_pdf_that_opens_at_its_first_page_is_accepted(client_as, expert, own_profile):
+    assert _upload(client_as(expert), own_profile, samples.pdf_goto_open_action()).status_code == 302
 
 
 @pytest.mark.parametrize(
@@ -84,7 +89,7 @@ def test_a_new_cv_replaces_the_old_file(staff, own_profile, django_capture_on_co
         services.expert_cv_upload(expert=own_profile, cv=SimpleUploadedFile("a.pdf", REAL_PDF), by=staff)
     first = own_profile.cv.name
     with django_capture_on_commit_callbacks(execute=True):
-        services.expert_cv_upload(expert=own_profile, cv=SimpleUploadedFile("b.pdf", REAL_PDF + b"%v2"), by=staff)
+        services.expert_cv_upload(expert=own_profile, cv=SimpleUploadedFile("b.pdf", samples.CLEAN_PDF), by=staff)
     assert own_profile.cv.name != first
     assert not private_storage.exists(first)
     assert _stored_cvs() == [own_profile.cv.name.rsplit("/", 1)[1]]
@@ -110,3 +115,31 @@ def test_the_profile_page_links_the_cv_only_when_there_is_one(client_as, staff, 
     assert download not in client.get(own_profile.get_absolute_url()).content.decode()
     services.expert_cv_upload(expert=own_profile, cv=SimpleUploadedFile("x.pdf", REAL_PDF), by=staff)
     assert download in client.get(own_profile.get_absolute_url()).content.decode()
+
+
+HOSTILE = {
+    **samples.ACTIVE_PDFS,
+    **samples.POLYGLOT_PDFS,
+    "encrypted": (samples.pdf_encrypted, "This PDF is protected by a password, so we cannot check it."),
+    "truncated": (lambda: REAL_PDF[:-30], "This PDF seems damaged or incomplete."),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_hostile_pdfs_are_refused_on_the_upload_page_and_never_stored(client_as, expert, own_profile, case):
+    build, message = HOSTILE[case]
+    response = _upload(client_as(expert), own_profile, build())
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    own_profile.refresh_from_db()
+    assert not own_profile.cv
+    assert _stored_cvs() == []
+
+
+def test_the_upload_is_parsed_once_although_form_and_service_both_check_it(client_as, expert, own_profile, monkeypatch):
+    from bacuda_portal.core import uploads
+
+    parses = []
+    monkeypatch.setattr(uploads, "check_pdf", lambda data: parses.append(len(data)))
+    assert _upload(client_as(expert), own_profile, samples.CLEAN_PDF).status_code == 302
+    assert parses == [len(samples.CLEAN_PDF)]

@@ -7,12 +7,13 @@ from django.utils import timezone
 
 from bacuda_portal.members.models import Administration
 from tests.factories import StaffFactory
+from tests.upload_samples import CLEAN_PDF, CLEAN_PNG
 from tests.workshops.factories import ExpertFactory
 from workshops.missions.enums import ClaimStatus, ExpenseCategory, TravelRequestStatus
 from workshops.missions.models import Claim, ClaimLine, Mission, TravelRequest
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF_BYTES = CLEAN_PDF
+PNG_BYTES = CLEAN_PNG
 
 
 def pdf_receipt(name: str = "receipt.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:

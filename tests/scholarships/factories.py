@@ -18,9 +18,10 @@ from scholarships.models import (
     RubricCriterion,
 )
 from tests.factories import UserFactory
+from tests.upload_samples import CLEAN_PDF
 
 MOTIVATION = " ".join(["analytics"] * 250)
-PDF_BYTES = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF_BYTES = CLEAN_PDF
 
 
 def pdf_file(name: str = "document.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:

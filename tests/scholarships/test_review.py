@@ -248,6 +248,8 @@ def test_open_review_shows_the_name_and_the_documents(client_as, reviewer, assig
     assert "Achieng Otieno" in client.get(assignment.get_absolute_url()).content.decode()
     response = client.get(reverse("scholarships:review_document", args=[assignment.pk, "cv"]))
     assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert (response["Content-Type"], response["X-Content-Type-Options"]) == ("application/pdf", "nosniff")
     assert AuditEntry.objects.filter(action="scholarships.document.downloaded", actor=reviewer).exists()
 
 

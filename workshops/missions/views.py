@@ -13,7 +13,7 @@ from bacuda_portal.core.csv_export import csv_response
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.pages import add_service_errors, query_without_page, run_state_change
 from bacuda_portal.core.services import audit_record
-from bacuda_portal.core.uploads import private_file_response
+from bacuda_portal.core.uploads import private_file_response, stored_extension
 
 from . import access, selectors, services
 from .forms import ClaimLineForm, DecisionForm, MissionFilterForm, MissionForm, PaymentForm, TravelRequestForm
@@ -300,7 +300,7 @@ def claim_line_receipt(request, pk):
     line = access.get_claim_line_for(request.user, pk)
     if not line.receipt:
         raise Http404
-    extension = line.receipt.name.rsplit(".", 1)[-1]
+    extension = stored_extension(line.receipt)
     # A receipt is personal and financial data: who read it is in the audit log.
     audit_record(actor=request.user, action="missions.receipt.downloaded", target=line.claim, line=line.pk)
     return private_file_response(line.receipt, download_name=f"receipt-{line.claim.mission_id}-{line.pk}.{extension}")
