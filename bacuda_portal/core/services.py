@@ -47,10 +47,13 @@ def audit_pseudonymise(*, strings: Iterable[str], replacement: str = "[erased]")
         return 0
     query = Q()
     for needle in needles:
-        query |= Q(target_repr__icontains=needle) | Q(data__icontains=needle)
-        escaped = json.dumps(needle)[1:-1]  # JSON text stores non-ASCII as \u escapes on some databases
-        if escaped != needle:
-            query |= Q(data__icontains=escaped)
+        # SQLite compares only ASCII letters case-insensitively, and stores JSON with non-ASCII letters as \u
+        # escapes: look for the usual spellings of the name in both forms; the rewrite below ignores case.
+        for variant in {needle, needle.lower(), needle.upper(), needle.title()}:
+            query |= Q(target_repr__icontains=variant) | Q(data__icontains=variant)
+            escaped = json.dumps(variant)[1:-1]
+            if escaped != variant:
+                query |= Q(data__icontains=escaped)
     pattern = re.compile("|".join(re.escape(needle) for needle in needles), re.IGNORECASE)
 
     def scrub(value):
