@@ -10,6 +10,7 @@ from django.utils import timezone
 from bacuda_portal.core.models import PersonalDataExport
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.members.models import ContactPoint, User
+from bacuda_portal.reports.models import Report
 from bacuda_portal.website.models import ContactMessage
 from tests.algorithms.factories import DatasetFactory, JobArtifactFactory
 from tests.factories import InvitationFactory, UserFactory
@@ -40,6 +41,7 @@ class World:
     application: object
     invitation: object
     export: PersonalDataExport
+    report: Report
 
 
 def build_world(kenya, *, uploader) -> World:
@@ -87,7 +89,13 @@ def build_world(kenya, *, uploader) -> World:
     invitation = InvitationFactory(email=EMAIL, full_name=NAME)
     export = PersonalDataExport.objects.create(user=person, status="ready", finished_at=timezone.now())
     export.file.save("export.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18), save=True)
+    report = Report.objects.create(
+        kind="workshop", parameters={"workshop": workshops[1].pk}, parameters_key="workshop",
+        period_start=workshops[1].start_date, period_end=workshops[1].end_date, language="en", status="ready",
+    )  # fmt: skip
+    report.file.save("workshop.pdf", ContentFile(PDF), save=True)
     return World(
+        report=report,
         person=person,
         nominations=nominations,
         certificate=certificate,

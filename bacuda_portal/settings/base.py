@@ -428,6 +428,9 @@ BACUDA_RETENTION_DORMANT_ACCOUNT_YEARS = _retention_period("BACUDA_RETENTION_DOR
 BACUDA_RETENTION_CONTACT_POINT_YEARS = _retention_period("BACUDA_RETENTION_CONTACT_POINT_YEARS", 2)
 # Invitations (name and address of the person invited): ninety days after they were accepted, revoked or expired.
 BACUDA_RETENTION_INVITATION_DAYS = _retention_period("BACUDA_RETENTION_INVITATION_DAYS", 90)
+# Archived workshop and selection reports (PDFs that list participants and applicants by name): five years, the
+# participants' period; they are deleted at once when someone they name is erased, and can be rendered again.
+BACUDA_RETENTION_NAMED_REPORT_YEARS = _retention_period("BACUDA_RETENTION_NAMED_REPORT_YEARS", 5)
 # A person's own data export (a ZIP of everything): a week to download it.
 BACUDA_RETENTION_EXPORT_DAYS = _retention_period("BACUDA_RETENTION_EXPORT_DAYS", 7)
 # Rows erased per category in one daily run (the rest wait for the next day: a first run on old data stays short).

@@ -34,6 +34,7 @@ CATEGORIES = {
     "members.contact_points",
     "members.invitations",
     "missions.travel",
+    "reports.named_reports",
     "scholarships.applications",
     "website.contact_messages",
     "workshops.certificates",
@@ -93,6 +94,7 @@ def test_nothing_is_erased_before_its_period(world):
         ("algorithms.datasets", _in(days=3 * 365 - 30), _in(days=3 * 365 + 5)),
         ("members.invitations", _in(days=80), _in(days=100)),  # expires in a week, then 90 days
         ("core.data_exports", _in(days=5), _in(days=8)),
+        ("reports.named_reports", _in(years=5, days=-30), _in(years=5, days=5)),
     ],
 )
 def test_each_category_falls_due_when_its_period_ends(world, key, before, after):
@@ -135,6 +137,7 @@ def test_the_beat_task_erases_everything_due_once_and_keeps_the_statistics(
         "artifact": world.artifact.file.name,
         "application": world.application.cv.name,
         "export": world.export.file.name,
+        "report": world.report.file.name,
     }
     storage = world.expert.cv.storage
     assert all(storage.exists(name) for name in files.values())
@@ -170,6 +173,8 @@ def test_the_beat_task_erases_everything_due_once_and_keeps_the_statistics(
     world.invitation.refresh_from_db()
     assert privacy.is_erased_email(world.invitation.email)
     assert PersonalDataExport.objects.get(pk=world.export.pk).status == "expired"
+    world.report.refresh_from_db()
+    assert world.report.status == "failed" and "render it again" in world.report.failure_reason
     world.person.refresh_from_db()
     assert not world.person.is_active and privacy.is_erased_email(world.person.email)
     # The statistics are the same.

@@ -58,7 +58,7 @@ def test_a_person_asks_and_staff_erase_everything_held_on_them(
     register = staff_client.get(reverse("privacy:register")).content.decode()
     assert EMAIL in register and "I changed jobs." in register and "Everything, the account included" in register
     storage = world.expert.cv.storage
-    files = [world.expert.cv.name, world.certificate.file.name, world.application.cv.name]
+    files = [world.expert.cv.name, world.certificate.file.name, world.application.cv.name, world.report.file.name]
     draft_receipt = ClaimLine.objects.get(claim__mission=world.draft_mission).receipt.name
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(reverse("privacy:erasure_carry_out", args=[request.pk]), follow=True)
