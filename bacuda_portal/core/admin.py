@@ -6,7 +6,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from .csv_export import csv_response
-from .models import AuditEntry, ErasureRequest, WorkerHeartbeat
+from .models import AuditEntry, WorkerHeartbeat
 from .services import audit_record
 
 
@@ -81,21 +81,3 @@ class WorkerHeartbeatAdmin(PortalModelAdmin):
     search_fields = ["hostname"]
     readonly_fields = [field.name for field in WorkerHeartbeat._meta.fields]
 
-
-@admin.register(ErasureRequest)
-class ErasureRequestAdmin(PortalModelAdmin):
-    """Read only: requests are made by the person and carried out on the data-protection register."""
-
-    list_display = ["reference", "status", "created_at", "handled_at", "handled_by"]
-    list_filter = ["status"]
-    list_select_related = ["handled_by"]
-    readonly_fields = [field.name for field in ErasureRequest._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
