@@ -80,4 +80,3 @@ class WorkerHeartbeatAdmin(PortalModelAdmin):
     list_filter = ["kind"]
     search_fields = ["hostname"]
     readonly_fields = [field.name for field in WorkerHeartbeat._meta.fields]
-
