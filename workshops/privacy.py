@@ -129,9 +129,9 @@ def _participant_retention() -> str:
     years = settings.BACUDA_RETENTION_PARTICIPANT_YEARS
     return ngettext(
         "%(count)d year after the end of the last workshop you took part in; then your name, address and position "
-        "are erased (your name stays on a valid certificate, see below).",
+        "are erased (the name on a valid certificate stays until the certificate's own period ends).",
         "%(count)d years after the end of the last workshop you took part in; then your name, address and "
-        "position are erased (your name stays on a valid certificate, see below).",
+        "position are erased (the name on a valid certificate stays until the certificate's own period ends).",
         years,
     ) % {"count": years}
 
