@@ -1056,7 +1056,8 @@ def application_anonymise(*, application: Application, now: dt.datetime | None =
     administration, gender, years of service, education and language levels, status, eligibility,
     endorsement rank, scores, decision). Call inside a transaction.
 
-    Side effects: files deleted from private storage; letters deleted; comments and conflict reasons blanked.
+    Side effects: files deleted from private storage (once the transaction commits); letters deleted; comments
+    and conflict reasons blanked.
     """
     for name in DOCUMENT_FIELDS:
         privacy.delete_file(getattr(application, name))  # once the transaction commits
