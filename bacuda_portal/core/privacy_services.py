@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from . import privacy
+from .emails import send_templated_email
 from .exceptions import TransitionError
 from .models import ACTIVE_EXPORT_STATUSES, ErasureRequest, ErasureStatus, ExportStatus, PersonalDataExport
 from .services import audit_pseudonymise, audit_record
@@ -107,7 +108,8 @@ def erasure_carry_out(*, request: ErasureRequest, by, now: dt.datetime | None = 
 
     Refused for a request already done and for one's own request (someone else must carry it out).
     Side effects: rows pseudonymised, files deleted and the audit log scrubbed, category by category (the account
-    last, which signs the person out everywhere); the request done with the counts; audit record.
+    last, which signs the person out everywhere); the request done with the counts; audit record; the person is
+    told by email (at the address they had) once it commits.
     Returns ``{"erased": {key: n}, "held": {key: n}}``.
     """
     now = now or timezone.now()
@@ -117,8 +119,11 @@ def erasure_carry_out(*, request: ErasureRequest, by, now: dt.datetime | None = 
     if request.user_id is not None and request.user_id == getattr(by, "pk", None):
         raise TransitionError(_("Someone else must carry out your own erasure request."))
     erased, held = {}, {}
-    if request.user_id is not None:
-        subject = privacy.DataSubject.for_user(request.user)
+    person = request.user
+    # Where and in which language to tell them, taken before the account's address is replaced.
+    notify = (person.email, person.preferred_language) if person and not privacy.is_erased_email(person.email) else None
+    if person is not None:
+        subject = privacy.DataSubject.for_user(person)
         for category in privacy.categories(request.categories or None):
             rows = list(category.of_subject(subject))
             if category.held_on_request is not None:
@@ -137,6 +142,18 @@ def erasure_carry_out(*, request: ErasureRequest, by, now: dt.datetime | None = 
     request.outcome = {"erased": erased, "held": held}
     request.save(update_fields=["status", "handled_by", "handled_at", "note", "outcome", "updated_at"])
     audit_record(actor=by, action="privacy.erasure.done", target=request, erased=erased, held=held)
+    if notify is not None:
+        send_templated_email(
+            template="privacy/erasure_done",
+            to=[notify[0]],
+            language=notify[1],
+            context={
+                "handled_at": now,
+                "everything": request.covers_everything,
+                "held": bool(held.get("missions.travel")),
+                "contact_email": settings.BACUDA_PRIVACY_CONTACT_EMAIL,
+            },
+        )
     return request.outcome
 
 

@@ -37,7 +37,7 @@ def _sign_in(client, email):
 
 
 def test_a_person_asks_and_staff_erase_everything_held_on_them(
-    client, world, staff, contact_point, django_capture_on_commit_callbacks
+    client, world, staff, contact_point, django_capture_on_commit_callbacks, eager_tasks, mailoutbox
 ):
     person = world.person
     token = Token.objects.create(user=person)
@@ -63,6 +63,10 @@ def test_a_person_asks_and_staff_erase_everything_held_on_them(
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(reverse("privacy:erasure_carry_out", args=[request.pk]), follow=True)
     assert "records erased" in response.content.decode()
+    # They are told, at the address they had, and the message names no one.
+    [message] = mailoutbox
+    assert message.to == [EMAIL] and "carried out" in message.body and "account is closed" in message.body
+    assert "legal period" in message.body and NAME not in message.body
 
     request.refresh_from_db()
     assert request.status == "done" and request.handled_by == staff and request.note == ""
