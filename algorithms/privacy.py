@@ -90,5 +90,6 @@ privacy.register(
         held_on_request=lambda dataset, now: True,
         on_request_note=_("Datasets belong to the administration: they stay, with your name erased from them."),
         order=45,
+        display_order=70,
     )
 )

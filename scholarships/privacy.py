@@ -102,5 +102,6 @@ privacy.register(
         export=services.application_data,
         files=_files,
         order=30,
+        display_order=30,
     )
 )

@@ -158,6 +158,7 @@ privacy.register(
         export=_participant_export,
         files=_participant_files,
         order=21,
+        display_order=20,
     )
 )
 
@@ -224,5 +225,6 @@ privacy.register(
             "revoked_at": certificate.revoked_at,
         },
         order=20,
+        display_order=21,
     )
 )

@@ -134,6 +134,8 @@ class Category:
     on_request_note: Any = ""
     # Order of erasure within one person's request: rows found through the account before the account itself.
     order: int = 50
+    # Order on the privacy notice and the register: as a reader meets the portal (account, workshops, ...).
+    display_order: int = 50
 
 
 _REGISTRY: dict[str, Category] = {}
@@ -150,6 +152,11 @@ def categories(keys: Iterable[str] | None = None) -> list[Category]:
     """The registered categories (all, or the ones named), in erasure order."""
     chosen = _REGISTRY.values() if not keys else [_REGISTRY[key] for key in keys if key in _REGISTRY]
     return sorted(chosen, key=lambda category: (category.order, category.key))
+
+
+def categories_for_display() -> list[Category]:
+    """The registered categories in reading order (the privacy notice, the register)."""
+    return sorted(_REGISTRY.values(), key=lambda category: (category.display_order, category.key))
 
 
 def get(key: str) -> Category:

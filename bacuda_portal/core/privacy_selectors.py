@@ -26,7 +26,7 @@ class RegisterRow:
 def register_rows(*, now: dt.datetime | None = None) -> list[RegisterRow]:
     now = now or timezone.now()
     rows = []
-    for category in privacy.categories():
+    for category in privacy.categories_for_display():
         due = category.due(now).order_by().aggregate(n=Count("pk"), oldest=Min(category.due_since))
         rows.append(
             RegisterRow(

@@ -300,5 +300,6 @@ privacy.register(
         of_subject=lambda subject: PersonalDataExport.objects.filter(user_id=subject.user_id).exclude(file=""),
         export=lambda export: {"requested_at": export.created_at, "status": export.status},
         order=90,
+        display_order=90,
     )
 )

@@ -96,6 +96,7 @@ privacy.register(
         of_subject=lambda subject: User.objects.filter(pk=subject.user_id),
         export=_account_export,
         order=100,  # last: the other categories find the person's rows through the account
+        display_order=10,
     )
 )
 
@@ -134,6 +135,7 @@ privacy.register(
         of_subject=lambda subject: ContactPoint.objects.filter(user_id=subject.user_id),
         export=lambda row: {"administration": row.administration.code, "position": row.position, "phone": row.phone},
         order=70,
+        display_order=60,
     )
 )
 
@@ -182,5 +184,6 @@ privacy.register(
             "accepted_at": row.accepted_at,
         },
         order=60,
+        display_order=61,
     )
 )

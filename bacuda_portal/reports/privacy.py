@@ -85,5 +85,6 @@ privacy.register(
         of_subject=named_reports_of,
         export=lambda report: {"report": report.pk, "kind": report.kind, "made_at": report.created_at},
         order=10,  # before the participants and applications it names lose the link to the person
+        display_order=80,
     )
 )

@@ -64,5 +64,6 @@ privacy.register(
             "message": message.message,
         },
         order=30,
+        display_order=50,
     )
 )

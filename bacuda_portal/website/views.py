@@ -42,7 +42,7 @@ def about(request):
 @public_page
 def privacy_notice(request):
     """The privacy notice, written from the data-protection register: its periods are the settings in force."""
-    categories = [(category, category.retention()) for category in privacy.categories()]
+    categories = [(category, category.retention()) for category in privacy.categories_for_display()]
     return render(
         request,
         "website/privacy.html",

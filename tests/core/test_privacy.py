@@ -298,6 +298,12 @@ def test_the_privacy_notice_states_every_period_from_the_settings(client, db, la
     assert content.count("<section") == len(CATEGORIES)
 
 
+def test_the_notice_reads_in_the_order_a_person_meets_the_portal(client, db):
+    content = client.get(reverse("website:privacy")).content.decode()
+    titles = ["User accounts", "Workshop participants", "Names on certificates", "Archived workshop"]
+    assert [content.index(title) for title in titles] == sorted(content.index(title) for title in titles)
+
+
 def test_the_footer_links_to_the_privacy_notice(client, db):
     assert reverse("website:privacy") in client.get(reverse("website:about")).content.decode()
 

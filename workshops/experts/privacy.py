@@ -125,5 +125,6 @@ privacy.register(
         export=_expert_export,
         files=_expert_files,
         order=40,
+        display_order=40,
     )
 )

@@ -153,5 +153,6 @@ privacy.register(
         held_on_request=is_financial_record_in_retention,
         on_request_note=_("Approved or paid records are kept until the end of their period, then erased."),
         order=35,
+        display_order=41,
     )
 )
