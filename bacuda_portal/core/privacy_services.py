@@ -55,16 +55,25 @@ def retention_run(*, now: dt.datetime | None = None, batch: int | None = None) -
     """Erase, in every category, the rows whose retention period has run out (the daily beat task).
 
     Idempotent: an erased row is no longer due, so a second run erases nothing. At most ``batch`` rows per
-    category per run (BACUDA_RETENTION_BATCH); the rest wait for the next day. Side effects: rows pseudonymised,
-    files deleted, audit log scrubbed; one audit record per category that erased something, with the count
-    only. Returns the counts by category key.
+    category per run (BACUDA_RETENTION_BATCH); the rest wait for the next day. A category that fails is logged
+    and audited (``privacy.retention.failed``) and the others go on. Side effects: rows pseudonymised, files
+    deleted, audit log scrubbed; one audit record per category that erased something, with the count only.
+    Returns the counts by category key.
     """
     now = now or timezone.now()
     batch = batch or settings.BACUDA_RETENTION_BATCH
     counts = {}
     for category in privacy.categories():
-        rows = list(category.due(now).order_by(category.due_since, "pk")[:batch])
-        erased = _erase_rows(category, rows, now=now, on_request=False) if rows else 0
+        try:
+            rows = list(category.due(now).order_by(category.due_since, "pk")[:batch])
+            erased = _erase_rows(category, rows, now=now, on_request=False) if rows else 0
+        except Exception as error:  # one kind's fault must not stop the others' erasure; tomorrow retries it
+            logger.exception("Retention failed for %s", category.key)
+            audit_record(
+                actor=None, action="privacy.retention.failed", category=category.key, error=type(error).__name__
+            )
+            counts[category.key] = 0
+            continue
         if erased:
             audit_record(actor=None, action="privacy.retention.applied", category=category.key, count=erased)
         counts[category.key] = erased

@@ -3,6 +3,7 @@ settings; the daily beat task erases what has outlived it (pseudonymised rows, d
 names scrubbed from the audit log, one audit record per category with counts only); the staff register and the
 public privacy notice show it; each person downloads everything held on them."""
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -191,6 +192,18 @@ def test_the_beat_task_erases_everything_due_once_and_keeps_the_statistics(
     # Idempotent: a second run erases nothing and records nothing.
     assert set(privacy_services.retention_run(now=later).values()) == {0}
     assert runs.count() == len(CATEGORIES)
+
+
+def test_one_failing_category_does_not_stop_the_others(world, monkeypatch):
+    def broken(now):
+        raise RuntimeError("database hiccup")
+
+    failing = dataclasses.replace(privacy.get("workshops.participants"), due=broken)
+    monkeypatch.setitem(privacy._REGISTRY, "workshops.participants", failing)
+    counts = privacy_services.retention_run(now=_in(years=11))
+    assert counts["workshops.participants"] == 0 and counts["website.contact_messages"] == 2
+    failed = AuditEntry.objects.get(action="privacy.retention.failed")
+    assert failed.data == {"category": "workshops.participants", "error": "RuntimeError"}
 
 
 def test_a_participant_with_a_valid_certificate_keeps_their_name_until_the_certificate_period(
