@@ -204,6 +204,8 @@ def _check_job(*, kind, administration, dataset, source_version, params) -> None
             errors["dataset"] = _("Choose a dataset.")
     elif dataset.administration_id != administration.pk:
         errors["dataset"] = _("The dataset belongs to another administration.")
+    elif not dataset.file:
+        errors["dataset"] = _("This dataset's file was deleted at the end of its retention period: upload it again.")
     elif dataset.kind != wanted_kind:
         errors["dataset"] = _("This job needs a dataset of the kind “%(kind)s”.") % {
             "kind": DatasetKind(wanted_kind).label

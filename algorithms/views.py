@@ -305,6 +305,8 @@ def dataset_detail(request, pk):
 @login_required
 def dataset_download(request, pk):
     dataset = access.get_dataset_for(request.user, pk)
+    if not dataset.file:  # deleted at the end of its retention period
+        raise Http404
     # An administration's declarations are confidential: who took a copy is on record.
     audit_record(actor=request.user, action="algorithms.dataset.downloaded", target=dataset)
     return private_file_response(dataset.file, download_name=f"dataset-{dataset.pk}.csv")

@@ -45,6 +45,7 @@ urlpatterns += i18n_patterns(
     path("missions/", include("workshops.missions.urls")),
     path("algorithms/", include("algorithms.urls")),
     path("reports/", include("bacuda_portal.reports.urls")),
+    path("", include("bacuda_portal.members.privacy_urls")),
     path("", include("bacuda_portal.members.urls")),
     path("", include("bacuda_portal.website.urls")),
     prefix_default_language=True,

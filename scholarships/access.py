@@ -17,8 +17,8 @@ from django.http import Http404
 from bacuda_portal.members.access import administration_of, is_wco_staff
 from bacuda_portal.members.enums import Role
 
-from .enums import ApplicationStatus, DecisionStatus, ErasureStatus, LetterStatus, ReviewStatus
-from .models import Application, Call, Decision, ErasureRequest, Letter, Review, Reviewer
+from .enums import ApplicationStatus, DecisionStatus, LetterStatus, ReviewStatus
+from .models import Application, Call, Decision, Letter, Review, Reviewer
 
 
 def calls_visible_to(user) -> QuerySet[Call]:
@@ -221,12 +221,3 @@ def released_decision_of(application: Application) -> Decision | None:
 def can_manage_own_data(user) -> bool:
     """Download one's own data and ask for erasure: applicants."""
     return can_apply(user)
-
-
-def get_erasure_request_for_staff(user, pk: int) -> ErasureRequest:
-    request = None
-    if can_run_review(user):
-        request = ErasureRequest.objects.filter(pk=pk, status=ErasureStatus.PENDING).first()
-    if request is None:
-        raise Http404
-    return request

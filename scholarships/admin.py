@@ -10,7 +10,6 @@ from .models import (
     Decision,
     EligibilityCheck,
     Endorsement,
-    ErasureRequest,
     Letter,
     LetterTemplate,
     Programme,
@@ -179,9 +178,3 @@ class LetterAdmin(_ReadOnlyAdmin):
     list_display = ["subject", "to", "outcome", "status", "sent_at"]
     list_filter = ["status", "outcome", "call"]
     search_fields = ["to", "subject"]
-
-
-@admin.register(ErasureRequest)
-class ErasureRequestAdmin(_ReadOnlyAdmin):
-    list_display = ["reference", "status", "created_at", "handled_at"]
-    list_filter = ["status"]

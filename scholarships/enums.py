@@ -136,11 +136,6 @@ class LetterStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class ErasureStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    DONE = "done", _("Carried out")
-
-
 class ProgrammeResult(models.TextChoices):
     """How the scholarship programme ended for a selected candidate who accepted the offer."""
 

@@ -21,7 +21,6 @@ from .models import (
     Call,
     CurriculumModule,
     Decision,
-    ErasureRequest,
     Letter,
     Review,
     Reviewer,
@@ -394,7 +393,3 @@ def reserve_list(*, call: Call) -> QuerySet[Decision]:
         .select_related("application__administration")
         .order_by("reserve_rank")
     )
-
-
-def erasure_requests() -> QuerySet[ErasureRequest]:
-    return ErasureRequest.objects.select_related("user", "handled_by").order_by("status", "-created_at")

@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bacuda_portal.core import privacy
 from bacuda_portal.core.emails import send_templated_email
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.services import audit_record
@@ -33,7 +34,6 @@ from .enums import (
     EligibilityRule,
     EndorsementDecision,
     EndorsementStatus,
-    ErasureStatus,
     LetterStatus,
     OfferStatus,
     ProgrammeResult,
@@ -47,7 +47,6 @@ from .models import (
     Decision,
     EligibilityCheck,
     Endorsement,
-    ErasureRequest,
     Letter,
     LetterTemplate,
     ProgrammeOutcome,
@@ -1047,6 +1046,8 @@ def programme_outcome_record(
 
 
 # --- Data protection ------------------------------------------------------------------------------------------
+# The key of scholarship applications in the data-protection register (scholarships/privacy.py).
+APPLICATIONS_CATEGORY = "scholarships.applications"
 PERSONAL_FIELDS = ("full_name", "nationality", "position", "education_details", "motivation")
 
 
@@ -1055,12 +1056,11 @@ def application_anonymise(*, application: Application, now: dt.datetime | None =
     administration, gender, years of service, education and language levels, status, eligibility,
     endorsement rank, scores, decision). Call inside a transaction.
 
-    Side effects: files deleted from private storage; letters deleted; comments and conflict reasons blanked.
+    Side effects: files deleted from private storage (once the transaction commits); letters deleted; comments
+    and conflict reasons blanked.
     """
     for name in DOCUMENT_FIELDS:
-        field = getattr(application, name)
-        if field:
-            field.storage.delete(field.name)
+        privacy.delete_file(getattr(application, name))  # once the transaction commits
         setattr(application, name, "")
     for name in PERSONAL_FIELDS:
         setattr(application, name, "")
@@ -1076,84 +1076,88 @@ def application_anonymise(*, application: Application, now: dt.datetime | None =
     return application
 
 
+def application_data(application: Application) -> dict[str, Any]:
+    """One application as its applicant may read it, JSON-ready: their part of the personal data export."""
+    endorsement = getattr(application, "endorsement", None)
+    outcome = getattr(application, "programme_outcome", None)
+    decision = getattr(application, "decision", None)
+    released = decision is not None and decision.status == DecisionStatus.RELEASED
+    return {
+        "reference": application.pk,
+        "call": str(application.call),
+        "full_name": application.full_name,
+        "gender": application.gender,
+        "date_of_birth": application.date_of_birth.isoformat() if application.date_of_birth else None,
+        "nationality": application.nationality,
+        "administration": application.administration.code if application.administration else None,
+        "position": application.position,
+        "years_of_service": application.years_of_service,
+        "education_level": application.education_level,
+        "education_details": application.education_details,
+        "language_level": application.language_level,
+        "motivation": application.motivation,
+        "status": application.status,
+        "created_at": application.created_at.isoformat(),
+        "submitted_at": application.submitted_at.isoformat() if application.submitted_at else None,
+        "withdrawn_at": application.withdrawn_at.isoformat() if application.withdrawn_at else None,
+        "consent": {
+            "given_at": application.consent_given_at.isoformat() if application.consent_given_at else None,
+            "version": application.consent_version,
+            "text": application.consent_text,
+        },
+        "eligibility": {
+            "result": application.eligibility_result,
+            "checks": [
+                {
+                    "at": check.created_at.isoformat(),
+                    "result": check.result,
+                    "reasons": check.reasons,
+                    "override": check.is_override,
+                    "rationale": check.rationale,
+                }
+                for check in application.eligibility_checks.all()
+            ],
+        },
+        "endorsement": {
+            "decision": endorsement.decision,
+            "comment": endorsement.comment,
+            "rank": endorsement.rank,
+        }
+        if endorsement
+        else None,
+        "decision": {
+            "outcome": decision.outcome,
+            "reserve_rank": decision.reserve_rank,
+            "offer": decision.offer_status,
+            "reply_by": decision.reply_by.isoformat() if decision.reply_by else None,
+        }
+        if released
+        else None,
+        "programme_outcome": {
+            "result": outcome.result,
+            "date": outcome.ended_on.isoformat(),
+            "reason": outcome.reason,
+        }
+        if outcome
+        else None,
+        "letters": [
+            {"subject": letter.subject, "body": letter.body, "sent_at": letter.sent_at.isoformat()}
+            for letter in application.letters.filter(status=LetterStatus.SENT)
+        ],
+        "documents": [
+            f"documents/{application.pk}-{name}.pdf" for name in DOCUMENT_FIELDS if getattr(application, name)
+        ],
+    }
+
+
 def applicant_data(user: User) -> dict[str, Any]:
     """Everything the scholarships app holds about an applicant, as JSON-ready data."""
-    applications = []
-    for application in Application.objects.filter(applicant=user).select_related(
-        "call__programme", "administration", "endorsement", "decision", "programme_outcome"
-    ):
-        endorsement = getattr(application, "endorsement", None)
-        outcome = getattr(application, "programme_outcome", None)
-        decision = getattr(application, "decision", None)
-        released = decision is not None and decision.status == DecisionStatus.RELEASED
-        applications.append(
-            {
-                "reference": application.pk,
-                "call": str(application.call),
-                "full_name": application.full_name,
-                "gender": application.gender,
-                "date_of_birth": application.date_of_birth.isoformat() if application.date_of_birth else None,
-                "nationality": application.nationality,
-                "administration": application.administration.code if application.administration else None,
-                "position": application.position,
-                "years_of_service": application.years_of_service,
-                "education_level": application.education_level,
-                "education_details": application.education_details,
-                "language_level": application.language_level,
-                "motivation": application.motivation,
-                "status": application.status,
-                "created_at": application.created_at.isoformat(),
-                "submitted_at": application.submitted_at.isoformat() if application.submitted_at else None,
-                "withdrawn_at": application.withdrawn_at.isoformat() if application.withdrawn_at else None,
-                "consent": {
-                    "given_at": application.consent_given_at.isoformat() if application.consent_given_at else None,
-                    "version": application.consent_version,
-                    "text": application.consent_text,
-                },
-                "eligibility": {
-                    "result": application.eligibility_result,
-                    "checks": [
-                        {
-                            "at": check.created_at.isoformat(),
-                            "result": check.result,
-                            "reasons": check.reasons,
-                            "override": check.is_override,
-                            "rationale": check.rationale,
-                        }
-                        for check in application.eligibility_checks.all()
-                    ],
-                },
-                "endorsement": {
-                    "decision": endorsement.decision,
-                    "comment": endorsement.comment,
-                    "rank": endorsement.rank,
-                }
-                if endorsement
-                else None,
-                "decision": {
-                    "outcome": decision.outcome,
-                    "reserve_rank": decision.reserve_rank,
-                    "offer": decision.offer_status,
-                    "reply_by": decision.reply_by.isoformat() if decision.reply_by else None,
-                }
-                if released
-                else None,
-                "programme_outcome": {
-                    "result": outcome.result,
-                    "date": outcome.ended_on.isoformat(),
-                    "reason": outcome.reason,
-                }
-                if outcome
-                else None,
-                "letters": [
-                    {"subject": letter.subject, "body": letter.body, "sent_at": letter.sent_at.isoformat()}
-                    for letter in application.letters.filter(status=LetterStatus.SENT)
-                ],
-                "documents": [
-                    f"documents/{application.pk}-{name}.pdf" for name in DOCUMENT_FIELDS if getattr(application, name)
-                ],
-            }
+    applications = [
+        application_data(application)
+        for application in Application.objects.filter(applicant=user).select_related(
+            "call__programme", "administration", "endorsement", "decision", "programme_outcome"
         )
+    ]
     return {"email": user.email, "full_name": user.full_name, "scholarship_applications": applications}
 
 
@@ -1177,53 +1181,9 @@ def applicant_data_export(*, user: User) -> bytes:
     return buffer.getvalue()
 
 
-@transaction.atomic
-def erasure_request(*, user: User, note: str = "") -> ErasureRequest:
-    """The applicant asks for their scholarship data to be erased. Side effects: a pending request; audit."""
-    if ErasureRequest.objects.filter(user=user, status=ErasureStatus.PENDING).exists():
-        raise TransitionError(_("You have already asked for erasure; staff will carry it out."))
-    request = ErasureRequest.objects.create(user=user, reference=f"user #{user.pk}", note=note.strip()[:2000])
-    audit_record(actor=user, action="scholarships.erasure.requested", target=request)
-    return request
+def erasure_request(*, user: User, note: str = ""):
+    """The applicant asks for their scholarship applications to be erased: a request scoped to them (the
+    account's "My data" page asks for everything). Side effects: a pending request; audit record."""
+    from bacuda_portal.core import privacy_services
 
-
-@transaction.atomic
-def erasure_carry_out(*, request: ErasureRequest, by: User, now: dt.datetime | None = None) -> int:
-    """Staff carry out an erasure request: every application of the person is anonymised and their files
-    deleted; the statistics stay. Side effects: applications anonymised; the request done; audit record."""
-    request = ErasureRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status != ErasureStatus.PENDING:
-        raise TransitionError(_("This request has already been carried out."))
-    applications = list(Application.objects.select_for_update(of=("self",)).filter(applicant_id=request.user_id))
-    for application in applications:
-        application_anonymise(application=application, now=now)
-    request.status = ErasureStatus.DONE
-    request.handled_by = by
-    request.handled_at = _now(now)
-    request.note = ""
-    request.save(update_fields=["status", "handled_by", "handled_at", "note", "updated_at"])
-    audit_record(actor=by, action="scholarships.erasure.done", target=request, applications=len(applications))
-    return len(applications)
-
-
-def retention_apply(*, now: dt.datetime | None = None) -> int:
-    """Anonymise the applications of applicants not selected once their call's retention period (days after
-    the close) has passed (the daily beat task). Selected candidates' applications are kept. One transaction
-    per call. Returns how many were anonymised."""
-    now = _now(now)
-    total = 0
-    for call in Call.objects.filter(closes_at__lt=now):
-        if call.closes_at + dt.timedelta(days=call.retention_days) > now:
-            continue
-        with transaction.atomic():
-            due = list(
-                Application.objects.select_for_update(of=("self",))
-                .filter(call=call, anonymised_at__isnull=True)
-                .exclude(decision__outcome=DecisionOutcome.SELECTED)
-            )
-            for application in due:
-                application_anonymise(application=application, now=now)
-            if due:
-                audit_record(actor=None, action="scholarships.retention.applied", target=call, count=len(due))
-        total += len(due)
-    return total
+    return privacy_services.erasure_request(user=user, categories=[APPLICATIONS_CATEGORY], note=note)

@@ -28,6 +28,10 @@ def expire_offers() -> None:
     services.offers_expire()
 
 
-@shared_task(name="scholarships.apply_retention", ignore_result=True, soft_time_limit=1800)
+@shared_task(name="scholarships.apply_retention", ignore_result=True, soft_time_limit=3600)
 def apply_retention() -> None:
-    services.retention_apply()
+    """Kept for a beat schedule stored by an earlier release: retention now runs for every kind of personal data
+    (scholarship applications included) in ``core.apply_retention``; running both is harmless (idempotent)."""
+    from bacuda_portal.core import privacy_services
+
+    privacy_services.retention_run()

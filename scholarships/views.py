@@ -25,6 +25,7 @@ from bacuda_portal.core.pages import (
 )
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.core.uploads import attachment_response, private_file_response
+from bacuda_portal.members import privacy_views
 
 from . import access, selectors, services
 from .enums import (
@@ -877,7 +878,7 @@ def my_data(request):
     return render(
         request,
         "scholarships/my_data.html",
-        {"form": ErasureForm(), "requests": request.user.scholarship_erasure_requests.order_by("-created_at")},
+        {"form": ErasureForm(), "requests": request.user.erasure_requests.order_by("-created_at")},
     )
 
 
@@ -898,20 +899,11 @@ def erasure_request(request):
 
 @login_required
 def erasure_list(request):
+    """Erasure requests (of every kind) are handled on the data-protection register; this address stays."""
     if not access.can_run_review(request.user):
         raise Http404
-    page = Paginator(selectors.erasure_requests(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "scholarships/erasure_list.html", {"page": page, "query": query_without_page(request)})
+    return redirect("privacy:register")
 
 
-@require_POST
-@login_required
-def erasure_carry_out(request, pk):
-    erasure = access.get_erasure_request_for_staff(request.user, pk)
-    try:
-        count = services.erasure_carry_out(request=erasure, by=request.user)
-    except TransitionError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("%(count)d applications were anonymised.") % {"count": count})
-    return redirect("scholarships:erasure_list")
+# The register's action, at the address this app's pages used before.
+erasure_carry_out = privacy_views.erasure_carry_out

@@ -21,6 +21,7 @@ from bacuda_portal.core.choices import choice_labels
 from bacuda_portal.core.csv_export import csv_response
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.pages import add_service_errors, query_without_page, run_state_change
+from bacuda_portal.core.privacy import is_pseudonym
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.core.uploads import attachment_response, private_file_response
 from workshops.experts import selectors as expert_selectors
@@ -371,7 +372,7 @@ def certificate_retry(request, pk, certificate_pk):
 @login_required
 def certificate_download(request, certificate_pk):
     certificate = access.get_certificate_for(request.user, certificate_pk)
-    if certificate.status != CertificateStatus.READY:
+    if certificate.status != CertificateStatus.READY or not certificate.file:  # no file: the holder was erased
         raise Http404
     audit_record(actor=request.user, action="workshops.certificate.downloaded", target=certificate)
     return private_file_response(certificate.file, download_name=f"certificate-{certificate.verification_code}.pdf")
@@ -381,7 +382,9 @@ def certificate_download(request, certificate_pk):
 def certificates_zip(request, pk):
     """Every ready certificate of the workshop the user may see, in one ZIP file."""
     workshop = access.get_workshop_for(request.user, pk)
-    certificates = access.certificates_visible_to(request.user, workshop).filter(status=CertificateStatus.READY)
+    certificates = (
+        access.certificates_visible_to(request.user, workshop).filter(status=CertificateStatus.READY).exclude(file="")
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for certificate in certificates.select_related("nomination"):
@@ -405,7 +408,11 @@ def certificate_verify(request, code=None):
     return render(
         request,
         "workshops/certificate_verify.html",
-        {"code": code, "certificate": certificate},
+        {
+            "code": code,
+            "certificate": certificate,
+            "holder_erased": certificate is not None and is_pseudonym(certificate.nomination.full_name),
+        },
         status=200 if certificate or not code else 404,
     )
 

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
-from . import services
+from . import privacy_services, services
 
 
 @shared_task(
@@ -30,3 +30,19 @@ def beat_tick() -> None:
 @shared_task(name="core.prune_worker_heartbeats", ignore_result=True)
 def prune_worker_heartbeats() -> None:
     services.prune_worker_heartbeats()
+
+
+@shared_task(name="core.apply_retention", ignore_result=True, soft_time_limit=3600, time_limit=3660)
+def apply_retention() -> None:
+    """Daily: erase the personal data whose retention period has run out, in every registered category."""
+    privacy_services.retention_run()
+
+
+@shared_task(name="core.build_personal_export", acks_late=True, soft_time_limit=1800, time_limit=1860)
+def build_personal_export(*, export_id: int) -> None:
+    privacy_services.export_build(export_id=export_id)
+
+
+@shared_task(name="core.sweep_personal_exports", ignore_result=True)
+def sweep_personal_exports() -> None:
+    privacy_services.exports_sweep()

@@ -57,3 +57,18 @@ class AdministrationFilterForm(forms.Form):
     def __init__(self, *args, regions: list[Region], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [("", _("All"))] + [(region.code, str(region)) for region in regions]
+
+
+class AccountErasureForm(forms.Form):
+    """A person asks for everything the portal holds on them to be erased, their account included."""
+
+    note = forms.CharField(
+        label=_("Anything staff should know (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my account will be closed and I will no longer be able to sign in."),
+        error_messages={"required": _("Tick the box to confirm that your account will be closed.")},
+    )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Exchange, Queue
 
@@ -330,7 +331,10 @@ CELERY_BEAT_SCHEDULE = {
     # goes to the next reserve candidate); anonymise non-selected applicants after the call's retention period.
     "scholarships.sweep_letters": {"task": "scholarships.sweep_letters", "schedule": 5 * 60.0},
     "scholarships.expire_offers": {"task": "scholarships.expire_offers", "schedule": crontab(minute=7)},
-    "scholarships.apply_retention": {"task": "scholarships.apply_retention", "schedule": crontab(hour=3, minute=23)},
+    # Data protection: erase, in every category of the register (core/privacy.py), what has outlived its retention
+    # period (the scholarships' own retention is one of them); re-queue personal data exports a lost message left.
+    "core.apply_retention": {"task": "core.apply_retention", "schedule": crontab(hour=3, minute=23)},
+    "core.sweep_personal_exports": {"task": "core.sweep_personal_exports", "schedule": 10 * 60.0},
     # algorithms: re-queue model jobs a dead worker or a lost message left behind, fail them after N attempts
     "algorithms.sweep_jobs": {"task": "algorithms.sweep_jobs", "schedule": 60.0},
 }
@@ -382,6 +386,60 @@ BACUDA_CONTACT_RATE_WINDOW = env.int("BACUDA_CONTACT_RATE_WINDOW", default=60 * 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Data protection: retention periods ------------------------------------------------------------------------
+# How long each kind of personal data is kept (the privacy notice and the staff register quote these values, and
+# the daily task core.apply_retention erases what has outlived them). Each must be a whole number of at least 1:
+# a typo or 0 stops the portal at start-up instead of erasing everything at 03:23. Why each default, in short:
+
+
+def _retention_period(name: str, default: int) -> int:
+    raw = env.str(name, default=str(default)).strip()
+    if not raw.isdigit() or int(raw) < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least 1, not {raw!r}.")
+    return int(raw)
+
+
+# Contact-form messages: a year after receipt covers the follow-up of any enquiry; they serve nothing after.
+BACUDA_RETENTION_CONTACT_MESSAGE_MONTHS = _retention_period("BACUDA_RETENTION_CONTACT_MESSAGE_MONTHS", 12)
+# Workshop participants' contact details (name, email, position): five years after the end of the last workshop
+# they took part in: the follow-up survey runs months after a workshop, donor evaluations look back over a
+# five-year project cycle, and counting each official once across workshops needs the address until then.
+BACUDA_RETENTION_PARTICIPANT_YEARS = _retention_period("BACUDA_RETENTION_PARTICIPANT_YEARS", 5)
+# Names on issued certificates: ten years after issue an employer can still verify a certificate; after that the
+# name is pseudonymised and the PDF deleted (verification then says the holder's name was erased).
+BACUDA_RETENTION_CERTIFICATE_YEARS = _retention_period("BACUDA_RETENTION_CERTIFICATE_YEARS", 10)
+# Experts' profiles and CVs: five years without an assignment, a mission or an update to the profile (an expert
+# not deployed for a whole project cycle is no longer in the pool; they may register again).
+BACUDA_RETENTION_EXPERT_YEARS = _retention_period("BACUDA_RETENTION_EXPERT_YEARS", 5)
+# Travel: itineraries, claim receipts and payment references are financial records that external audit may ask
+# for: seven years after the mission ends, the period of the usual financial-record rules. An erasure request
+# does not remove a paid or approved record before then (a legal obligation); it is erased at the end.
+BACUDA_RETENTION_TRAVEL_YEARS = _retention_period("BACUDA_RETENTION_TRAVEL_YEARS", 7)
+# Uploaded datasets (declarations hold importer and declarant identifiers) and the files derived from them
+# (scored lists, synthetic data): three years after upload, enough to train, compare and re-train models; the
+# administration uploads newer data meanwhile. Trained model files are kept (they hold no rows of the data).
+BACUDA_RETENTION_DATASET_MONTHS = _retention_period("BACUDA_RETENTION_DATASET_MONTHS", 36)
+# Scholarship applicants who were not selected: each call sets its own period (Call.retention_days, two years by
+# default). Selected scholars: seven years after the call closes (the programme, its outcome and the audit of
+# the grants that paid for it).
+BACUDA_RETENTION_SCHOLAR_YEARS = _retention_period("BACUDA_RETENTION_SCHOLAR_YEARS", 7)
+# User accounts not signed in to for three years (staff accounts excepted: the project manager closes those):
+# deactivated and pseudonymised.
+BACUDA_RETENTION_DORMANT_ACCOUNT_YEARS = _retention_period("BACUDA_RETENTION_DORMANT_ACCOUNT_YEARS", 3)
+# A contact point's telephone and position: two years after their role ended (handover questions), then erased.
+BACUDA_RETENTION_CONTACT_POINT_YEARS = _retention_period("BACUDA_RETENTION_CONTACT_POINT_YEARS", 2)
+# Invitations (name and address of the person invited): ninety days after they were accepted, revoked or expired.
+BACUDA_RETENTION_INVITATION_DAYS = _retention_period("BACUDA_RETENTION_INVITATION_DAYS", 90)
+# Archived workshop and selection reports (PDFs that list participants and applicants by name): five years, the
+# participants' period; they are deleted at once when someone they name is erased, and can be rendered again.
+BACUDA_RETENTION_NAMED_REPORT_YEARS = _retention_period("BACUDA_RETENTION_NAMED_REPORT_YEARS", 5)
+# A person's own data export (a ZIP of everything): a week to download it.
+BACUDA_RETENTION_EXPORT_DAYS = _retention_period("BACUDA_RETENTION_EXPORT_DAYS", 7)
+# Rows erased per category in one daily run (the rest wait for the next day: a first run on old data stays short).
+BACUDA_RETENTION_BATCH = _retention_period("BACUDA_RETENTION_BATCH", 500)
+# Who answers data-protection questions, named on the privacy notice.
+BACUDA_PRIVACY_CONTACT_EMAIL = env.str("BACUDA_PRIVACY_CONTACT_EMAIL", default="bacuda@wcoomd.org")
 
 # --- Logging --------------------------------------------------------------------------------------
 LOGGING = {

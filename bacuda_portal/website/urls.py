@@ -7,6 +7,7 @@ app_name = "website"
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
+    path("privacy/", views.privacy_notice, name="privacy"),
     path("news/", views.news_list, name="news"),
     path("news/<slug:slug>/", views.news_detail, name="news_detail"),
     path("events/", views.events, name="events"),

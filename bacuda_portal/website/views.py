@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from bacuda_portal.core import privacy
 from bacuda_portal.core.client_ip import client_ip
 from bacuda_portal.core.pages import query_without_page
 
@@ -36,6 +37,17 @@ def home(request):
 @public_page
 def about(request):
     return render(request, "website/about.html")
+
+
+@public_page
+def privacy_notice(request):
+    """The privacy notice, written from the data-protection register: its periods are the settings in force."""
+    categories = [(category, category.retention()) for category in privacy.categories_for_display()]
+    return render(
+        request,
+        "website/privacy.html",
+        {"categories": categories, "contact_email": settings.BACUDA_PRIVACY_CONTACT_EMAIL},
+    )
 
 
 @public_page

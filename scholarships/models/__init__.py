@@ -1,10 +1,10 @@
 """Scholarship programmes, their calls, the applications with their screening and endorsement, their review,
-the selection (decisions, offers, letters) and data-protection requests."""
+the selection (decisions, offers, letters)."""
 
 from .applications import Application, EligibilityCheck, Endorsement
 from .programmes import Call, CurriculumModule, Programme
 from .review import ConflictOfInterest, Review, Reviewer, ReviewPhase, ReviewScore, RubricCriterion
-from .selection import Decision, ErasureRequest, Letter, LetterTemplate, ProgrammeOutcome
+from .selection import Decision, Letter, LetterTemplate, ProgrammeOutcome
 
 __all__ = [
     "Application",
@@ -14,7 +14,6 @@ __all__ = [
     "Decision",
     "EligibilityCheck",
     "Endorsement",
-    "ErasureRequest",
     "Letter",
     "LetterTemplate",
     "Programme",

@@ -1,5 +1,5 @@
 """Selection: decisions (released together), offers and the reserve list, the programme outcome of those who
-accepted, decision letters, erasure requests."""
+accepted, decision letters. (Erasure requests are the portal's: ``core.ErasureRequest``.)"""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bacuda_portal.core.models import TimeStampedModel
 
-from ..enums import DecisionOutcome, DecisionStatus, ErasureStatus, LetterStatus, OfferStatus, ProgrammeResult
+from ..enums import DecisionOutcome, DecisionStatus, LetterStatus, OfferStatus, ProgrammeResult
 from ..placeholders import PLACEHOLDERS, unknown_placeholders
 from .applications import Application
 from .programmes import Call
@@ -137,26 +137,3 @@ class Letter(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.subject
-
-
-class ErasureRequest(TimeStampedModel):
-    """An applicant's request to erase their scholarship data; staff carry it out."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="scholarship_erasure_requests"
-    )
-    reference = models.CharField(_("reference"), max_length=200, help_text=_("Who asked, kept after erasure."))
-    note = models.TextField(_("note"), blank=True)
-    status = models.CharField(
-        _("status"), max_length=8, choices=ErasureStatus.choices, default=ErasureStatus.PENDING, db_index=True
-    )
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    handled_at = models.DateTimeField(_("carried out"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("erasure request")
-        verbose_name_plural = _("erasure requests")
-        ordering = ["status", "-created_at"]
-
-    def __str__(self) -> str:
-        return self.reference

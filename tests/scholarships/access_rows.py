@@ -82,7 +82,8 @@ def world(base: dict, cast: dict, kenya, senegal) -> dict:
 
     from django.utils import timezone
 
-    from scholarships.models import Decision, ErasureRequest, Letter, Review
+    from bacuda_portal.core.models import ErasureRequest
+    from scholarships.models import Decision, Letter, Review
 
     call = CallFactory()
     application = SubmittedApplicationFactory(

@@ -47,7 +47,7 @@ def test_call_page_in_french_shows_the_french_programme_name_and_consent(client_
     "url_name",
     ["admin:scholarships_reviewer_changelist", "admin:scholarships_reviewer_add",
      "admin:scholarships_review_changelist", "admin:scholarships_decision_changelist",
-     "admin:scholarships_letter_changelist", "admin:scholarships_erasurerequest_changelist"],
+     "admin:scholarships_letter_changelist"],
 )  # fmt: skip
 def test_staff_open_the_review_and_selection_admin_pages(client_as, staff, application, url_name):
     assert client_as(staff).get(reverse(url_name)).status_code == 200

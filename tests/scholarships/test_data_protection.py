@@ -11,9 +11,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from bacuda_portal.core.models import AuditEntry
-from scholarships import services, tasks
-from scholarships.models import Application, Decision, ErasureRequest, Letter
+from bacuda_portal.core import tasks as core_tasks
+from bacuda_portal.core.models import AuditEntry, ErasureRequest
+from scholarships import privacy, services
+from scholarships.models import Application, Decision, Letter
 
 from .factories import EligibleApplicationFactory, ReviewerFactory, SubmittedApplicationFactory, submitted_review
 
@@ -79,18 +80,24 @@ def reviewed(application, criteria):
     return application
 
 
-def test_erasure_is_requested_by_the_applicant_and_carried_out_by_staff(client_as, applicant, staff, reviewed):
+def test_erasure_is_requested_by_the_applicant_and_carried_out_by_staff(
+    client_as, applicant, staff, reviewed, django_capture_on_commit_callbacks
+):
     storage, cv_name = reviewed.cv.storage, reviewed.cv.name
     assert storage.exists(cv_name)
     client_as(applicant).post(reverse("scholarships:erasure_request"), {"note": "Please erase."})
     request = ErasureRequest.objects.get()
     assert request.status == "pending" and request.user == applicant
+    assert request.categories == ["scholarships.applications"]  # the applications only, not the account
     response = client_as(applicant).post(reverse("scholarships:erasure_request"), follow=True)
     assert "already asked for erasure" in response.content.decode()
     assert ErasureRequest.objects.count() == 1
-    listing = client_as(staff).get(reverse("scholarships:erasure_list")).content.decode()
+    # The old list's address leads to the data-protection register, which lists the request.
+    assert client_as(staff).get(reverse("scholarships:erasure_list")).url == reverse("privacy:register")
+    listing = client_as(staff).get(reverse("privacy:register")).content.decode()
     assert "applicant@example.org" in listing and "Please erase." in listing
-    client_as(staff).post(reverse("scholarships:erasure_carry_out", args=[request.pk]))
+    with django_capture_on_commit_callbacks(execute=True):  # files are deleted once the erasure commits
+        client_as(staff).post(reverse("scholarships:erasure_carry_out", args=[request.pk]))
     reviewed.refresh_from_db()
     request.refresh_from_db()
     assert request.status == "done" and request.handled_by == staff and request.note == ""
@@ -104,6 +111,9 @@ def test_erasure_is_requested_by_the_applicant_and_carried_out_by_staff(client_a
     # The applicant no longer finds it; a second carry-out is refused.
     assert client_as(applicant).get(reviewed.get_absolute_url()).status_code == 404
     assert client_as(staff).post(reverse("scholarships:erasure_carry_out", args=[request.pk])).status_code == 404
+    # A request scoped to the applications leaves the account alone.
+    applicant.refresh_from_db()
+    assert applicant.is_active and applicant.email == "applicant@example.org"
 
 
 # --- Retention -------------------------------------------------------------------------------------------
@@ -118,14 +128,15 @@ def test_the_retention_task_anonymises_non_selected_applicants_after_the_period(
     Decision.objects.create(application=reserve, call=call, outcome="reserve", reserve_rank=1, status="released")
     undecided = SubmittedApplicationFactory(call=call, full_name="Not Selected")
     recent = SubmittedApplicationFactory(full_name="Recent Call")  # its call closes in the future
-    tasks.apply_retention()
+    core_tasks.apply_retention()
     names = dict(Application.objects.values_list("pk", "full_name"))
     assert names[selected.pk] == "Kept Scholar" and names[recent.pk] == "Recent Call"
     assert names[reserve.pk] == "" and names[undecided.pk] == ""
     assert Application.objects.filter(anonymised_at__isnull=False).count() == 2
-    assert AuditEntry.objects.filter(action="scholarships.retention.applied").get().data["count"] == 2
-    tasks.apply_retention()  # nothing left to do
-    assert AuditEntry.objects.filter(action="scholarships.retention.applied").count() == 1
+    entry = AuditEntry.objects.get(action="privacy.retention.applied", data__category="scholarships.applications")
+    assert entry.data["count"] == 2
+    core_tasks.apply_retention()  # nothing left to do
+    assert AuditEntry.objects.filter(action="privacy.retention.applied").count() == 1
 
 
 def test_retention_waits_for_the_period(call):
@@ -133,7 +144,7 @@ def test_retention_waits_for_the_period(call):
     call.closes_at = timezone.now() - dt.timedelta(days=10)
     call.save()
     SubmittedApplicationFactory(call=call)
-    assert services.retention_apply() == 0
+    assert not privacy.applications_due(timezone.now()).exists()
 
 
 # --- Audit of staff views --------------------------------------------------------------------------------
@@ -170,12 +181,15 @@ def test_my_data_is_for_applicants(client_as, cast, role, expected):
 @pytest.mark.parametrize(
     ("role", "expected"),
     [("anonymous", 302), ("applicant", 404), ("contact_point", 404), ("other_contact_point", 404),
-     ("reviewer", 404), ("staff", 200)],
+     ("reviewer", 404), ("staff", 302)],
 )  # fmt: skip
 def test_erasure_requests_are_handled_by_staff_only(client_as, cast, other_applicant, application, role, expected):
     request = services.erasure_request(user=application.applicant)
     client = client_as(cast[role])
-    assert client.get(reverse("scholarships:erasure_list")).status_code == expected
+    response = client.get(reverse("scholarships:erasure_list"))
+    assert response.status_code == expected  # staff: to the data-protection register
+    if role == "staff":
+        assert client.get(response.url).status_code == 200
     client.post(reverse("scholarships:erasure_carry_out", args=[request.pk]))
     request.refresh_from_db()
     assert (request.status == "done") == (role == "staff")
