@@ -12,10 +12,10 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from bacuda_portal.core.api_fields import FieldsBuiltOnceMixin, SafeSlugRelatedField
+from bacuda_portal.core.api_fields import BoundedJSONField, FieldsBuiltOnceMixin, SafeSlugRelatedField
 from bacuda_portal.core.exceptions import TransitionError
 
 from . import access, hs, selectors, services
@@ -205,7 +205,7 @@ class JobSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     source_version = serializers.PrimaryKeyRelatedField(
         queryset=AlgorithmVersion.objects.all(), required=False, allow_null=True
     )
-    params = serializers.JSONField(required=False, default=dict)
+    params = BoundedJSONField(required=False, default=dict)
     artifacts = ArtifactSerializer(many=True, read_only=True)
     version = serializers.PrimaryKeyRelatedField(source="produced_version", read_only=True)
 
@@ -232,7 +232,6 @@ class JobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = JobSerializer
     permission_classes = [IsModelUser]
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
     filterset_fields = ["kind", "status"]
 
     def get_queryset(self):
@@ -308,7 +307,6 @@ class HsSuggestionViewSet(viewsets.GenericViewSet):
 
     permission_classes = [IsModelUser]
     serializer_class = HsQuerySerializer
-    parser_classes = [JSONParser, FormParser]
 
     @extend_schema(request=HsQuerySerializer, responses={200: HsAnswerSerializer})
     def create(self, request):

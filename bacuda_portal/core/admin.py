@@ -1,11 +1,14 @@
-"""Admin building blocks shared by every app: CSV export of lists and an audit trail of admin edits."""
+"""Admin building blocks shared by every app: CSV export of lists, an audit trail of admin edits, and JSON fields
+that refuse hostile input."""
 
 from django.contrib import admin
 from django.contrib.admin.utils import label_for_field, lookup_field
+from django.db import models
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from .csv_export import csv_response
+from .forms import BoundedJSONFormField
 from .models import AuditEntry, WorkerHeartbeat
 from .services import audit_record
 
@@ -44,6 +47,11 @@ class PortalModelAdmin(admin.ModelAdmin):
     actions = [export_as_csv]
     list_per_page = 50
     show_full_result_count = False
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.JSONField):
+            kwargs.setdefault("form_class", BoundedJSONFormField)  # deep or hostile JSON: a form error, never a 500
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
