@@ -1,7 +1,15 @@
-"""Serializer fields every app's API may use."""
+"""Serializer fields every app's API may use.
+
+Every writable reference to a row is a ``Scoped...RelatedField``: the row is looked up among those the requesting
+user may see (a callable of the app's access layer), so a row they may not see answers exactly like one that does
+not exist, in status and message (no existence oracle). Every writable JSON value is a ``BoundedJSONField``.
+"""
 
 import copy
+from collections.abc import Callable
 
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model, QuerySet
 from django.utils.translation import get_language
 from rest_framework import serializers
 
@@ -22,6 +30,28 @@ class SafeSlugRelatedField(serializers.SlugRelatedField):
         if isinstance(data, str) and "\x00" in data:
             self.fail("does_not_exist", slug_name=self.slug_field, value=data)
         return super().to_internal_value(data)
+
+
+class ScopedRelatedFieldMixin:
+    """Looks the reference up in ``visible(user)``, the rows the request's user may see (``AnonymousUser`` without a
+    request). ``model`` names the table for the OpenAPI schema; its ``queryset`` is empty, so nothing can reach
+    rows through it unscoped."""
+
+    def __init__(self, *, model: type[Model], visible: Callable[..., QuerySet], **kwargs):
+        self.visible = visible
+        super().__init__(queryset=model._default_manager.none(), **kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return self.visible(getattr(request, "user", None) or AnonymousUser())
+
+
+class ScopedPrimaryKeyRelatedField(ScopedRelatedFieldMixin, serializers.PrimaryKeyRelatedField):
+    pass
+
+
+class ScopedSlugRelatedField(ScopedRelatedFieldMixin, SafeSlugRelatedField):
+    pass
 
 
 class BoundedJSONField(serializers.JSONField):

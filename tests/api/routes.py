@@ -60,17 +60,24 @@ def api_routes() -> list[Route]:
     return found
 
 
+def view_for(route: Route, user, method: str = "get") -> APIView:
+    """The route's view as it would be set up for ``user``'s request with ``method`` (before the body is read)."""
+    http = HttpRequest()
+    http.method, http.user = method.upper(), user
+    view = route.view()
+    view.request, view.kwargs, view.format_kwarg = Request(http), {}, None
+    view.action = (route.actions or {}).get(method)
+    view.request.user = user
+    return view
+
+
 def existing_key(route: Route, user) -> dict:
     """Path values naming a row the route's view shows ``user`` (its first), or 1 where it shows none."""
     values = dict.fromkeys(route.parameters, 1)
     if not route.parameters or not hasattr(route.view, "get_queryset"):
         return values
-    http = HttpRequest()
-    http.user = user
-    view = route.view()
-    view.request, view.kwargs, view.format_kwarg = Request(http), {}, None
-    view.action = (route.actions or {}).get("get", "retrieve")
-    view.request.user = user
+    view = view_for(route, user)
+    view.action = view.action or "retrieve"
     try:
         row = view.get_queryset().first()
     except AssertionError:  # a view without a queryset (a plain ViewSet)
