@@ -12,10 +12,16 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from bacuda_portal.core.api_fields import FieldsBuiltOnceMixin, SafeSlugRelatedField
+from bacuda_portal.core.api_fields import (
+    BoundedJSONField,
+    FieldsBuiltOnceMixin,
+    SafeSlugRelatedField,
+    ScopedPrimaryKeyRelatedField,
+    ScopedSlugRelatedField,
+)
 from bacuda_portal.core.exceptions import TransitionError
 
 from . import access, hs, selectors, services
@@ -111,10 +117,19 @@ class VersionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 # --- Datasets ---------------------------------------------------------------------------------------------------
-class DatasetSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
-    administration = SafeSlugRelatedField(
-        slug_field="code", queryset=access.member_access.Administration.objects.all(), required=False
+def administration_field(**kwargs) -> ScopedSlugRelatedField:
+    """The administration a write is for, by code: one the user may act for (any other answers "does not exist")."""
+    return ScopedSlugRelatedField(
+        slug_field="code",
+        model=access.member_access.Administration,
+        visible=access.administrations_for_upload,
+        required=False,
+        **kwargs,
     )
+
+
+class DatasetSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
+    administration = administration_field()
     file = serializers.FileField(write_only=True)
     kind = serializers.ChoiceField(choices=DatasetKind.choices, default=DatasetKind.DECLARATIONS)
 
@@ -127,16 +142,14 @@ class DatasetSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
 
 
 def _administration_for(user, requested):
-    """The administration a write is for: a contact point's own; staff must name one."""
-    allowed = access.administrations_for_upload(user)
-    if requested is None:
-        own = access.administration_of(user)
-        if own is None:
-            raise ApiValidationError({"administration": ["Name the administration."]})
-        return own
-    if not allowed.filter(pk=requested.pk).exists():
-        raise ApiValidationError({"administration": ["You cannot act for this administration."]})
-    return requested
+    """The administration a write is for: the one named (the field admits only those the user may act for), or
+    else a contact point's own; staff must name one."""
+    if requested is not None:
+        return requested
+    own = access.administration_of(user)
+    if own is None:
+        raise ApiValidationError({"administration": ["Name the administration."]})
+    return own
 
 
 class DatasetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -197,15 +210,15 @@ class ArtifactSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
 
 
 class JobSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
-    administration = SafeSlugRelatedField(
-        slug_field="code", queryset=access.member_access.Administration.objects.all(), required=False
-    )
+    administration = administration_field()
     kind = serializers.ChoiceField(choices=JobKind.choices)
-    dataset = serializers.PrimaryKeyRelatedField(queryset=Dataset.objects.all(), required=False, allow_null=True)
-    source_version = serializers.PrimaryKeyRelatedField(
-        queryset=AlgorithmVersion.objects.all(), required=False, allow_null=True
+    dataset = ScopedPrimaryKeyRelatedField(
+        model=Dataset, visible=access.datasets_visible_to, required=False, allow_null=True
     )
-    params = serializers.JSONField(required=False, default=dict)
+    source_version = ScopedPrimaryKeyRelatedField(
+        model=AlgorithmVersion, visible=access.versions_visible_to, required=False, allow_null=True
+    )
+    params = BoundedJSONField(required=False, default=dict)
     artifacts = ArtifactSerializer(many=True, read_only=True)
     version = serializers.PrimaryKeyRelatedField(source="produced_version", read_only=True)
 
@@ -232,7 +245,6 @@ class JobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = JobSerializer
     permission_classes = [IsModelUser]
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
     filterset_fields = ["kind", "status"]
 
     def get_queryset(self):
@@ -243,21 +255,15 @@ class JobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
 
     def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
+        data = serializer.validated_data
         user = self.request.user
-        administration = _administration_for(user, data.pop("administration", None))
-        dataset = data.pop("dataset", None)
-        if dataset is not None and not access.datasets_visible_to(user).filter(pk=dataset.pk).exists():
-            raise ApiValidationError({"dataset": ["No such dataset."]})
-        version = data.pop("source_version", None)
-        if version is not None and not access.versions_visible_to(user).filter(pk=version.pk).exists():
-            raise ApiValidationError({"source_version": ["No such version."]})
+        administration = _administration_for(user, data.get("administration"))
         try:
             job = services.job_submit(
                 kind=data["kind"],
                 administration=administration,
-                dataset=dataset,
-                source_version=version,
+                dataset=data.get("dataset"),
+                source_version=data.get("source_version"),
                 params=data.get("params") or {},
                 seed=data.get("seed", 42),
                 by=user,
@@ -282,12 +288,7 @@ class JobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 class HsQuerySerializer(serializers.Serializer):
     description = serializers.CharField(max_length=1000)
     k = serializers.IntegerField(min_value=1, max_value=20, default=5)
-    administration = SafeSlugRelatedField(
-        slug_field="code",
-        queryset=access.member_access.Administration.objects.all(),
-        required=False,
-        help_text="Staff: answer with this administration's champion model.",
-    )
+    administration = administration_field(help_text="Staff: answer with this administration's champion model.")
 
 
 class HsSuggestionSerializer(serializers.Serializer):
@@ -308,11 +309,10 @@ class HsSuggestionViewSet(viewsets.GenericViewSet):
 
     permission_classes = [IsModelUser]
     serializer_class = HsQuerySerializer
-    parser_classes = [JSONParser, FormParser]
 
     @extend_schema(request=HsQuerySerializer, responses={200: HsAnswerSerializer})
     def create(self, request):
-        query = HsQuerySerializer(data=request.data)
+        query = HsQuerySerializer(data=request.data, context={"request": request})
         query.is_valid(raise_exception=True)
         data = query.validated_data
         if access.is_staff(request.user):

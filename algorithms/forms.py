@@ -1,10 +1,9 @@
 """Forms of the algorithms pages."""
 
-import json
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bacuda_portal.core import safe_json
 from bacuda_portal.members.models import Administration, User
 
 from .enums import Alias, DatasetKind, JobKind, JobStatus, Publication
@@ -93,9 +92,10 @@ class JobForm(forms.Form):
         if not text:
             return {}
         try:
-            value = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise forms.ValidationError(_("Not valid JSON: %(error)s") % {"error": error}) from None
+            value = safe_json.loads(text)  # as the API reads it: deep nesting, NaN, huge numbers... are refused
+            safe_json.check_value(value)
+        except safe_json.UnsafeJSON as error:
+            raise forms.ValidationError(str(error)) from None
         if not isinstance(value, dict):
             raise forms.ValidationError(_('Give a JSON object, e.g. {"epochs": 5}.'))
         return value

@@ -12,7 +12,14 @@ from workshops.elearning import api as elearning_api
 from workshops.experts import api as experts_api
 from workshops.missions import api as missions_api
 
-router = DefaultRouter()
+
+class PortalRouter(DefaultRouter):
+    # No ".json" suffix routes: a custom action whose signature lacks ``format`` answered them with a 500, and the
+    # format is chosen by the Accept header (or ?format=) anyway.
+    include_format_suffixes = False
+
+
+router = PortalRouter()
 router.register("regions", members_api.RegionViewSet, basename="region")
 router.register("administrations", members_api.AdministrationViewSet, basename="administration")
 router.register("contact-points", members_api.ContactPointViewSet, basename="contact-point")

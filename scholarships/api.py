@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import permissions, serializers, viewsets
 
 from bacuda_portal.core.api_fields import FieldsBuiltOnceMixin
+from bacuda_portal.core.api_filters import ScopedModelChoiceFilter
 from bacuda_portal.core.services import audit_record
 
 from . import access, selectors
@@ -63,6 +64,7 @@ class ApplicationSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
 
 
 class ApplicationFilter(django_filters.FilterSet):
+    call = ScopedModelChoiceFilter(visible=access.calls_visible_to)
     administration = django_filters.CharFilter(field_name="administration__code")
     region = django_filters.CharFilter(field_name="administration__region__code")
 
@@ -153,12 +155,20 @@ class ReviewSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
         }
 
 
+class ReviewFilter(django_filters.FilterSet):
+    call = ScopedModelChoiceFilter(visible=access.calls_visible_to)
+
+    class Meta:
+        model = Review
+        fields = ["call", "status"]
+
+
 class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
     """Reviews: a reviewer reads their own assignments (never one on which they declared a conflict; names
     hidden when the call is blind); staff read all. Each read of an application here is logged."""
 
     serializer_class = ReviewSerializer
-    filterset_fields = ["call", "status"]
+    filterset_class = ReviewFilter
     ordering_fields = ["submitted_at", "id"]
 
     def get_queryset(self):

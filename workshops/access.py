@@ -125,6 +125,11 @@ def nominations_visible_to(user, workshop: Workshop | None = None) -> QuerySet[N
     return queryset.none()
 
 
+def can_nominate(user) -> bool:
+    """Nominate officials at all (for the workshops their administration benefits from): contact points only."""
+    return administration_of(user) is not None
+
+
 def nominating_administration(user, workshop: Workshop, *, beneficiary_lines: list | None = None):
     """The administration a user may nominate officials for in this workshop, or None.
 

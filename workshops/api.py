@@ -9,7 +9,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
-from bacuda_portal.core.api_fields import FieldsBuiltOnceMixin
+from bacuda_portal.core.api_fields import FieldsBuiltOnceMixin, ScopedPrimaryKeyRelatedField
+from bacuda_portal.core.api_filters import ScopedModelChoiceFilter
 
 from . import access, selectors, services
 from .enums import Gender, WorkingLanguage
@@ -111,7 +112,7 @@ class WorkshopViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class NominationSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
-    workshop = serializers.PrimaryKeyRelatedField(queryset=Workshop.objects.all())
+    workshop = ScopedPrimaryKeyRelatedField(model=Workshop, visible=access.workshops_visible_to)
     administration = serializers.SlugRelatedField(slug_field="code", read_only=True)
     gender = serializers.ChoiceField(choices=Gender.choices)
     language = serializers.ChoiceField(choices=WorkingLanguage.choices)
@@ -123,13 +124,21 @@ class NominationSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
         read_only_fields = ["status", "created_at"]
 
 
+class NominationFilter(django_filters.FilterSet):
+    workshop = ScopedModelChoiceFilter(visible=access.workshops_visible_to)
+
+    class Meta:
+        model = Nomination
+        fields = ["workshop", "status"]
+
+
 class NominationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     """Nominations: staff see all; a contact point sees and creates only their administration's."""
 
     serializer_class = NominationSerializer
-    filterset_fields = ["workshop", "status"]
+    filterset_class = NominationFilter
     search_fields = ["full_name", "email"]
 
     def get_queryset(self):
@@ -141,12 +150,16 @@ class NominationViewSet(
             .order_by("-created_at", "-pk")
         )
 
+    def create(self, request, *args, **kwargs):
+        # Decided before the body is read, so that the answer never depends on which workshop it names.
+        if not access.can_nominate(request.user):
+            raise NotFound
+        return super().create(request, *args, **kwargs)
+
     @extend_schema(responses=NominationSerializer)
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        workshop = data.pop("workshop")
-        if not access.workshops_visible_to(self.request.user).filter(pk=workshop.pk).exists():
-            raise NotFound
+        workshop = data.pop("workshop")  # one the user may see: the field looks it up there
         administration = access.nominating_administration(self.request.user, workshop)
         if administration is None:
             raise NotFound

@@ -1,4 +1,5 @@
-"""Admin building blocks shared by every app: CSV export of lists and an audit trail of admin edits."""
+"""Admin building blocks shared by every app: CSV export of lists, an audit trail of admin edits, and JSON fields
+that refuse hostile input."""
 
 from django.contrib import admin
 from django.contrib.admin.utils import label_for_field, lookup_field
@@ -7,6 +8,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from .csv_export import csv_response
+from .forms import BoundedJSONFormField
 from .models import AuditEntry, WorkerHeartbeat
 from .services import audit_record
 from .uploads.forms import CheckedImageField
@@ -51,6 +53,8 @@ class PortalModelAdmin(admin.ModelAdmin):
         if isinstance(db_field, models.ImageField):
             # The portal's upload check runs before Django's own picture check, so a refusal says why.
             kwargs.update(form_class=CheckedImageField, upload_validators=db_field.validators)
+        if isinstance(db_field, models.JSONField):
+            kwargs.setdefault("form_class", BoundedJSONFormField)  # deep or hostile JSON: a form error, never a 500
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

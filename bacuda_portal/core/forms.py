@@ -2,6 +2,9 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.fields import InvalidJSONInput, JSONString
+
+from . import safe_json
 
 # The largest id a database integer column holds; a bigger one typed into a form must not reach the database.
 LARGEST_ID = 2**63 - 1
@@ -25,3 +28,31 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
         return super()._check_values(value)
+
+
+class BoundedJSONFormField(forms.JSONField):
+    """Django's JSON field reading the text with ``core.safe_json``: nesting beyond ``BACUDA_JSON_MAX_DEPTH``, NaN,
+    numbers too large, duplicate keys, NUL characters or more than ``max_bytes`` are form errors with a message.
+    Django's own field catches syntax errors only, and its decoder recurses: deep input was a server error."""
+
+    def __init__(self, *, max_bytes: int = safe_json.FIELD_MAX_BYTES, **kwargs):
+        self.max_bytes = max_bytes
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if self.disabled or value in self.empty_values or isinstance(value, list | dict | int | float | JSONString):
+            return super().to_python(value)
+        try:
+            converted = safe_json.loads(value)
+            safe_json.check_value(converted, max_bytes=self.max_bytes)
+        except safe_json.UnsafeJSON as error:
+            raise ValidationError(str(error), code="invalid") from None
+        return JSONString(converted) if isinstance(converted, str) else converted
+
+    def bound_data(self, data, initial):
+        if self.disabled or data is None:
+            return super().bound_data(data, initial)
+        try:
+            return safe_json.loads(data)
+        except safe_json.UnsafeJSON:
+            return InvalidJSONInput(data)  # shown back as typed

@@ -233,6 +233,13 @@ if env.str("EMAIL_URL", default=""):
 # X-Forwarded-For. 0 (direct connections) uses REMOTE_ADDR and ignores X-Forwarded-For, which clients can forge.
 BACUDA_TRUSTED_PROXY_COUNT = env.int("BACUDA_TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = BACUDA_TRUSTED_PROXY_COUNT
+# JSON (API bodies, JSON form fields) nested deeper than this many arrays and objects is refused with a 400 before it
+# is decoded (core/safe_json.py): Python's decoder recurses per level, and a few thousand levels crash it. Our
+# payloads need fewer than ten; the ceiling keeps every recursive consumer (encoder, database driver) far from
+# Python's recursion limit.
+BACUDA_JSON_MAX_DEPTH = env.int("BACUDA_JSON_MAX_DEPTH", default=32)
+if not 1 <= BACUDA_JSON_MAX_DEPTH <= 200:
+    raise ImproperlyConfigured("BACUDA_JSON_MAX_DEPTH must be between 1 and 200.")
 
 REST_FRAMEWORK = {
     # Without it, DRF keys anonymous throttles on the whole X-Forwarded-For header, which a client can vary.
@@ -244,6 +251,14 @@ REST_FRAMEWORK = {
         "bacuda_portal.members.authentication.PortalSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # One JSON parser for every view: depth-limited and strict (core/parsers.py). Views may narrow the list, never
+    # bring DRF's own JSONParser back (tests/api/test_request_parsing.py checks every route).
+    "DEFAULT_PARSER_CLASSES": [
+        "bacuda_portal.core.parsers.PortalJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "bacuda_portal.core.parsers.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
