@@ -47,6 +47,5 @@ def test_a_staff_session_without_two_factor_is_refused_everywhere_but_public_rea
     _every_operation_refused(session_auth(two_factor_required))
 
 
-@pytest.mark.xfail(strict=True, reason="main implements the token 2FA policy")
 def test_a_staff_token_without_two_factor_is_refused_everywhere_but_public_reads(two_factor_required):
     _every_operation_refused(token_auth(two_factor_required))
