@@ -42,6 +42,7 @@ FILE_URLS = {
     "workshops:calendar",
     "workshops:public_calendar",
     "scholarships:my_data?format=zip",
+    "privacy:export_download",
     # CSV exports of lists
     "audit_log?format=csv",
     "members:administration_list?format=csv",
@@ -53,6 +54,7 @@ FILE_URLS = {
     "scholarships:ranking?format=csv",
     "algorithms:job_list?format=csv",
     "reports:dashboard?format=csv",
+    "privacy:register?format=csv",
 }
 
 

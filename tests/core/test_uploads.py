@@ -270,6 +270,7 @@ def test_a_stored_file_keeps_a_safe_download_name():
 WRITTEN_BY_THE_PORTAL = {
     "algorithms.Dataset.file": "services.dataset_upload, after validate_csv (which reads through text_lines)",
     "algorithms.JobArtifact.file": "written by the model job worker",
+    "core.PersonalDataExport.file": "a person's data export, zipped by a worker",
     "reports.Report.file": "rendered by WeasyPrint",
     "website.NewsPost.thumbnail": "made from the checked picture",
     "workshops.Certificate.file": "rendered by WeasyPrint",
