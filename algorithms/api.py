@@ -293,12 +293,16 @@ class HsQuerySerializer(serializers.Serializer):
 class HsSuggestionSerializer(serializers.Serializer):
     code = serializers.CharField()
     description = serializers.CharField()
-    confidence = serializers.FloatField()
+    confidence = serializers.FloatField(help_text="Calibrated probability that this code is right.")
+    band = serializers.CharField(help_text="The probability in words: likely, possible or unlikely.")
 
 
 class HsAnswerSerializer(serializers.Serializer):
     description = serializers.CharField()
     suggestions = HsSuggestionSerializer(many=True)
+    too_vague = serializers.BooleanField(
+        help_text="True when the description is too vague: give the material, use or composition."
+    )
     version = serializers.IntegerField(allow_null=True, help_text="The AI-HS version used; null: nomenclature only.")
     milliseconds = serializers.FloatField()
 

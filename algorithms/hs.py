@@ -9,8 +9,10 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from . import selectors
+from .engines.aihs import calibration
 from .enums import AlgorithmKind
 from .runner import engine, materialize
 
@@ -35,21 +37,34 @@ def suggester_for(administration):
     return engine("aihs_default")(), None
 
 
+# The first suggestion's probability in words (algorithms/engines/aihs/calibration.py decides the thresholds).
+BAND_LABELS = {"likely": _("likely"), "possible": _("possible"), "unlikely": _("unlikely")}
+
+
 def suggest(*, administration, description: str, k: int = 5) -> dict:
-    """Ranked HS6 suggestions for one goods description, with the model used and the time taken."""
+    """Ranked HS6 suggestions for one goods description, with the model used and the time taken.
+
+    Each suggestion carries its probability (``confidence``) and a plain-language ``band``; ``too_vague`` is true
+    when there is no suggestion or the first one is less probable than ``calibration.VAGUE_BELOW``: the page then
+    asks for the material, the use or the composition rather than pretending."""
     started = time.perf_counter()
     suggester, version = suggester_for(administration)
     suggestions = suggester.suggest(description, k=k)
+    items = [
+        {
+            "code": str(item["code"]),
+            "description": str(item.get("description", "")),
+            "confidence": float(item.get("confidence", 0.0)),
+            "band": calibration.band(float(item.get("confidence", 0.0))),
+        }
+        for item in suggestions
+    ]
+    for item in items:
+        item["band_label"] = BAND_LABELS[item["band"]]
     return {
         "description": description,
-        "suggestions": [
-            {
-                "code": str(item["code"]),
-                "description": str(item.get("description", "")),
-                "confidence": float(item.get("confidence", 0.0)),
-            }
-            for item in suggestions
-        ],
+        "suggestions": items,
+        "too_vague": not items or items[0]["confidence"] < calibration.VAGUE_BELOW,
         "version": version,
         "milliseconds": round((time.perf_counter() - started) * 1000, 1),
     }

@@ -78,6 +78,7 @@ def card(request, slug):
     # progress page; anybody downloads the PDF of a published card (see reports.access.get_public_model_card_pdf).
     can_export = report_access.can_manage_reports(request.user)
     public_pdfs = report_selectors.current_model_card_pdfs(algorithm) if algorithm.is_published else {}
+    reliability = _reliability(versions) if algorithm.kind == AlgorithmKind.AIHS else None
     return render(
         request,
         "algorithms/card.html",
@@ -88,6 +89,7 @@ def card(request, slug):
             "versions": versions,
             "can_edit": access.can_edit_card(request.user, algorithm),
             "can_approve": access.can_approve(request.user, algorithm),
+            "reliability": reliability,
             "public_pdfs": sorted(public_pdfs.values(), key=lambda report: report.language),
             "card_reports": list(report_selectors.model_card_reports(algorithm)[:5]) if can_export else [],
             "pdf_form": ModelCardReportForm(
@@ -97,6 +99,31 @@ def card(request, slug):
             else None,
         },
     )
+
+
+def _reliability(versions) -> dict | None:
+    """The reliability diagram of the newest version measured on real held-out descriptions (AI-HS), if any."""
+    from django.utils.safestring import mark_safe
+
+    from .engines.aihs.calibration import reliability_svg
+
+    for version in versions:
+        metrics = version.metrics or {}
+        data = metrics.get("reliability")
+        if not metrics.get("real_data") or not isinstance(data, dict) or "counts" not in data:
+            continue
+        source = ", ".join(metrics.get("real_sources") or [])
+        title = _("Reliability of the first suggestion, version %(number)d") % {"number": version.number}
+        svg = reliability_svg(data, title=title, x_label=_("confidence of the first suggestion"))
+        return {
+            "version": version.number,
+            "source": source,
+            "n": sum(data["counts"]),
+            "confidence": round(100 * float(data.get("mean_top1_confidence", 0)), 1),
+            "accuracy": round(100 * float(data.get("top1_accuracy", 0)), 1),
+            "svg": mark_safe(svg),  # noqa: S308 (built by our code; every text in it is escaped)
+        }
+    return None
 
 
 @login_required
