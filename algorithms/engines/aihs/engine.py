@@ -180,10 +180,59 @@ def real_metrics(model: Recommender, examples: list, progress: ProgressCallback 
     return out
 
 
+# Figures of the comparison with the champion, and the order in which they decide (issue 13).
+COMPARED = ("hs6_top5", "hs6_top1", "hs4_top5")
+CRITERION = "top-5 HS6 accuracy, then top-1 HS6 accuracy, on the same held-out descriptions"
+
+
+def _champion_scorer(champion: Path | None, held: list[tuple[str, str]]):
+    """(scorer, what the champion is, error) for the comparison. ``None`` as scorer: the champion is the
+    nomenclature-only model, already measured. A labelled champion is rebuilt from its own examples without the
+    held-out descriptions (it was trained on every row it had, so it may have seen them): both models are then
+    measured on descriptions neither has seen."""
+    if champion is None:
+        return None, "nomenclature only", ""
+    left_out = {R.normalised(description) for description, _code in held}
+    try:
+        model = load(champion, exclude=left_out)
+    except EngineError as error:
+        return None, "", f"The champion model could not be read: {error}"
+    if model.labelled is None:  # a nomenclature-only champion (or every example was held out): already measured
+        return None, "nomenclature only", ""
+    removed = int(model.info.get("n_left_out", 0))
+    note = f"labelled: {len(model.labelled.codes)} examples ({removed} held-out description(s) left out)"
+    return model.distribution, note, ""
+
+
+def comparison(new: dict, champion: dict | None, *, n: int, champion_model: str, error: str = "") -> dict:
+    """The new model against the champion on the same held-out descriptions; ``better`` decides whether the
+    champion alias may move (strictly higher top-5 HS6 accuracy, or equal and a higher top-1)."""
+    better = False
+    if champion is not None and not error:
+        better = (new["hs6_top5"], new["hs6_top1"]) > (champion["hs6_top5"], champion["hs6_top1"])
+    return {
+        "n_holdout": n,
+        "criterion": CRITERION,
+        "new": {key: new[key] for key in COMPARED},
+        "champion": {key: champion[key] for key in COMPARED} if champion is not None and not error else None,
+        "champion_model": champion_model,
+        "better": better,
+        "error": error,
+    }
+
+
 def train(
-    labelled_csv: Path | None, *, workdir: Path, seed: int, progress: ProgressCallback, params: dict
+    labelled_csv: Path | None,
+    *,
+    workdir: Path,
+    seed: int,
+    progress: ProgressCallback,
+    params: dict,
+    champion: Path | None = None,
 ) -> EngineResult:
-    """Build an AI-HS model (see the package docstring). Raises EngineError for bad input; lets JobCancelled
+    """Build an AI-HS model (see the package docstring). With labelled descriptions, the held-out figures are
+    also compared with those of ``champion`` (a model directory; None: the nomenclature-only model) on the same
+    held-out descriptions (``metrics["comparison"]``). Raises EngineError for bad input; lets JobCancelled
     (raised by ``progress``) propagate."""
     options = _params(params)
     workdir = Path(workdir)
@@ -233,14 +282,12 @@ def train(
         labelled = LabelledIndex([d for d, _ in fit], [c for _, c in fit], nom, knn)
         model = Recommender(base.index, labelled)
         plain = PlainTfidfIndex(nom)
-        results = _evaluate(
-            held,
-            {"combined": model.distribution, "nomenclature": base.index.scores, "plain TF-IDF": plain.scores},
-            codes,
-            progress,
-            30,
-            90,
-        )
+        scorers = {"combined": model.distribution, "nomenclature": base.index.scores, "plain TF-IDF": plain.scores}
+        champion_scorer, champion_model, champion_error = _champion_scorer(champion, held)
+        if champion_scorer is not None:
+            scorers["champion"] = champion_scorer
+        results = _evaluate(held, scorers, codes, progress, 30, 90)
+        champion_figures = None if champion_error else results.get("champion", results["nomenclature"])
         metrics.update(
             {
                 "evaluated_on": "held-out split of the labelled file",
@@ -252,6 +299,13 @@ def train(
                 **results["combined"],
                 **{f"nomenclature_{k}": v for k, v in results["nomenclature"].items()},
                 **{f"baseline_{k}": v for k, v in results["plain TF-IDF"].items()},
+                "comparison": comparison(
+                    results["combined"],
+                    champion_figures,
+                    n=len(held),
+                    champion_model=champion_model,
+                    error=champion_error,
+                ),
             }
         )
         summary_rows = f"{len(held):,} held-out of {len(rows):,} labelled descriptions"
@@ -282,8 +336,9 @@ def train(
     return EngineResult(metrics=metrics, artifacts={"model": model_dir}, summary=summary)
 
 
-def load(model_path: Path) -> Recommender:
-    """Read a model directory written by :func:`train` (or its ``meta.json``)."""
+def load(model_path: Path, *, exclude: set[str] | None = None) -> Recommender:
+    """Read a model directory written by :func:`train` (or its ``meta.json``). ``exclude``: normalised
+    descriptions (``realdata.normalised``) to leave out of its labelled examples (to measure it on them)."""
     from . import default_model
 
     path = Path(model_path)
@@ -307,6 +362,12 @@ def load(model_path: Path) -> Recommender:
     examples = [(d, c) for d, c in examples if c in valid and d]
     if not examples:
         raise EngineError("The AI-HS model has no labelled examples.")
+    if exclude:
+        kept = [(d, c) for d, c in examples if R.normalised(d) not in exclude]
+        meta = {**meta, "n_left_out": len(examples) - len(kept)}
+        if not kept:
+            return Recommender(base.index, None, info=meta)
+        examples = kept
     params = meta.get("params") or {}
     knn = {k: params[k] for k in ("neighbours", "trust") if k in params}
     labelled = LabelledIndex([d for d, _ in examples], [c for _, c in examples], base.nomenclature, knn)

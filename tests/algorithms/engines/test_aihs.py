@@ -3,6 +3,7 @@ validation, progress and cancel, model round trip. Pure Python: no database."""
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -164,6 +165,72 @@ def test_labelled_model_round_trips_through_load(trained):
     assert loaded.suggest("premium motor spirit")[0]["code"] == "271012"
     # the labels help where the nomenclature alone does not know the trade name
     assert loaded.suggest("AGO 50PPM")[0]["code"] == "271019"
+
+
+def test_a_labelled_job_is_compared_with_the_nomenclature_model_when_there_is_no_champion(trained):
+    m = trained.metrics
+    comparison = m["comparison"]
+    assert comparison["n_holdout"] == m["n_holdout"] and comparison["champion_model"] == "nomenclature only"
+    assert comparison["new"] == {key: m[key] for key in ("hs6_top5", "hs6_top1", "hs4_top5")}
+    assert comparison["champion"] == {key: m[f"nomenclature_{key}"] for key in ("hs6_top5", "hs6_top1", "hs4_top5")}
+    assert comparison["better"] is True and comparison["error"] == ""
+
+
+def test_a_labelled_champion_is_measured_on_the_same_held_out_split_without_having_seen_it(trained, tmp_path):
+    """The champion was trained on the whole sample; the new job's held-out rows come from it too: the champion
+    is rebuilt without them, so both models are measured on descriptions neither has seen."""
+    rows = X.labelled_sample()[:60]
+    result = aihs.train(
+        write_csv(tmp_path / "in.csv", rows),
+        workdir=tmp_path / "job",
+        seed=3,
+        progress=noop_progress,
+        params={"holdout": 0.2},
+        champion=trained.artifacts["model"],
+    )
+    comparison = result.metrics["comparison"]
+    assert comparison["n_holdout"] == 12 and comparison["error"] == ""
+    pattern = r"labelled: (\d+) examples \((\d+) held-out description\(s\) left out\)"
+    left_out = re.fullmatch(pattern, comparison["champion_model"])
+    assert left_out and int(left_out[2]) >= 12  # every held-out row was among the champion's (some twice)
+    new, champion = comparison["new"], comparison["champion"]
+    assert comparison["better"] == ((new["hs6_top5"], new["hs6_top1"]) > (champion["hs6_top5"], champion["hs6_top1"]))
+    unreadable = aihs.train(
+        write_csv(tmp_path / "in.csv", rows),
+        workdir=tmp_path / "job2",
+        seed=3,
+        progress=noop_progress,
+        params={"holdout": 0.2},
+        champion=tmp_path / "nowhere",
+    )
+    assert unreadable.metrics["comparison"]["better"] is False
+    assert unreadable.metrics["comparison"]["error"].startswith("The champion model could not be read")
+
+
+def test_loading_a_model_can_leave_descriptions_out(trained):
+    from algorithms.engines.aihs import realdata
+
+    model_dir = trained.artifacts["model"]
+    full = aihs.load(model_dir)
+    first = full.labelled.descriptions[0]
+    same = {d for d in full.labelled.descriptions if realdata.normalised(d) == realdata.normalised(first)}
+    fewer = aihs.load(model_dir, exclude={realdata.normalised(first)})
+    assert len(fewer.labelled.descriptions) == len(full.labelled.descriptions) - len(same)
+    assert fewer.info["n_left_out"] == len(same) and first not in fewer.labelled.descriptions
+
+
+def test_a_labelled_model_shows_why_with_the_nearest_labelled_examples(trained, default):
+    model = aihs.load(trained.artifacts["model"])
+    first = model.suggest("premium motor spirit", 3)[0]
+    assert first["code"] == "271012" and first["heading_code"] == "2710"
+    assert first["subheading"] and first["heading"].startswith("Petroleum oils")
+    assert first["examples"] and all(example["code"] == "271012" for example in first["examples"])
+    assert len(first["examples"]) <= 3
+    assert [e["similarity"] for e in first["examples"]] == sorted(
+        (e["similarity"] for e in first["examples"]), reverse=True
+    )
+    plain = default.suggest("premium motor spirit", 1)[0]
+    assert "examples" not in plain and plain["subheading"]
 
 
 def test_training_is_reproducible_from_the_seed(tmp_path):
