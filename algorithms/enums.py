@@ -56,3 +56,22 @@ FINAL_STATUSES = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
 class Alias(models.TextChoices):
     CHAMPION = "champion", _("Champion")
     CHALLENGER = "challenger", _("Challenger")
+
+
+class LabelSource(models.TextChoices):
+    """Where an administration's labelled goods description came from."""
+
+    SUGGESTION_FEEDBACK = "suggestion_feedback", _("Feedback on an HS suggestion")
+
+
+class FeedbackKind(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed a suggested code")
+    CORRECTED = "corrected", _("Corrected with another code")
+
+
+class ReviewStatus(models.TextChoices):
+    """An administration reviews its labelled descriptions before a training job may use them."""
+
+    PENDING = "pending", _("Awaiting review")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")

@@ -26,7 +26,7 @@ from bacuda_portal.reports import access as report_access
 from bacuda_portal.reports import selectors as report_selectors
 from bacuda_portal.reports.forms import ModelCardReportForm
 
-from . import access, hs, selectors, services
+from . import access, hs, hs_views, selectors, services
 from .enums import AlgorithmKind, DatasetKind, JobKind, JobStatus
 from .forms import (
     AlgorithmForm,
@@ -194,6 +194,7 @@ def version_detail(request, pk):
             "can_edit": access.is_staff(request.user),
             "can_approve": access.can_approve(request.user, version.algorithm),
             "metrics": sorted(_flat_metrics(version.metrics)),
+            "comparison": hs_views.comparison_for(version.metrics),
             "version_form": VersionForm(
                 initial={"release_notes_en": version.release_notes_en, "release_notes_fr": version.release_notes_fr}
             ),
@@ -425,6 +426,7 @@ def job_detail(request, pk):
             "artifacts": job.artifacts.all(),
             "version": version,
             "metrics": sorted(_flat_metrics(job.metrics)),
+            "comparison": hs_views.comparison_for(version.metrics if version else job.metrics),
         },
     )
 
@@ -493,8 +495,9 @@ def hs_suggest(request):
     form = HsSuggestForm(request.GET or None)
     if not staff:
         del form.fields["administration"]
-    answer = None
+    answer = feedback = None
     if form.is_bound and form.is_valid():
         administration = form.cleaned_data.get("administration") if staff else access.administration_of(request.user)
         answer = hs.suggest(administration=administration, description=form.cleaned_data["description"])
-    return render(request, "algorithms/hs_suggest.html", {"form": form, "answer": answer})
+        feedback = hs_views.feedback_for(request, answer, administration)
+    return render(request, "algorithms/hs_suggest.html", {"form": form, "answer": answer, "feedback": feedback})
