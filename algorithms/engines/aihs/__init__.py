@@ -10,6 +10,8 @@ Plain Python (no Django). The public surface:
 - :func:`default_model`: the nomenclature-only :class:`Recommender` (lexical retrieval over the HS hierarchy plus
   sentence embeddings, calibrated on real held-out descriptions), built once per process (a few seconds).
 - :meth:`Recommender.suggest`: ranked HS6 suggestions with the nomenclature text and a confidence.
+- :func:`classify_batch` (the batch job's engine function): the top five codes of every description of a CSV, with
+  a flag where the declared code is not among them (``batch.py``).
 
 A blank description (or one with no word the model knows, such as "123") gives an empty list, not an error.
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import threading
 
+from .batch import classify_batch
 from .engine import FORMAT, MAX_CSV_BYTES, load, read_labelled_csv, train
 from .hybrid import HybridIndex
 from .model import NomenclatureIndex, Recommender, nomenclature
@@ -28,6 +31,7 @@ __all__ = [
     "HybridIndex",
     "NomenclatureIndex",
     "Recommender",
+    "classify_batch",
     "default_model",
     "load",
     "nomenclature",

@@ -56,3 +56,14 @@ class HybridIndex:
 
     def probabilities(self, description: str) -> np.ndarray:
         return calibration.softmax(self.scores(description), self.temperature)
+
+    def probabilities_many(self, descriptions: list[str]) -> list[np.ndarray]:
+        """:meth:`probabilities` of several descriptions, their embeddings computed in one batch."""
+        descriptions = [description[:MAX_QUERY_CHARS] for description in descriptions]
+        queries = embed.encode(descriptions)
+        return [
+            calibration.softmax(
+                self.lexical.scores(description) + self.embedding_weight * (self.embeddings @ query), self.temperature
+            )
+            for description, query in zip(descriptions, queries, strict=True)
+        ]

@@ -308,9 +308,10 @@ class Recommender:
     def nomenclature(self) -> Nomenclature:
         return self.index.nom
 
-    def distribution(self, description: str) -> np.ndarray:
-        """A probability for every HS6 code (order of ``nomenclature.codes``)."""
-        probs = self.index.probabilities(description)
+    def distribution(self, description: str, base: np.ndarray | None = None) -> np.ndarray:
+        """A probability for every HS6 code (order of ``nomenclature.codes``). ``base``: the index's probabilities
+        for this description when already computed (see :meth:`suggest_many`)."""
+        probs = self.index.probabilities(description) if base is None else base
         if self.labelled is None:
             return probs
         votes, best = self.labelled.vote(description)
@@ -321,8 +322,8 @@ class Recommender:
         trust = params["trust"] * min(1.0, max(0.0, closeness))
         return (1.0 - trust) * probs + trust * votes
 
-    def rank(self, description: str, k: int) -> list[tuple[str, float]]:
-        probs = self.distribution(description)
+    def rank(self, description: str, k: int, base: np.ndarray | None = None) -> list[tuple[str, float]]:
+        probs = self.distribution(description, base)
         k = max(0, min(k, len(probs)))
         if k == 0:
             return []
@@ -330,7 +331,17 @@ class Recommender:
         top = top[np.lexsort((top, -probs[top]))]
         return [(self.index.nom.codes[i], float(probs[i])) for i in top]
 
-    def suggest(self, description: str, k: int = 5) -> list[dict]:
+    def suggest_many(self, descriptions: list[str], k: int = 5) -> list[list[dict]]:
+        """:meth:`suggest` for each description; an index that can score several descriptions at once (the
+        sentence encoder works in batches) does so, about twice as fast a description."""
+        cut = [description[:MAX_QUERY_CHARS] if description else "" for description in descriptions]
+        usable = [i for i, description in enumerate(cut) if description.strip() and T.tokens(description)]
+        bases: dict[int, np.ndarray] = {}
+        if usable and hasattr(self.index, "probabilities_many"):
+            bases = dict(zip(usable, self.index.probabilities_many([cut[i] for i in usable]), strict=True))
+        return [self.suggest(cut[i], k, base=bases.get(i)) for i in range(len(cut))]
+
+    def suggest(self, description: str, k: int = 5, base: np.ndarray | None = None) -> list[dict]:
         """Up to ``k`` suggestions, best first: ``code`` (HS6), ``description`` (the nomenclature text with its
         heading), ``confidence`` (0..1, the model's probability, never increasing down the list), and why:
         ``subheading`` and ``heading`` (the nomenclature texts, with ``heading_code``) and, for a model with
@@ -350,7 +361,7 @@ class Recommender:
                 "confidence": round(min(1.0, max(0.0, p)), 4),
                 **self._nomenclature_text(code),
             }
-            for code, p in self.rank(description, k)
+            for code, p in self.rank(description, k, base)
         ]
         if self.labelled is not None:
             self._add_examples(description, suggestions)

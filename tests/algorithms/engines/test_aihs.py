@@ -342,3 +342,26 @@ def test_evaluation_set_codes_are_hs2022_subheadings():
     assert len(test) + len(tune) == len(rows) and not set(test) & set(tune)
     labelled = {d.lower() for d, _ in X.labelled_sample()}
     assert not labelled & {d.lower() for d, _ in rows}
+
+
+def test_batch_classification_with_the_default_model(default, tmp_path):
+    """The batch job's engine function with the real nomenclature model: five codes a row, calibrated
+    probabilities, and the row whose declared code is far from the description flagged."""
+    source = tmp_path / "week.csv"
+    source.write_text(
+        "Declaration ID,Goods description,HS6 Code\n"
+        "D1,frozen shrimp peeled,030617\n"
+        "D2,portland cement in 50kg bags,610910\n",
+        encoding="utf-8",
+    )
+    result = aihs.classify_batch(
+        None, source, workdir=tmp_path, seed=1, progress=noop_progress, params={"description_column": ""}
+    )
+    with result.artifacts["suggestions"].open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert result.metrics["description_column"] == "Goods description"
+    assert all(row["code_5"] and 0 < float(row["probability_1"]) <= 1 for row in rows)
+    assert rows[0]["declared_rank"] and rows[0]["flag"] == ""
+    assert rows[1]["flag"] == "declared code not among the top 5"
+    assert any(rows[1][f"code_{i}"].startswith("2523") for i in range(1, 6))
+    assert rows[0]["code_1"] == default.suggest("frozen shrimp peeled", 1)[0]["code"]
