@@ -244,3 +244,35 @@ class HsTrainForm(forms.Form):
         if administrations.count() == 1:
             self.fields["administration"].initial = administrations.first()
             self.fields["administration"].widget = forms.HiddenInput()
+
+
+class HsBatchForm(forms.Form):
+    """A CSV of goods descriptions to classify, with the columns to read (found by their usual names if empty)."""
+
+    administration = forms.ModelChoiceField(label=_("Administration"), queryset=Administration.objects.none())
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8 CSV with a header row: one goods description a row and, if you have it, the declared HS "
+                    "code (for example a week's declarations)."),
+    )  # fmt: skip
+    description_column = forms.CharField(
+        label=_("Column of the descriptions"),
+        max_length=100,
+        required=False,
+        help_text=_("Left empty: a column named description, goods description or designation."),
+    )
+    code_column = forms.CharField(
+        label=_("Column of the declared codes (optional)"),
+        max_length=100,
+        required=False,
+        help_text=_("Left empty: a column named declared_code, hs_code or HS6 Code, if there is one."),
+    )
+    name = forms.CharField(label=_("Name"), max_length=200, required=False, help_text=_("Left empty: the file name."))
+    seed = forms.IntegerField(label=_("Random seed"), min_value=0, max_value=2**31 - 1, initial=42)
+
+    def __init__(self, *args, administrations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["administration"].queryset = administrations.order_by("name_en")
+        if administrations.count() == 1:
+            self.fields["administration"].initial = administrations.first()
+            self.fields["administration"].widget = forms.HiddenInput()

@@ -1,6 +1,6 @@
 """AI-HS pages beyond the suggestion itself (issue 13): confirming or correcting a suggestion, the administration's
-review of its labelled descriptions, training on the accepted ones. Thin, like every view: parse, ask ``access``,
-call one service, render."""
+review of its labelled descriptions, training on the accepted ones, batch classification. Thin, like every view:
+parse, ask ``access``, call one service, render."""
 
 from urllib.parse import urlencode
 
@@ -23,6 +23,7 @@ from bacuda_portal.members.models import Administration
 from . import access, hs, selectors, services
 from .enums import FeedbackKind, JobKind, ReviewStatus
 from .forms import (
+    HsBatchForm,
     HsFeedbackForm,
     HsLabelledFilterForm,
     HsReviewForm,
@@ -320,3 +321,54 @@ def comparison_for(metrics) -> dict | None:
         "decision": reason % values if reason else "",
         "made_champion": decision.get("reason") == "better",
     }
+
+
+# --- Batch classification -------------------------------------------------------------------------------------------
+@login_required
+def hs_batch(request):
+    """Upload a CSV of goods descriptions; a batch job returns the top five codes of each, flagging the rows whose
+    declared code is not among them."""
+    from .views import upload_too_large
+
+    access.require_model_user(request.user)
+    administrations = access.administrations_for_upload(request.user)
+    refusal = upload_too_large(request) if request.method == "POST" else ""
+    if refusal:
+        context = {"form": HsBatchForm(administrations=administrations), "report": None, "refusal": refusal}
+        return render(request, "algorithms/hs_batch.html", {**context, "jobs": []}, status=413)
+    form = HsBatchForm(request.POST or None, request.FILES or None, administrations=administrations)
+    report, status = None, 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                job = services.hs_batch_submit(
+                    administration=data["administration"],
+                    uploaded=data["file"],
+                    name=data["name"] or (data["file"].name or "")[:200] or _("Goods descriptions"),
+                    description_column=data["description_column"].strip(),
+                    code_column=data["code_column"].strip(),
+                    seed=data["seed"],
+                    by=request.user,
+                )
+            except services.DatasetRejected as rejected:
+                report = rejected.report
+                form.add_error("file", _("The file was refused: see the problems below."))
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Job #%(id)d was queued.") % {"id": job.pk})
+                return redirect(job)
+    jobs = selectors.job_list(access.jobs_visible_to(request.user), kind=JobKind.AIHS_BATCH)[:5]
+    context = {"form": form, "report": report, "refusal": "", "jobs": jobs}
+    return render(request, "algorithms/hs_batch.html", context, status=status)
+
+
+def batch_summary(job) -> dict | None:
+    """The counts a batch classification job's page shows first."""
+    metrics = job.metrics or {}
+    if job.kind != JobKind.AIHS_BATCH or "rows" not in metrics:
+        return None
+    suggestions = next((artifact for artifact in job.artifacts.all() if artifact.name == "suggestions"), None)
+    return {**metrics, "has_codes": bool(metrics.get("code_column")), "file": suggestions}

@@ -257,6 +257,9 @@ def _call_engine(job: ModelJob, workdir: Path, progress) -> EngineResult:
         result = engine("date_score")(model, dataset, workdir=out, progress=progress)
     elif job.kind == JobKind.AIHS_TRAIN:
         result = _aihs_train(job, dataset, workdir, out, progress, params)
+    elif job.kind == JobKind.AIHS_BATCH:
+        model = materialize(job.source_version.model_artifact, workdir / "model") if job.source_version_id else None
+        result = engine("aihs_batch")(model, dataset, workdir=out, seed=job.seed, progress=progress, params=params)
     elif job.kind == JobKind.SYNTH:
         rows = int(params.pop("rows"))
         result = engine("synth")(dataset, workdir=out, seed=job.seed, rows=rows, progress=progress, params=params)

@@ -163,8 +163,11 @@ class DatasetRejected(ValidationError):
 
 
 @transaction.atomic
-def dataset_upload(*, administration, kind: str, name: str, uploaded, by, description: str = "") -> Dataset:
-    """Validate an uploaded CSV and keep it privately for ``administration``.
+def dataset_upload(
+    *, administration, kind: str, name: str, uploaded, by, description: str = "", columns: dict | None = None
+) -> Dataset:
+    """Validate an uploaded CSV and keep it privately for ``administration``. ``columns``: for goods descriptions
+    to classify, the ``description`` and ``declared_code`` columns the user named (else they are looked for).
 
     Raises DatasetRejected (with the report) when the file is refused; nothing is stored then.
     Side effects: the file in private storage; audit record.
@@ -174,6 +177,7 @@ def dataset_upload(*, administration, kind: str, name: str, uploaded, by, descri
         kind=kind,
         max_megabytes=settings.BACUDA_DATASET_MAX_MEGABYTES,
         max_problems=settings.BACUDA_DATASET_MAX_PROBLEMS,
+        columns=columns,
     )
     if not report.ok:
         raise DatasetRejected(report)
@@ -206,6 +210,7 @@ JOB_DATASET = {
     JobKind.DATE_TRAIN: (DatasetKind.DECLARATIONS, True),
     JobKind.DATE_SCORE: (DatasetKind.DECLARATIONS, False),
     JobKind.AIHS_TRAIN: (DatasetKind.HS_LABELLED, False),
+    JobKind.AIHS_BATCH: (DatasetKind.HS_DESCRIPTIONS, False),
     JobKind.SYNTH: (DatasetKind.DECLARATIONS, False),
 }
 SYNTH_MAX_ROWS = 1_000_000
@@ -232,6 +237,15 @@ def _check_job(*, kind, administration, dataset, source_version, params) -> None
             errors["source_version"] = _("This version has no trained fraud-detection model.")
         elif source_version.administration_id not in (None, administration.pk):
             errors["source_version"] = _("This model belongs to another administration.")
+    elif kind == JobKind.AIHS_BATCH:
+        if source_version is not None and (
+            source_version.model_artifact_id is None or source_version.algorithm.kind != JOB_ALGORITHM[kind]
+        ):
+            errors["source_version"] = _("This version has no trained AI-HS model.")
+        elif source_version is not None and source_version.administration_id not in (None, administration.pk):
+            errors["source_version"] = _("This model belongs to another administration.")
+        elif "dataset" not in errors and dataset is not None:
+            errors.update(_batch_column_errors(dataset, params))
     elif source_version is not None:
         errors["source_version"] = _("Only a scoring job uses a trained model.")
     source = params.get("source")
@@ -267,6 +281,15 @@ def job_submit(
     if kind == JobKind.AIHS_TRAIN and params.get("source") == FEEDBACK_SOURCE and dataset is None:
         dataset = hs_feedback_dataset(administration=administration, by=by)
         params.setdefault("promote", True)
+    if kind == JobKind.AIHS_BATCH:
+        description_column, code_column, _header = batch_columns(dataset, params)
+        params.update(description_column=description_column, code_column=code_column)
+        if source_version is None:  # the model that answers the suggestion page now, kept with the job
+            source_version = selectors.champion_version(
+                algorithm_kind=AlgorithmKind.AIHS, administration=administration
+            )
+            if source_version is not None and source_version.model_artifact_id is None:
+                source_version = None
     job = ModelJob.objects.create(
         kind=kind,
         administration=administration,
@@ -591,3 +614,70 @@ def aihs_promotion_decide(*, version: AlgorithmVersion) -> dict:
     version.metrics = {**(version.metrics or {}), "comparison": {**comparison, "decision": decision}}
     version.save(update_fields=["metrics", "updated_at"])
     return decision
+
+
+# --- AI-HS: batch classification (issue 13) --------------------------------------------------------------------
+BATCH_PARAMS = ("description_column", "code_column")
+
+
+def batch_columns(dataset: Dataset, params: dict) -> tuple[str, str, list[str]]:
+    """(description column, declared-code column or "", the header): the batch job's columns as the file names
+    them, those in ``params`` (named by the user) or else found by their usual names (``description``;
+    ``declared_code``, ``hs_code``...). Reads the file's header only."""
+    from .engines.aihs.batch import CODE_NAMES, DESCRIPTION_NAMES, find_column, read_header
+
+    with dataset.file.open("rb") as handle:
+        header = read_header(handle)
+    description = find_column(header, params.get("description_column"), DESCRIPTION_NAMES)
+    chosen_code = params.get("code_column")
+    code = find_column(header, chosen_code, CODE_NAMES) if chosen_code else find_column(header, None, CODE_NAMES)
+    return description or "", code or "", header
+
+
+def _batch_column_errors(dataset: Dataset, params: dict) -> dict:
+    unknown = sorted(set(params) - set(BATCH_PARAMS))
+    if unknown:
+        return {"params": _("Unknown parameters: %(names)s.") % {"names": ", ".join(unknown)}}
+    if any(not isinstance(params.get(name, ""), str) for name in BATCH_PARAMS):
+        return {"params": _("Name the columns as text.")}
+    description, code, header = batch_columns(dataset, params)
+    columns = ", ".join(header) or "–"
+    if params.get("description_column") and not description:
+        return {"params": _("There is no column “%(name)s” in the file (its columns: %(columns)s).")
+                % {"name": params["description_column"][:100], "columns": columns}}  # fmt: skip
+    if not description:
+        return {"params": _("No column of goods descriptions was found: name it (the file's columns: %(columns)s).")
+                % {"columns": columns}}  # fmt: skip
+    if params.get("code_column") and not code:
+        return {"params": _("There is no column “%(name)s” in the file (its columns: %(columns)s).")
+                % {"name": params["code_column"][:100], "columns": columns}}  # fmt: skip
+    return {}
+
+
+@transaction.atomic
+def hs_batch_submit(
+    *, administration, uploaded, name: str, by, description_column: str = "", code_column: str = "", seed: int = 42
+) -> ModelJob:
+    """Check and keep a CSV of goods descriptions (as a dataset, through ``dataset_upload``: the same checks and
+    size limit), then queue a batch classification job on it with the administration's champion model.
+
+    Raises DatasetRejected or ValidationError; nothing is kept then. Side effects: those of ``dataset_upload``
+    and ``job_submit``.
+    """
+    dataset = dataset_upload(
+        administration=administration,
+        kind=DatasetKind.HS_DESCRIPTIONS,
+        name=name,
+        uploaded=uploaded,
+        by=by,
+        columns={"description": description_column, "declared_code": code_column},
+    )
+    params = {"description_column": description_column, "code_column": code_column}
+    return job_submit(
+        kind=JobKind.AIHS_BATCH,
+        administration=administration,
+        dataset=dataset,
+        params={key: value for key, value in params.items() if value},
+        seed=seed,
+        by=by,
+    )

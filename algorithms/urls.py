@@ -29,4 +29,5 @@ urlpatterns = [
     path("hs/labelled/", hs_views.hs_labelled_list, name="hs_labelled_list"),
     path("hs/labelled/review/", hs_views.hs_labelled_review, name="hs_labelled_review"),
     path("hs/labelled/train/", hs_views.hs_labelled_train, name="hs_labelled_train"),
+    path("hs/batch/", hs_views.hs_batch, name="hs_batch"),
 ]

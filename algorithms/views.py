@@ -427,6 +427,7 @@ def job_detail(request, pk):
             "version": version,
             "metrics": sorted(_flat_metrics(job.metrics)),
             "comparison": hs_views.comparison_for(version.metrics if version else job.metrics),
+            "batch": hs_views.batch_summary(job),
         },
     )
 

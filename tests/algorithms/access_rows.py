@@ -63,6 +63,7 @@ ROWS = {
     "algorithms:hs_labelled_list": ("get", None, MODEL_USERS),
     "algorithms:hs_labelled_review": ("post", None, MODEL_USERS),
     "algorithms:hs_labelled_train": ("post", None, MODEL_USERS),
+    "algorithms:hs_batch": ("get", None, MODEL_USERS),
     "v1:algorithm-list": ("get", None, API_PUBLIC),
     "v1:algorithm-detail": ("get", _slug, API_PUBLIC),
     "v1:algorithm-version-list": ("get", None, API_PUBLIC),

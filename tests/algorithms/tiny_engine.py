@@ -7,6 +7,7 @@ to raise an unexpected error) and writes a model directory, a CSV and a metrics 
 
 import csv
 import json
+import os
 import random
 import time
 from pathlib import Path
@@ -138,10 +139,29 @@ def aihs_load(model_path):
     return _LabelledSuggester() if labelled else _Suggester()
 
 
+def aihs_batch(model_path, descriptions_csv, *, workdir: Path, seed: int, progress, params: dict) -> EngineResult:
+    """The real batch classification (reading, flagging, writing) with the tiny suggester in place of the model;
+    ``TINY_BATCH_SLEEP`` (environment) seconds per description let a test cancel it."""
+    from algorithms.engines.aihs.batch import run_batch
+
+    suggester = aihs_load(model_path) if model_path else _Suggester()
+    pause = float(os.environ.get("TINY_BATCH_SLEEP") or 0)
+    if pause:
+        slow = suggester.suggest
+
+        def suggest(description, k=5):
+            time.sleep(pause)
+            return slow(description, k)
+
+        suggester.suggest = suggest
+    return run_batch(suggester, descriptions_csv, workdir=workdir, seed=seed, progress=progress, params=params)
+
+
 ENGINES = {
     "date_train": "tests.algorithms.tiny_engine.train",
     "date_score": "tests.algorithms.tiny_engine.score",
     "aihs_train": "tests.algorithms.tiny_engine.aihs_train",
+    "aihs_batch": "tests.algorithms.tiny_engine.aihs_batch",
     "synth": "tests.algorithms.tiny_engine.synth",
     "aihs_load": "tests.algorithms.tiny_engine.aihs_load",
     "aihs_default": "tests.algorithms.tiny_engine.aihs_default",
