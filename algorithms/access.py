@@ -4,6 +4,8 @@ Views, the API and the admin ask here. Anything a user may not see is "not found
 - Cards and versions: the public sees published ones; staff see everything; the data owner sees what awaits their
   approval; a contact point also sees the versions trained on their administration's data.
 - Datasets, jobs and their files: the owning administration's contact points and staff only.
+- Labelled goods descriptions (AI-HS feedback): the owning administration's contact points and staff only; they
+  give feedback for, review and train on their own administration's descriptions.
 """
 
 from django.db.models import Q, QuerySet
@@ -12,7 +14,7 @@ from django.http import Http404
 from bacuda_portal.members import access as member_access
 
 from .enums import Publication
-from .models import Algorithm, AlgorithmVersion, Dataset, JobArtifact, ModelJob
+from .models import Algorithm, AlgorithmVersion, Dataset, HsLabelledDescription, JobArtifact, ModelJob
 
 
 def is_staff(user) -> bool:
@@ -139,6 +141,15 @@ def get_artifact_for(user, pk: int) -> JobArtifact:
     if artifact is None or not jobs_visible_to(user).filter(pk=artifact.job_id).exists():
         raise Http404
     return artifact
+
+
+def labelled_visible_to(user) -> QuerySet[HsLabelledDescription]:
+    return _own_administration_filter(user, HsLabelledDescription.objects.all())
+
+
+def can_act_for(user, administration) -> bool:
+    """Whether the user may give feedback for, review for and train for this administration."""
+    return administration is not None and administrations_for_upload(user).filter(pk=administration.pk).exists()
 
 
 def administrations_for_upload(user):

@@ -5,7 +5,16 @@ from django.contrib import admin
 
 from bacuda_portal.core.admin import PortalModelAdmin
 
-from .models import Algorithm, AlgorithmVersion, Dataset, JobArtifact, ModelCard, ModelJob, VersionAlias
+from .models import (
+    Algorithm,
+    AlgorithmVersion,
+    Dataset,
+    HsLabelledDescription,
+    JobArtifact,
+    ModelCard,
+    ModelJob,
+    VersionAlias,
+)
 
 
 class ModelCardInline(admin.StackedInline):
@@ -65,3 +74,14 @@ class ModelJobAdmin(PortalModelAdmin):
     list_select_related = ["administration"]
     readonly_fields = [field.name for field in ModelJob._meta.fields]
     inlines = [JobArtifactInline]
+
+
+@admin.register(HsLabelledDescription)
+class HsLabelledDescriptionAdmin(PortalModelAdmin):
+    """For looking up; accepting and rejecting go through the review page (audited, one service each)."""
+
+    list_display = ["id", "code", "administration", "feedback", "status", "created_by", "created_at"]
+    list_filter = ["status", "feedback", "source"]
+    search_fields = ["=id", "code", "description", "administration__name_en"]
+    list_select_related = ["administration", "created_by"]
+    readonly_fields = [field.name for field in HsLabelledDescription._meta.fields]

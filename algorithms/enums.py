@@ -22,12 +22,14 @@ class Publication(models.TextChoices):
 class DatasetKind(models.TextChoices):
     DECLARATIONS = "declarations", _("Import declarations")
     HS_LABELLED = "hs_labelled", _("Labelled goods descriptions (description, HS code)")
+    HS_DESCRIPTIONS = "hs_descriptions", _("Goods descriptions to classify (description, optional declared code)")
 
 
 class JobKind(models.TextChoices):
     DATE_TRAIN = "date_train", _("Train fraud detection (DATE)")
     DATE_SCORE = "date_score", _("Score declarations (DATE)")
     AIHS_TRAIN = "aihs_train", _("Train HS-code recommendation (AI-HS)")
+    AIHS_BATCH = "aihs_batch", _("Classify goods descriptions in bulk (AI-HS)")
     SYNTH = "synth", _("Generate synthetic data (AI-Synth)")
 
 
@@ -36,6 +38,7 @@ JOB_ALGORITHM = {
     JobKind.DATE_TRAIN: AlgorithmKind.DATE,
     JobKind.DATE_SCORE: AlgorithmKind.DATE,
     JobKind.AIHS_TRAIN: AlgorithmKind.AIHS,
+    JobKind.AIHS_BATCH: AlgorithmKind.AIHS,
     JobKind.SYNTH: AlgorithmKind.SYNTH,
 }
 VERSION_PRODUCING_KINDS = (JobKind.DATE_TRAIN, JobKind.AIHS_TRAIN, JobKind.SYNTH)
@@ -56,3 +59,22 @@ FINAL_STATUSES = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
 class Alias(models.TextChoices):
     CHAMPION = "champion", _("Champion")
     CHALLENGER = "challenger", _("Challenger")
+
+
+class LabelSource(models.TextChoices):
+    """Where an administration's labelled goods description came from."""
+
+    SUGGESTION_FEEDBACK = "suggestion_feedback", _("Feedback on an HS suggestion")
+
+
+class FeedbackKind(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed a suggested code")
+    CORRECTED = "corrected", _("Corrected with another code")
+
+
+class ReviewStatus(models.TextChoices):
+    """An administration reviews its labelled descriptions before a training job may use them."""
+
+    PENDING = "pending", _("Awaiting review")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")

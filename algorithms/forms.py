@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from bacuda_portal.core import safe_json
 from bacuda_portal.members.models import Administration, User
 
-from .enums import Alias, DatasetKind, JobKind, JobStatus, Publication
+from .enums import Alias, DatasetKind, FeedbackKind, JobKind, JobStatus, Publication, ReviewStatus
 from .models import CARD_SECTIONS, Algorithm, ModelCard
 
 
@@ -71,6 +71,12 @@ class JobForm(forms.Form):
     source_version = forms.ModelChoiceField(label=_("Trained model (scoring only)"), queryset=None, required=False)
     seed = forms.IntegerField(label=_("Random seed"), min_value=0, max_value=2**31 - 1, initial=42)
     rows = forms.IntegerField(label=_("Synthetic rows (AI-Synth only)"), min_value=1, required=False)
+    accepted_feedback = forms.BooleanField(
+        label=_("AI-HS training: train on the accepted suggestion feedback"),
+        required=False,
+        help_text=_("Instead of a dataset: the administration's accepted labelled descriptions. The new version "
+                    "becomes the champion only if it does better than the champion."),
+    )  # fmt: skip
     params = forms.CharField(
         label=_("Advanced parameters (JSON)"),
         required=False,
@@ -102,6 +108,11 @@ class JobForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("accepted_feedback"):
+            if data.get("kind") != JobKind.AIHS_TRAIN:
+                self.add_error("accepted_feedback", _("Only an AI-HS training job trains on the feedback."))
+            elif data.get("dataset") is not None:
+                self.add_error("accepted_feedback", _("Choose a dataset or the accepted feedback, not both."))
         if not data.get("administration"):
             if data.get("dataset") is not None:
                 data["administration"] = data["dataset"].administration
@@ -114,6 +125,8 @@ class JobForm(forms.Form):
         params = dict(data["params"])
         if data["kind"] == JobKind.SYNTH and data.get("rows"):
             params["rows"] = data["rows"]
+        if data.get("accepted_feedback"):
+            params["source"] = "accepted_feedback"
         return {
             "kind": data["kind"],
             "administration": data["administration"],
@@ -168,3 +181,98 @@ class HsSuggestForm(forms.Form):
         required=False,
         help_text=_("Staff: answer with this administration's champion model."),
     )
+
+
+# --- AI-HS: feedback, review, training on the feedback, batch classification (issue 13) ---------------------------
+class HsFeedbackForm(forms.Form):
+    """Confirm a suggested code or correct it: ``token`` records the suggestions (signed by the server)."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=20000)
+    # Only to show the page again if the token is refused; what is recorded comes from the token.
+    description = forms.CharField(widget=forms.HiddenInput, required=False, max_length=1000)
+    administration = forms.CharField(widget=forms.HiddenInput, required=False, max_length=12)
+    code = forms.CharField(
+        label=_("Another HS code"),
+        max_length=20,
+        help_text=_("The six-digit HS 2022 subheading, for example 0901.11."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 10}),
+    )
+
+    def clean_code(self):
+        from .services import hs6_refusal, normalised_hs_code
+
+        code = normalised_hs_code(self.cleaned_data["code"])
+        refusal = hs6_refusal(code)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return code
+
+
+class HsLabelledFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, help_text=_("Words of the description, or a code"))
+    status = forms.ChoiceField(label=_("Review"), choices=[("", _("All")), *ReviewStatus.choices], required=False)
+    feedback = forms.ChoiceField(label=_("Feedback"), choices=[("", _("All")), *FeedbackKind.choices], required=False)
+
+
+class StaffHsLabelledFilterForm(HsLabelledFilterForm, StaffFilterMixin):
+    pass
+
+
+class HsReviewForm(forms.Form):
+    """Accept or reject the ticked labelled descriptions (or one row's button)."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[(ReviewStatus.ACCEPTED, _("Accept")), (ReviewStatus.REJECTED, _("Reject"))]
+    )
+    ids = forms.TypedMultipleChoiceField(label=_("Descriptions"), coerce=int, choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any whole number is accepted here; which ids the user may review is decided by the access layer, and an
+        # id that is not theirs is counted as not found, like one that does not exist.
+        self.fields["ids"].valid_value = lambda value: str(value).isdigit() and 0 < int(value) < 2**63
+        self.fields["ids"].error_messages["required"] = _("Tick at least one description.")
+
+
+class HsTrainForm(forms.Form):
+    administration = forms.ModelChoiceField(label=_("Administration"), queryset=Administration.objects.none())
+    seed = forms.IntegerField(label=_("Random seed"), min_value=0, max_value=2**31 - 1, initial=42)
+
+    def __init__(self, *args, administrations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["administration"].queryset = administrations.order_by("name_en")
+        if administrations.count() == 1:
+            self.fields["administration"].initial = administrations.first()
+            self.fields["administration"].widget = forms.HiddenInput()
+
+
+class HsBatchForm(forms.Form):
+    """A CSV of goods descriptions to classify, with the columns to read (found by their usual names if empty)."""
+
+    administration = forms.ModelChoiceField(label=_("Administration"), queryset=Administration.objects.none())
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8 CSV with a header row: one goods description a row and, if you have it, the declared HS "
+                    "code (for example a week's declarations)."),
+    )  # fmt: skip
+    description_column = forms.CharField(
+        label=_("Column of the descriptions"),
+        max_length=100,
+        required=False,
+        help_text=_("Left empty: a column named description, goods description or designation."),
+    )
+    code_column = forms.CharField(
+        label=_("Column of the declared codes (optional)"),
+        max_length=100,
+        required=False,
+        help_text=_("Left empty: a column named declared_code, hs_code or HS6 Code, if there is one."),
+    )
+    name = forms.CharField(label=_("Name"), max_length=200, required=False, help_text=_("Left empty: the file name."))
+    seed = forms.IntegerField(label=_("Random seed"), min_value=0, max_value=2**31 - 1, initial=42)
+
+    def __init__(self, *args, administrations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["administration"].queryset = administrations.order_by("name_en")
+        if administrations.count() == 1:
+            self.fields["administration"].initial = administrations.first()
+            self.fields["administration"].widget = forms.HiddenInput()

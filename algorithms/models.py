@@ -10,7 +10,17 @@ from django.utils.translation import gettext_lazy as _
 from bacuda_portal.core.models import TimeStampedModel
 from bacuda_portal.core.uploads import get_private_storage
 
-from .enums import AlgorithmKind, Alias, DatasetKind, JobKind, JobStatus, Publication
+from .enums import (
+    AlgorithmKind,
+    Alias,
+    DatasetKind,
+    FeedbackKind,
+    JobKind,
+    JobStatus,
+    LabelSource,
+    Publication,
+    ReviewStatus,
+)
 
 # The sections of a model card (Mitchell et al. 2019; the Hugging Face card template), in display order.
 CARD_SECTIONS = (
@@ -352,3 +362,68 @@ class VersionAlias(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.algorithm}: {self.name} -> v{self.version.number}"
+
+
+class HsLabelledDescription(TimeStampedModel):
+    """A goods description with the HS6 code a user of the administration confirmed or gave (issue 13).
+
+    Recorded from feedback on an AI-HS suggestion, with what was suggested then and by which model. The
+    administration reviews it; only accepted ones are used to train. Visible to that administration and staff.
+    """
+
+    administration = models.ForeignKey(
+        "members.Administration",
+        verbose_name=_("administration"),
+        on_delete=models.PROTECT,
+        related_name="hs_labelled_descriptions",
+    )
+    description = models.TextField(_("goods description"), max_length=1000)
+    code = models.CharField(_("HS code"), max_length=6)
+    source = models.CharField(
+        _("source"), max_length=30, choices=LabelSource.choices, default=LabelSource.SUGGESTION_FEEDBACK
+    )
+    feedback = models.CharField(_("feedback"), max_length=20, choices=FeedbackKind.choices)
+    suggestions = models.JSONField(
+        _("suggestions at the time"),
+        default=list,
+        blank=True,
+        help_text=_("The codes suggested then, best first, each with its probability."),
+    )
+    model_version = models.ForeignKey(
+        AlgorithmVersion,
+        verbose_name=_("model used"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty: the model built on the HS nomenclature alone."),
+    )
+    model_name = models.CharField(_("model used (name)"), max_length=200, blank=True)
+    status = models.CharField(
+        _("review"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.PENDING, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("given by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("labelled goods description")
+        verbose_name_plural = _("labelled goods descriptions")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["administration", "status", "-created_at"], name="algorithms_hslabel_review")]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{6}$"), name="algorithms_hslabel_code_hs6"),
+        ]
+
+    def __str__(self) -> str:
+        text = self.description if len(self.description) <= 60 else self.description[:59] + "…"
+        return f"{self.code}: {text}"

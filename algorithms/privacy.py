@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from bacuda_portal.core import privacy
 
-from .models import AlgorithmVersion, Dataset, JobArtifact
+from .models import AlgorithmVersion, Dataset, HsLabelledDescription, JobArtifact
 
 
 def datasets_held() -> QuerySet[Dataset]:
@@ -91,5 +91,54 @@ privacy.register(
         on_request_note=_("Datasets belong to the administration: they stay, with your name erased from them."),
         order=45,
         display_order=70,
+    )
+)
+
+
+# --- AI-HS feedback: who confirmed or corrected a suggestion ------------------------------------------------------
+def hs_feedback_held() -> QuerySet[HsLabelledDescription]:
+    return HsLabelledDescription.objects.filter(created_by__isnull=False)
+
+
+def hs_feedback_of(subject: privacy.DataSubject) -> QuerySet[HsLabelledDescription]:
+    if not subject.user_id:
+        return HsLabelledDescription.objects.none()
+    return HsLabelledDescription.objects.filter(created_by_id=subject.user_id).select_related("administration")
+
+
+@transaction.atomic
+def hs_feedback_unlink(row: HsLabelledDescription, *, now: dt.datetime, on_request: bool) -> set[str] | None:
+    """Forget who gave the feedback; the labelled description stays the administration's. Side effects: the
+    row's author is emptied."""
+    HsLabelledDescription.objects.filter(pk=row.pk).update(created_by=None)
+    return set()
+
+
+privacy.register(
+    privacy.Category(
+        key="algorithms.hs_feedback",
+        title=_("HS-code feedback"),
+        purpose=_("To learn from the codes users confirm or correct, once their administration has reviewed them."),
+        legal_basis=_("The administration's request; the labelled descriptions stay the administration's."),
+        data=_("The goods description, the code you confirmed or gave, the suggestions shown, and who gave it."),
+        retention=lambda: str(
+            _("As long as the administration trains its models on them; who gave them is forgotten with your account.")
+        ),
+        held=hs_feedback_held,
+        # Nothing expires by date: the link to the person goes when their account is erased.
+        due=lambda now: HsLabelledDescription.objects.none(),
+        due_since="created_at",
+        erase=hs_feedback_unlink,
+        of_subject=hs_feedback_of,
+        export=lambda row: {
+            "administration": row.administration.code,
+            "description": row.description,
+            "code": row.code,
+            "feedback": row.feedback,
+            "status": row.status,
+            "given_at": row.created_at,
+        },
+        order=44,
+        display_order=72,
     )
 )

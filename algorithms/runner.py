@@ -29,10 +29,11 @@ from django.utils.translation import gettext as _
 
 from bacuda_portal.core.services import audit_record
 
+from . import selectors
 from .engines.base import EngineError, EngineResult, JobCancelled
-from .enums import JOB_ALGORITHM, VERSION_PRODUCING_KINDS, JobKind, JobStatus
+from .enums import JOB_ALGORITHM, VERSION_PRODUCING_KINDS, AlgorithmKind, Alias, JobKind, JobStatus
 from .models import Algorithm, AlgorithmVersion, JobArtifact, ModelJob
-from .services import next_version_number
+from .services import SERVICE_PARAMS, aihs_promotion_decide, next_version_number
 
 logger = logging.getLogger(__name__)
 LOG_LIMIT = 200_000  # characters of log kept (the tail)
@@ -255,7 +256,10 @@ def _call_engine(job: ModelJob, workdir: Path, progress) -> EngineResult:
         model = materialize(job.source_version.model_artifact, workdir / "model")
         result = engine("date_score")(model, dataset, workdir=out, progress=progress)
     elif job.kind == JobKind.AIHS_TRAIN:
-        result = engine("aihs_train")(dataset, workdir=out, seed=job.seed, progress=progress, params=params)
+        result = _aihs_train(job, dataset, workdir, out, progress, params)
+    elif job.kind == JobKind.AIHS_BATCH:
+        model = materialize(job.source_version.model_artifact, workdir / "model") if job.source_version_id else None
+        result = engine("aihs_batch")(model, dataset, workdir=out, seed=job.seed, progress=progress, params=params)
     elif job.kind == JobKind.SYNTH:
         rows = int(params.pop("rows"))
         result = engine("synth")(dataset, workdir=out, seed=job.seed, rows=rows, progress=progress, params=params)
@@ -263,6 +267,32 @@ def _call_engine(job: ModelJob, workdir: Path, progress) -> EngineResult:
         raise EngineError(_("Unknown kind of job."))
     if not isinstance(result, EngineResult):
         raise EngineError(_("The engine returned no result."))
+    return result
+
+
+def _aihs_train(job: ModelJob, dataset: Path | None, workdir: Path, out: Path, progress, params: dict):
+    """AI-HS training; with labelled data, the engine also measures the administration's current champion on the
+    same held-out descriptions, and the comparison names that champion's version."""
+    engine_params = {key: value for key, value in params.items() if key not in SERVICE_PARAMS}
+    champion = None
+    champion_path = None
+    if dataset is not None:
+        champion = selectors.champion_version(algorithm_kind=AlgorithmKind.AIHS, administration=job.administration)
+        if champion is not None and champion.model_artifact_id is not None:
+            try:
+                champion_path = materialize(champion.model_artifact, workdir / "champion")
+            except (OSError, zipfile.BadZipFile) as error:
+                raise EngineError(
+                    _("The champion's model file could not be read for the comparison: %(error)s") % {"error": error}
+                ) from error
+        elif champion is not None:
+            champion = None  # a documented release without a model file: the nomenclature model answers instead
+    result = engine("aihs_train")(
+        dataset, workdir=out, seed=job.seed, progress=progress, params=engine_params, champion=champion_path
+    )
+    comparison = (result.metrics or {}).get("comparison") if isinstance(result, EngineResult) else None
+    if isinstance(comparison, dict):
+        comparison["champion_version"] = {"id": champion.pk, "number": champion.number} if champion else None
     return result
 
 
@@ -326,6 +356,13 @@ def _store_success(job: ModelJob, reporter: Reporter, result: EngineResult, work
                 if job.kind in VERSION_PRODUCING_KINDS:
                     version = _create_version(job, metrics, saved.get("model"))
                     reporter.note(_("Saved as version %(number)d (unpublished).") % {"number": version.number})
+                    if job.kind == JobKind.AIHS_TRAIN and (job.params or {}).get("promote") is True:
+                        decision = aihs_promotion_decide(version=version)
+                        metrics = version.metrics
+                        reporter.note(
+                            _("Compared with the champion: this version is now the %(alias)s.")
+                            % {"alias": Alias(decision["alias"]).label.lower()}
+                        )
                 reporter.note(_("Succeeded."))
                 ModelJob.objects.filter(pk=job.pk).update(
                     status=JobStatus.SUCCEEDED,

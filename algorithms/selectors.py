@@ -7,8 +7,17 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from bacuda_portal.members.models import Administration
 
-from .enums import Publication
-from .models import CARD_SECTIONS, Algorithm, AlgorithmVersion, Dataset, ModelCard, ModelJob, VersionAlias
+from .enums import Publication, ReviewStatus
+from .models import (
+    CARD_SECTIONS,
+    Algorithm,
+    AlgorithmVersion,
+    Dataset,
+    HsLabelledDescription,
+    ModelCard,
+    ModelJob,
+    VersionAlias,
+)
 
 
 def catalogue(visible: QuerySet[Algorithm]) -> QuerySet[Algorithm]:
@@ -101,3 +110,34 @@ def champion_version(*, algorithm_kind: str, administration) -> AlgorithmVersion
             return own.version
     wco = aliases.filter(administration__isnull=True).first()
     return wco.version if wco else None
+
+
+def labelled_list(
+    visible: QuerySet[HsLabelledDescription],
+    *,
+    search: str = "",
+    status: str = "",
+    feedback: str = "",
+    administration=None,
+) -> QuerySet[HsLabelledDescription]:
+    """Labelled goods descriptions for the review list, newest first, with who gave and who reviewed them."""
+    qs = visible.select_related("administration", "created_by", "reviewed_by")
+    if search:
+        code = search.replace(".", "").replace(" ", "")
+        condition = Q(description__icontains=search)
+        if code.isdigit():
+            condition |= Q(code__startswith=code)
+        qs = qs.filter(condition)
+    if status:
+        qs = qs.filter(status=status)
+    if feedback:
+        qs = qs.filter(feedback=feedback)
+    if administration is not None:
+        qs = qs.filter(administration=administration)
+    return qs.order_by("-created_at", "-id")
+
+
+def labelled_counts(visible: QuerySet[HsLabelledDescription]) -> dict[str, int]:
+    """How many labelled descriptions await review, are accepted, are rejected."""
+    counts = dict(visible.order_by().values_list("status").annotate(n=Count("pk")))
+    return {status: counts.get(status, 0) for status in ReviewStatus.values}

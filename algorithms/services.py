@@ -3,7 +3,9 @@
 Model jobs are run by ``algorithms.runner`` in a worker; this module submits, cancels and sweeps them.
 """
 
+import csv
 import datetime as dt
+import io
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,17 +17,30 @@ from django.utils.translation import ngettext
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.services import audit_record
 
-from . import access
+from . import access, selectors
 from .enums import (
     ACTIVE_STATUSES,
     JOB_ALGORITHM,
+    AlgorithmKind,
     Alias,
     DatasetKind,
+    FeedbackKind,
     JobKind,
     JobStatus,
+    LabelSource,
     Publication,
+    ReviewStatus,
 )
-from .models import CARD_SECTIONS, Algorithm, AlgorithmVersion, Dataset, ModelCard, ModelJob, VersionAlias
+from .models import (
+    CARD_SECTIONS,
+    Algorithm,
+    AlgorithmVersion,
+    Dataset,
+    HsLabelledDescription,
+    ModelCard,
+    ModelJob,
+    VersionAlias,
+)
 from .validation import ValidationReport, validate_csv
 
 # --- Cards, versions and the publication gate ------------------------------------------------------------------
@@ -148,8 +163,11 @@ class DatasetRejected(ValidationError):
 
 
 @transaction.atomic
-def dataset_upload(*, administration, kind: str, name: str, uploaded, by, description: str = "") -> Dataset:
-    """Validate an uploaded CSV and keep it privately for ``administration``.
+def dataset_upload(
+    *, administration, kind: str, name: str, uploaded, by, description: str = "", columns: dict | None = None
+) -> Dataset:
+    """Validate an uploaded CSV and keep it privately for ``administration``. ``columns``: for goods descriptions
+    to classify, the ``description`` and ``declared_code`` columns the user named (else they are looked for).
 
     Raises DatasetRejected (with the report) when the file is refused; nothing is stored then.
     Side effects: the file in private storage; audit record.
@@ -159,6 +177,7 @@ def dataset_upload(*, administration, kind: str, name: str, uploaded, by, descri
         kind=kind,
         max_megabytes=settings.BACUDA_DATASET_MAX_MEGABYTES,
         max_problems=settings.BACUDA_DATASET_MAX_PROBLEMS,
+        columns=columns,
     )
     if not report.ok:
         raise DatasetRejected(report)
@@ -191,6 +210,7 @@ JOB_DATASET = {
     JobKind.DATE_TRAIN: (DatasetKind.DECLARATIONS, True),
     JobKind.DATE_SCORE: (DatasetKind.DECLARATIONS, False),
     JobKind.AIHS_TRAIN: (DatasetKind.HS_LABELLED, False),
+    JobKind.AIHS_BATCH: (DatasetKind.HS_DESCRIPTIONS, False),
     JobKind.SYNTH: (DatasetKind.DECLARATIONS, False),
 }
 SYNTH_MAX_ROWS = 1_000_000
@@ -219,8 +239,24 @@ def _check_job(*, kind, administration, dataset, source_version, params) -> None
             errors["source_version"] = _("This version has no trained fraud-detection model.")
         elif source_version.administration_id not in (None, administration.pk):
             errors["source_version"] = _("This model belongs to another administration.")
+    elif kind == JobKind.AIHS_BATCH:
+        if source_version is not None and (
+            source_version.model_artifact_id is None or source_version.algorithm.kind != JOB_ALGORITHM[kind]
+        ):
+            errors["source_version"] = _("This version has no trained AI-HS model.")
+        elif source_version is not None and source_version.administration_id not in (None, administration.pk):
+            errors["source_version"] = _("This model belongs to another administration.")
+        elif "dataset" not in errors and dataset is not None:
+            errors.update(_batch_column_errors(dataset, params))
     elif source_version is not None:
         errors["source_version"] = _("Only a scoring job uses a trained model.")
+    source = params.get("source")
+    if source is not None and (kind != JobKind.AIHS_TRAIN or source != FEEDBACK_SOURCE):
+        errors["params"] = _("Only an AI-HS training job takes a source, and only “%(source)s”.") % {
+            "source": FEEDBACK_SOURCE
+        }
+    if "promote" in params and (kind != JobKind.AIHS_TRAIN or not isinstance(params["promote"], bool)):
+        errors["params"] = _("Only an AI-HS training job takes “promote”, as true or false.")
     if kind == JobKind.SYNTH:
         rows = params.get("rows")
         if not isinstance(rows, int) or not 1 <= rows <= SYNTH_MAX_ROWS:
@@ -235,9 +271,27 @@ def _check_job(*, kind, administration, dataset, source_version, params) -> None
 def job_submit(
     *, kind: str, administration, by, dataset=None, source_version=None, params: dict | None = None, seed: int = 42
 ) -> ModelJob:
-    """Queue a model job. Side effects: audit record; the task ``algorithms.run_job`` after commit."""
+    """Queue a model job. Side effects: audit record; the task ``algorithms.run_job`` after commit.
+
+    An AI-HS training job with ``params["source"] == "accepted_feedback"`` and no dataset trains on the
+    administration's accepted labelled descriptions (a dataset is made of them first, see
+    ``hs_feedback_dataset``) and, unless ``params["promote"]`` is false, moves the champion alias to the new
+    version only if it does better than the champion (``aihs_promotion_decide``).
+    """
     params = dict(params or {})
     _check_job(kind=kind, administration=administration, dataset=dataset, source_version=source_version, params=params)
+    if kind == JobKind.AIHS_TRAIN and params.get("source") == FEEDBACK_SOURCE and dataset is None:
+        dataset = hs_feedback_dataset(administration=administration, by=by)
+        params.setdefault("promote", True)
+    if kind == JobKind.AIHS_BATCH:
+        description_column, code_column, _header = batch_columns(dataset, params)
+        params.update(description_column=description_column, code_column=code_column)
+        if source_version is None:  # the model that answers the suggestion page now, kept with the job
+            source_version = selectors.champion_version(
+                algorithm_kind=AlgorithmKind.AIHS, administration=administration
+            )
+            if source_version is not None and source_version.model_artifact_id is None:
+                source_version = None
     job = ModelJob.objects.create(
         kind=kind,
         administration=administration,
@@ -375,3 +429,257 @@ def _finish(job: ModelJob, status: str, reason: str) -> None:
     job.log += _log_line(reason or JobStatus(status).label)
     job.save(update_fields=["status", "error", "finished_at", "log", "updated_at"])
     audit_record(actor=None, action=f"algorithms.job.{status}", target=job, reason=reason)
+
+
+# --- AI-HS: labelled descriptions from suggestion feedback (issue 13) --------------------------------------------
+FEEDBACK_SOURCE = "accepted_feedback"  # params["source"] of an AI-HS training job on the accepted feedback
+# Keys of a job's parameters that the portal reads and the engine never sees.
+SERVICE_PARAMS = ("source", "promote")
+REVIEW_DECISIONS = (ReviewStatus.ACCEPTED, ReviewStatus.REJECTED)
+
+
+def hs6_refusal(code: str) -> str:
+    """Why ``code`` (dots and spaces already removed) is not an HS 2022 subheading; "" when it is one."""
+    from .engines.aihs.model import nomenclature
+
+    if not code.isdigit() or len(code) != 6:
+        if code.isdigit() and len(code) == 5 and not code.startswith("0"):
+            return _("Give six digits: a leading zero may have been lost (write 010121, not 10121).")
+        return _("Give the six-digit HS subheading, for example 0901.11 or 090111.")
+    if code not in set(nomenclature().codes):
+        return _("%(code)s is not a subheading of the HS 2022 nomenclature.") % {"code": code}
+    return ""
+
+
+def normalised_hs_code(text: str) -> str:
+    """An HS code as typed (``0901.11``, ``0901 11``) as digits only."""
+    return "".join(str(text or "").split()).replace(".", "")
+
+
+@transaction.atomic
+def hs_feedback_record(
+    *, administration, description: str, code: str, suggestions: list, model_version, model_name: str, by
+) -> HsLabelledDescription:
+    """A user confirms one of the suggested codes or corrects the suggestion with another HS 2022 subheading.
+
+    The description is kept, awaiting the administration's review, with what was suggested then (codes and
+    probabilities, best first) and the model that suggested it. Sending the same confirmation twice keeps one.
+    Raises ValidationError (``code`` or ``description``). Side effects: audit record.
+    """
+    code = normalised_hs_code(code)
+    refusal = hs6_refusal(code)
+    if refusal:
+        raise ValidationError({"code": refusal})
+    description = " ".join(str(description or "").split())
+    if not description:
+        raise ValidationError({"description": _("The goods description is empty.")})
+    if len(description) > HsLabelledDescription._meta.get_field("description").max_length:
+        raise ValidationError({"description": _("The goods description is too long.")})
+    suggested = [{"code": str(item["code"]), "confidence": float(item["confidence"])} for item in suggestions]
+    feedback = FeedbackKind.CONFIRMED if code in {item["code"] for item in suggested} else FeedbackKind.CORRECTED
+    repeated = HsLabelledDescription.objects.filter(
+        administration=administration, description=description, code=code, created_by=by, status=ReviewStatus.PENDING
+    ).first()
+    if repeated is not None:
+        return repeated
+    label = HsLabelledDescription.objects.create(
+        administration=administration,
+        description=description,
+        code=code,
+        source=LabelSource.SUGGESTION_FEEDBACK,
+        feedback=feedback,
+        suggestions=suggested,
+        model_version=model_version,
+        model_name=model_name[:200],
+        created_by=by,
+    )
+    audit_record(actor=by, action=f"algorithms.hs_label.{feedback}", target=label, code=code)
+    return label
+
+
+@transaction.atomic
+def hs_label_review(*, label: HsLabelledDescription, status: str, by) -> HsLabelledDescription:
+    """Accept or reject a labelled description (from awaiting review, or changing an earlier decision).
+
+    Only accepted descriptions go into a training job. Side effects: audit record with the previous status.
+    """
+    if status not in REVIEW_DECISIONS:
+        raise TransitionError(_("Accept or reject."))
+    label = HsLabelledDescription.objects.select_for_update().get(pk=label.pk)
+    if label.status == status:
+        raise TransitionError(
+            _("This description is already %(status)s.") % {"status": ReviewStatus(status).label.lower()}
+        )
+    previous = label.status
+    label.status = status
+    label.reviewed_by = by
+    label.reviewed_at = timezone.now()
+    label.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
+    audit_record(actor=by, action=f"algorithms.hs_label.{status}", target=label, previous=previous)
+    return label
+
+
+def hs_labels_review(*, visible, ids, status: str, by) -> dict[str, int]:
+    """Accept or reject several labelled descriptions, each in its own transaction (one refusal does not undo
+    the others). ``visible``: the descriptions the user may review; an id outside it counts as not found, exactly
+    like an id that does not exist. Returns the counts ``changed``, ``unchanged`` (already so) and ``not_found``.
+    Side effects: one audit record per change."""
+    wanted = sorted({int(pk) for pk in ids})
+    found = {label.pk: label for label in visible.filter(pk__in=wanted)}
+    summary = {"changed": 0, "unchanged": 0, "not_found": 0}
+    for pk in wanted:
+        label = found.get(pk)
+        if label is None:
+            summary["not_found"] += 1
+            continue
+        try:
+            hs_label_review(label=label, status=status, by=by)
+        except TransitionError:
+            summary["unchanged"] += 1
+        else:
+            summary["changed"] += 1
+    return summary
+
+
+def hs_feedback_dataset(*, administration, by) -> Dataset:
+    """The administration's accepted descriptions as a labelled dataset (``description``, ``hs_code``), checked
+    and kept like an uploaded one: a training job reads a fixed copy, and running it again trains on the same rows.
+
+    Raises ValidationError when there are too few to train on. Side effects: those of ``dataset_upload``.
+    """
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .engines.aihs.engine import MIN_ROWS
+
+    rows = list(
+        HsLabelledDescription.objects.filter(administration=administration, status=ReviewStatus.ACCEPTED)
+        .order_by("pk")
+        .values_list("description", "code")
+    )
+    if len(rows) < MIN_ROWS:
+        raise ValidationError(
+            {
+                "params": ngettext(
+                    "Training needs at least %(needed)d accepted descriptions; %(count)d is accepted.",
+                    "Training needs at least %(needed)d accepted descriptions; %(count)d are accepted.",
+                    len(rows),
+                )
+                % {"needed": MIN_ROWS, "count": len(rows)}
+            }
+        )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["description", "hs_code"])
+    writer.writerows(rows)
+    stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    upload = SimpleUploadedFile(
+        f"aihs-accepted-feedback-{administration.code}.csv", buffer.getvalue().encode(), content_type="text/csv"
+    )
+    return dataset_upload(
+        administration=administration,
+        kind=DatasetKind.HS_LABELLED,
+        name=_("Accepted AI-HS feedback, %(when)s") % {"when": stamp},
+        description=ngettext(
+            "%(count)d goods description confirmed or corrected by users and accepted by the administration.",
+            "%(count)d goods descriptions confirmed or corrected by users and accepted by the administration.",
+            len(rows),
+        )
+        % {"count": len(rows)},
+        uploaded=upload,
+        by=by,
+    )
+
+
+def aihs_promotion_decide(*, version: AlgorithmVersion) -> dict:
+    """After an AI-HS training job that asked for it (``params["promote"]``): the champion alias moves to the new
+    version only when it did better than the champion on the same held-out descriptions (and the champion is still
+    the one it was compared with); otherwise the version becomes the challenger. The decision and its reason are
+    recorded in the version's ``metrics["comparison"]["decision"]``. Runs inside the runner's transaction.
+
+    Side effects: the alias move (audited); the version's metrics.
+    """
+    comparison = (version.metrics or {}).get("comparison")
+    if not isinstance(comparison, dict):
+        comparison, reason = {}, "no_comparison"
+    elif comparison.get("error"):
+        reason = "error"
+    else:
+        compared = (comparison.get("champion_version") or {}).get("id")
+        current = selectors.champion_version(algorithm_kind=AlgorithmKind.AIHS, administration=version.administration)
+        if (current.pk if current else None) != compared:
+            reason = "champion_changed"
+        else:
+            reason = "better" if comparison.get("better") else "not_better"
+    alias = Alias.CHAMPION if reason == "better" else Alias.CHALLENGER
+    alias_move(version=version, name=alias, by=None)
+    decision = {"alias": str(alias), "reason": reason}
+    version.metrics = {**(version.metrics or {}), "comparison": {**comparison, "decision": decision}}
+    version.save(update_fields=["metrics", "updated_at"])
+    return decision
+
+
+# --- AI-HS: batch classification (issue 13) --------------------------------------------------------------------
+BATCH_PARAMS = ("description_column", "code_column")
+
+
+def batch_columns(dataset: Dataset, params: dict) -> tuple[str, str, list[str]]:
+    """(description column, declared-code column or "", the header): the batch job's columns as the file names
+    them, those in ``params`` (named by the user) or else found by their usual names (``description``;
+    ``declared_code``, ``hs_code``...). Reads the file's header only."""
+    from .engines.aihs.batch import CODE_NAMES, DESCRIPTION_NAMES, find_column, read_header
+
+    with dataset.file.open("rb") as handle:
+        header = read_header(handle)
+    description = find_column(header, params.get("description_column"), DESCRIPTION_NAMES)
+    chosen_code = params.get("code_column")
+    code = find_column(header, chosen_code, CODE_NAMES) if chosen_code else find_column(header, None, CODE_NAMES)
+    return description or "", code or "", header
+
+
+def _batch_column_errors(dataset: Dataset, params: dict) -> dict:
+    unknown = sorted(set(params) - set(BATCH_PARAMS))
+    if unknown:
+        return {"params": _("Unknown parameters: %(names)s.") % {"names": ", ".join(unknown)}}
+    if any(not isinstance(params.get(name, ""), str) for name in BATCH_PARAMS):
+        return {"params": _("Name the columns as text.")}
+    description, code, header = batch_columns(dataset, params)
+    columns = ", ".join(header) or "–"
+    if params.get("description_column") and not description:
+        return {"params": _("There is no column “%(name)s” in the file (its columns: %(columns)s).")
+                % {"name": params["description_column"][:100], "columns": columns}}  # fmt: skip
+    if not description:
+        return {"params": _("No column of goods descriptions was found: name it (the file's columns: %(columns)s).")
+                % {"columns": columns}}  # fmt: skip
+    if params.get("code_column") and not code:
+        return {"params": _("There is no column “%(name)s” in the file (its columns: %(columns)s).")
+                % {"name": params["code_column"][:100], "columns": columns}}  # fmt: skip
+    return {}
+
+
+@transaction.atomic
+def hs_batch_submit(
+    *, administration, uploaded, name: str, by, description_column: str = "", code_column: str = "", seed: int = 42
+) -> ModelJob:
+    """Check and keep a CSV of goods descriptions (as a dataset, through ``dataset_upload``: the same checks and
+    size limit), then queue a batch classification job on it with the administration's champion model.
+
+    Raises DatasetRejected or ValidationError; nothing is kept then. Side effects: those of ``dataset_upload``
+    and ``job_submit``.
+    """
+    dataset = dataset_upload(
+        administration=administration,
+        kind=DatasetKind.HS_DESCRIPTIONS,
+        name=name,
+        uploaded=uploaded,
+        by=by,
+        columns={"description": description_column, "declared_code": code_column},
+    )
+    params = {"description_column": description_column, "code_column": code_column}
+    return job_submit(
+        kind=JobKind.AIHS_BATCH,
+        administration=administration,
+        dataset=dataset,
+        params={key: value for key, value in params.items() if value},
+        seed=seed,
+        by=by,
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import hs_views, views
 
 app_name = "algorithms"
 
@@ -25,4 +25,9 @@ urlpatterns = [
     path("jobs/<int:pk>/rerun/", views.job_rerun, name="job_rerun"),
     path("artifacts/<int:pk>/", views.artifact_download, name="artifact_download"),
     path("hs/", views.hs_suggest, name="hs_suggest"),
+    path("hs/feedback/", hs_views.hs_feedback, name="hs_feedback"),
+    path("hs/labelled/", hs_views.hs_labelled_list, name="hs_labelled_list"),
+    path("hs/labelled/review/", hs_views.hs_labelled_review, name="hs_labelled_review"),
+    path("hs/labelled/train/", hs_views.hs_labelled_train, name="hs_labelled_train"),
+    path("hs/batch/", hs_views.hs_batch, name="hs_batch"),
 ]

@@ -1,4 +1,5 @@
-"""Content checks of an uploaded CSV: the declarations layout or labelled goods descriptions.
+"""Content checks of an uploaded CSV: the declarations layout, labelled goods descriptions, or goods descriptions
+to classify (a description column, an optional declared-code column).
 
 The file is read as a stream, once, through the portal's one upload check for text (``core.uploads.text_lines``:
 UTF-8 throughout, no NUL byte, not another file type): the checksum, row count and date range are computed while
@@ -59,6 +60,7 @@ class ValidationReport:
     sha256: str = ""
     problems: list[Problem] = field(default_factory=list)
     more_problems: bool = False  # problems beyond the first max_problems were not kept
+    columns: dict = field(default_factory=dict)  # descriptions to classify: the columns found (see batch.py)
 
     @property
     def ok(self) -> bool:
@@ -69,8 +71,11 @@ class _Stop(Exception):
     pass
 
 
-def validate_csv(uploaded, *, kind: str, max_megabytes: int, max_problems: int) -> ValidationReport:
-    """Check an uploaded file (anything with ``size``, ``seek`` and ``read``) and describe it."""
+def validate_csv(
+    uploaded, *, kind: str, max_megabytes: int, max_problems: int, columns: dict | None = None
+) -> ValidationReport:
+    """Check an uploaded file (anything with ``size``, ``seek`` and ``read``) and describe it. ``columns``
+    (descriptions to classify): the ``description`` and ``declared_code`` column names the user chose, if any."""
     report = ValidationReport(kind=kind, size=uploaded.size)
     try:
         check_size(uploaded, max_megabytes)
@@ -88,8 +93,12 @@ def validate_csv(uploaded, *, kind: str, max_megabytes: int, max_problems: int) 
             report.problems.append(Problem(None, "", _("The file is empty.")))
             raise _Stop
         header = [cell.strip() for cell in header]
-        check = _declaration_checker if kind == DatasetKind.DECLARATIONS else _hs_checker
-        row_check = check(header, report)
+        if kind == DatasetKind.DECLARATIONS:
+            row_check = _declaration_checker(header, report)
+        elif kind == DatasetKind.HS_DESCRIPTIONS:
+            row_check = _descriptions_checker(header, report, columns or {})
+        else:
+            row_check = _hs_checker(header, report)
         if report.problems:
             raise _Stop
         for line_number, row in enumerate(rows, start=2):
@@ -202,3 +211,32 @@ def _hs_checker(header: list[str], report: ValidationReport):
             yield HS_CODE, _("“%(value)s” is not an HS code of 6 to 12 digits.") % {"value": row[HS_CODE][:40]}
 
     return check
+
+
+def _descriptions_checker(header: list[str], report: ValidationReport, columns: dict):
+    """Goods descriptions to classify: a column of descriptions, chosen or found by its usual name, and an optional
+    declared-code column. Rows are not refused: the job flags an empty description or an unknown declared code."""
+    from .engines.aihs.batch import CODE_NAMES, DESCRIPTION_NAMES, find_column
+
+    found = ", ".join(name for name in header if name) or "–"
+    duplicated = sorted({column for column in header if column and header.count(column) > 1})
+    if duplicated:
+        report.problems.append(Problem(1, "", _("Repeated columns: %(columns)s.") % {"columns": ", ".join(duplicated)}))
+    chosen_description, chosen_code = columns.get("description") or "", columns.get("declared_code") or ""
+    description = find_column(header, chosen_description, DESCRIPTION_NAMES)
+    code = find_column(header, chosen_code, CODE_NAMES) if chosen_code else find_column(header, None, CODE_NAMES)
+    for chosen, column in ((chosen_description, description), (chosen_code, code)):
+        if chosen and column is None:
+            report.problems.append(
+                Problem(1, "", _("There is no column “%(name)s” in the file (its columns: %(columns)s).")
+                        % {"name": chosen[:100], "columns": found})
+            )  # fmt: skip
+    if not chosen_description and description is None:
+        report.problems.append(
+            Problem(1, "", _("No column of goods descriptions was found: name it (the file's columns: %(columns)s).")
+                    % {"columns": found})
+        )  # fmt: skip
+    if description is not None and description == code:
+        report.problems.append(Problem(1, "", _("The descriptions and the declared codes must be two columns.")))
+    report.columns = {"description": description or "", "declared_code": code or ""}
+    return lambda row: ()

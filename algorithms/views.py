@@ -26,7 +26,7 @@ from bacuda_portal.reports import access as report_access
 from bacuda_portal.reports import selectors as report_selectors
 from bacuda_portal.reports.forms import ModelCardReportForm
 
-from . import access, hs, selectors, services
+from . import access, hs, hs_views, selectors, services
 from .enums import AlgorithmKind, DatasetKind, JobKind, JobStatus
 from .forms import (
     AlgorithmForm,
@@ -78,6 +78,7 @@ def card(request, slug):
     # progress page; anybody downloads the PDF of a published card (see reports.access.get_public_model_card_pdf).
     can_export = report_access.can_manage_reports(request.user)
     public_pdfs = report_selectors.current_model_card_pdfs(algorithm) if algorithm.is_published else {}
+    reliability = _reliability(versions) if algorithm.kind == AlgorithmKind.AIHS else None
     return render(
         request,
         "algorithms/card.html",
@@ -88,6 +89,7 @@ def card(request, slug):
             "versions": versions,
             "can_edit": access.can_edit_card(request.user, algorithm),
             "can_approve": access.can_approve(request.user, algorithm),
+            "reliability": reliability,
             "public_pdfs": sorted(public_pdfs.values(), key=lambda report: report.language),
             "card_reports": list(report_selectors.model_card_reports(algorithm)[:5]) if can_export else [],
             "pdf_form": ModelCardReportForm(
@@ -97,6 +99,31 @@ def card(request, slug):
             else None,
         },
     )
+
+
+def _reliability(versions) -> dict | None:
+    """The reliability diagram of the newest version measured on real held-out descriptions (AI-HS), if any."""
+    from django.utils.safestring import mark_safe
+
+    from .engines.aihs.calibration import reliability_svg
+
+    for version in versions:
+        metrics = version.metrics or {}
+        data = metrics.get("reliability")
+        if not metrics.get("real_data") or not isinstance(data, dict) or "counts" not in data:
+            continue
+        source = ", ".join(metrics.get("real_sources") or [])
+        title = _("Reliability of the first suggestion, version %(number)d") % {"number": version.number}
+        svg = reliability_svg(data, title=title, x_label=_("confidence of the first suggestion"))
+        return {
+            "version": version.number,
+            "source": source,
+            "n": sum(data["counts"]),
+            "confidence": round(100 * float(data.get("mean_top1_confidence", 0)), 1),
+            "accuracy": round(100 * float(data.get("top1_accuracy", 0)), 1),
+            "svg": mark_safe(svg),  # noqa: S308 (built by our code; every text in it is escaped)
+        }
+    return None
 
 
 @login_required
@@ -167,6 +194,7 @@ def version_detail(request, pk):
             "can_edit": access.is_staff(request.user),
             "can_approve": access.can_approve(request.user, version.algorithm),
             "metrics": sorted(_flat_metrics(version.metrics)),
+            "comparison": hs_views.comparison_for(version.metrics),
             "version_form": VersionForm(
                 initial={"release_notes_en": version.release_notes_en, "release_notes_fr": version.release_notes_fr}
             ),
@@ -400,6 +428,8 @@ def job_detail(request, pk):
             "artifacts": job.artifacts.all(),
             "version": version,
             "metrics": sorted(_flat_metrics(job.metrics)),
+            "comparison": hs_views.comparison_for(version.metrics if version else job.metrics),
+            "batch": hs_views.batch_summary(job),
         },
     )
 
@@ -468,8 +498,9 @@ def hs_suggest(request):
     form = HsSuggestForm(request.GET or None)
     if not staff:
         del form.fields["administration"]
-    answer = None
+    answer = feedback = None
     if form.is_bound and form.is_valid():
         administration = form.cleaned_data.get("administration") if staff else access.administration_of(request.user)
         answer = hs.suggest(administration=administration, description=form.cleaned_data["description"])
-    return render(request, "algorithms/hs_suggest.html", {"form": form, "answer": answer})
+        feedback = hs_views.feedback_for(request, answer, administration)
+    return render(request, "algorithms/hs_suggest.html", {"form": form, "answer": answer, "feedback": feedback})

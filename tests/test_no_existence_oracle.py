@@ -295,6 +295,7 @@ FORMS_WITHOUT_HIDDEN_ROWS = {
     "algorithms.forms.StaffDatasetFilterForm": "staff: dataset list filter",
     "algorithms.forms.StaffFilterMixin": "staff: list filters",
     "algorithms.forms.StaffJobFilterForm": "staff: job list filter",
+    "algorithms.forms.StaffHsLabelledFilterForm": "staff: labelled descriptions list filter",
     "bacuda_portal.members.admin.InvitationAddForm": "staff: admin",
     "bacuda_portal.reports.admin.IndicatorForm": "staff: admin",
     "bacuda_portal.reports.forms.ModelCardReportForm": "staff: report requests",
@@ -318,6 +319,8 @@ FORMS_WITH_PAGE_CASES = {
     "algorithms.forms.DatasetUploadForm": "dataset upload",
     "algorithms.forms.JobForm": "job: administration",
     "algorithms.forms.HsSuggestForm": "HS suggestions",
+    "algorithms.forms.HsBatchForm": "HS batch classification",
+    "algorithms.forms.HsTrainForm": "HS training on accepted feedback",
     "bacuda_portal.reports.forms.DashboardFilterForm": "dashboard",
     "workshops.missions.forms.MissionFilterForm": "missions list",
 }
@@ -344,6 +347,10 @@ def _upload(own, field) -> dict:
     return {"kind": "declarations", "name": "Oracle", "file": csv_upload(sample_csv(5))}
 
 
+def _descriptions(own, field) -> dict:
+    return {"name": "Oracle", "seed": 1, "file": csv_upload(b"description,declared_code\ngreen tea,090210\n")}
+
+
 def _nothing_else(own, field) -> dict:
     return {}
 
@@ -359,6 +366,10 @@ def _page_cases():
         ("job: source version", "contact_point", "post", "algorithms:job_create",
          lambda own, field: {**_job(own, field), "kind": "date_score"}, "source_version", AlgorithmVersion),
         ("HS suggestions", "contact_point", "get", "algorithms:hs_suggest", lambda own, field: {"description": "tea"},
+         "administration", Administration),
+        ("HS batch classification", "contact_point", "post", "algorithms:hs_batch", _descriptions, "administration",
+         Administration),
+        ("HS training on accepted feedback", "contact_point", "post", "algorithms:hs_labelled_train", _nothing_else,
          "administration", Administration),
         ("dashboard", "contact_point", "get", "reports:dashboard", _nothing_else, "administration", Administration),
         ("endorsement queue", "contact_point", "get", "scholarships:endorsement_list", _nothing_else, "call", Call),

@@ -7,6 +7,7 @@ from typing import Any
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 
+from .csv_cells import safe_cell
 from .services import audit_record
 from .uploads import attachment_response
 
@@ -18,11 +19,7 @@ class _Echo:
         return value
 
 
-def _safe_cell(value: Any) -> Any:
-    # Spreadsheets run cells starting with these as formulas (CSV injection); prefix them with a quote.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
+_safe_cell = safe_cell  # the rule lives in csv_cells, shared with the model engines' CSV results
 
 
 def csv_response(

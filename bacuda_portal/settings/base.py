@@ -378,6 +378,7 @@ BACUDA_ALGORITHM_ENGINES = {
     "date_train": "algorithms.engines.date.train",
     "date_score": "algorithms.engines.date.score",
     "aihs_train": "algorithms.engines.aihs.train",
+    "aihs_batch": "algorithms.engines.aihs.classify_batch",
     "synth": "algorithms.engines.synth.train_and_generate",
     "aihs_load": "algorithms.engines.aihs.load",
     "aihs_default": "algorithms.engines.aihs.default_model",

@@ -1,13 +1,20 @@
 """The algorithms rows of the access matrix (tests/test_access_matrix.py) and the objects they need.
 
-The world: a published DATE card with a published version (trained on Kenya's data by a job), Kenya's dataset
-and a queued job with a file, all owned by Kenya. (The card's PDF is a report: its row is in
-tests/reports/access_rows.py.)
+The world: a published DATE card with a published version (trained on Kenya's data by a job), Kenya's dataset,
+a queued job with a file and a labelled goods description (AI-HS feedback), all owned by Kenya. (The card's PDF
+is a report: its row is in tests/reports/access_rows.py.)
 """
 
 from tests.access_roles import API_PUBLIC, KENYA_PAGE, PUBLIC, STAFF_ONLY
 
-from .factories import AlgorithmFactory, AlgorithmVersionFactory, DatasetFactory, JobArtifactFactory, ModelJobFactory
+from .factories import (
+    AlgorithmFactory,
+    AlgorithmVersionFactory,
+    DatasetFactory,
+    HsLabelledDescriptionFactory,
+    JobArtifactFactory,
+    ModelJobFactory,
+)
 
 MODEL_USERS = ("L", "ok", "ok", "ok", "404", "404")  # staff and every contact point (each sees their own)
 API_MODEL_USERS = ("401", "ok", "ok", "ok", "404", "404")
@@ -24,6 +31,10 @@ def _version(w):
 
 def _job(w):
     return {"pk": w["model_job"].pk}
+
+
+def _label(w):
+    return {"pk": w["hs_label"].pk}
 
 
 ROWS = {
@@ -47,6 +58,12 @@ ROWS = {
     "algorithms:job_rerun": ("post", _job, KENYA_PAGE),
     "algorithms:artifact_download": ("get", lambda w: {"pk": w["job_artifact"].pk}, KENYA_PAGE),
     "algorithms:hs_suggest": ("get", None, MODEL_USERS),
+    # AI-HS feedback and review (issue 13): a POST without a token, ids or administration is a 400 for those let in
+    "algorithms:hs_feedback": ("post", None, MODEL_USERS),
+    "algorithms:hs_labelled_list": ("get", None, MODEL_USERS),
+    "algorithms:hs_labelled_review": ("post", None, MODEL_USERS),
+    "algorithms:hs_labelled_train": ("post", None, MODEL_USERS),
+    "algorithms:hs_batch": ("get", None, MODEL_USERS),
     "v1:algorithm-list": ("get", None, API_PUBLIC),
     "v1:algorithm-detail": ("get", _slug, API_PUBLIC),
     "v1:algorithm-version-list": ("get", None, API_PUBLIC),
@@ -57,6 +74,11 @@ ROWS = {
     "v1:model-job-detail": ("get", _job, API_KENYA),
     "v1:model-job-cancel": ("post", _job, API_KENYA),
     "v1:hs-suggestion-list": ("post", None, API_MODEL_USERS),  # no description: 400 for those let in
+    "v1:hs-feedback-list": ("get", None, API_MODEL_USERS),
+    "v1:hs-feedback-detail": ("get", _label, API_KENYA),
+    "v1:hs-feedback-accept": ("post", _label, API_KENYA),
+    "v1:hs-feedback-reject": ("post", _label, API_KENYA),
+    "v1:hs-feedback-review": ("post", None, API_MODEL_USERS),  # no ids: 400 for those let in
 }
 
 
@@ -75,4 +97,5 @@ def world(base: dict, cast: dict, kenya, senegal) -> dict:
         "dataset": dataset,
         "model_job": job,
         "job_artifact": artifact,
+        "hs_label": HsLabelledDescriptionFactory(administration=kenya, created_by=cast["contact_point"]),
     }

@@ -6,7 +6,15 @@ from pathlib import Path
 import factory
 from django.core.files.base import ContentFile
 
-from algorithms.models import Algorithm, AlgorithmVersion, Dataset, JobArtifact, ModelCard, ModelJob
+from algorithms.models import (
+    Algorithm,
+    AlgorithmVersion,
+    Dataset,
+    HsLabelledDescription,
+    JobArtifact,
+    ModelCard,
+    ModelJob,
+)
 from tests.factories import AdministrationFactory
 
 SAMPLE = Path(__file__).resolve().parents[2] / "algorithms" / "data" / "declarations_sample.csv"
@@ -95,3 +103,19 @@ class AlgorithmVersionFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: n + 1)
     release_notes_en = "First release."
     metrics = factory.LazyFunction(lambda: {"precision_at_5": 0.9})
+
+
+class HsLabelledDescriptionFactory(factory.django.DjangoModelFactory):
+    """Feedback on a suggestion: a user confirmed the first of two suggested codes."""
+
+    class Meta:
+        model = HsLabelledDescription
+
+    administration = factory.SubFactory(AdministrationFactory)
+    description = factory.Sequence(lambda n: f"green arabica coffee beans, lot {n}")
+    code = "090111"
+    feedback = "confirmed"
+    suggestions = factory.LazyFunction(
+        lambda: [{"code": "090111", "confidence": 0.7}, {"code": "090112", "confidence": 0.2}]
+    )
+    model_name = "HS nomenclature only"

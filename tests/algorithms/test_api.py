@@ -93,8 +93,13 @@ def test_hs_suggestions_through_the_api(api, tiny_engines, contact_point, expert
         "code": "090111",
         "description": "Coffee, not roasted",
         "confidence": 0.9,
+        "band": "likely",
+        "why": {"subheading": "", "heading_code": "0901", "heading": "", "examples": []},
     }
+    assert response.json()["too_vague"] is False
     assert response.json()["version"] is None
+    vague = api.post("/api/v1/hs-suggestions/", {"description": "goods"}, format="json").json()
+    assert vague["too_vague"] is True and vague["suggestions"][0]["band"] == "unlikely"
     api.force_authenticate(expert)
     assert api.post("/api/v1/hs-suggestions/", {"description": "x"}, format="json").status_code == 404
 

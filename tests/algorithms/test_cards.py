@@ -145,3 +145,24 @@ def test_catalogue_query_count_does_not_grow(client, django_assert_max_num_queri
 
 def test_versions_can_be_created_without_a_job(draft):
     assert AlgorithmVersion.objects.create(algorithm=draft, number=1).job is None
+
+
+def test_the_ai_hs_card_shows_the_reliability_diagram_of_a_version_measured_on_real_data(client):
+    algorithm = AlgorithmFactory(slug="ai-hs-card", kind="aihs", publication="published")
+    reliability = {
+        "edges": [0.0, 0.5, 1.0],
+        "counts": [30, 10],
+        "mean_confidence": [0.2, 0.7],
+        "accuracy": [0.1, 0.6],
+        "mean_top1_confidence": 0.325,
+        "top1_accuracy": 0.225,
+        "ece": 0.1,
+    }
+    written = {"real_data": False, "reliability": reliability}
+    AlgorithmVersionFactory(algorithm=algorithm, number=1, publication="published", metrics=written)
+    page = client.get(algorithm.get_absolute_url()).content.decode()
+    assert "<svg" not in page  # figures on text we wrote are never drawn as the card's reliability
+    real = {"real_data": True, "real_sources": ["hmrc-atar"], "reliability": reliability}
+    AlgorithmVersionFactory(algorithm=algorithm, number=2, publication="published", metrics=real)
+    page = client.get(algorithm.get_absolute_url()).content.decode()
+    assert page.count("<svg") == 1 and "hmrc-atar" in page and "32.5 %" in page and "22.5 %" in page

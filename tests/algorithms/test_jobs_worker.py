@@ -130,3 +130,53 @@ def test_a_job_killed_too_often_is_failed_with_a_reason_by_the_sweep(worker_env,
     failed = _job(job.pk)
     assert failed.status == "failed"
     assert failed.error == "The worker running this job stopped answering; the job was given up after 1 attempt."
+
+
+def test_a_worker_classifies_a_batch_of_descriptions_and_cancels_another(worker_env, tmp_path, monkeypatch):
+    """AI-HS batch classification (issue 13) on the models queue: progress, a checksummed CSV, the summary; and a
+    cancel while it runs (the tiny engine waits TINY_BATCH_SLEEP seconds a description)."""
+    import csv
+    import hashlib
+    import io
+
+    from bacuda_portal.members.models import Administration
+    from tests.algorithms.conftest import csv_upload
+
+    monkeypatch.setenv("TINY_BATCH_SLEEP", "0.02")
+    kenya = Administration.objects.get(code="KEN")
+    user = ContactPointFactory(administration=kenya).user
+    week = b"description,declared_code\n" + b"green coffee beans,090111\nfrozen shrimp,030617\n" * 100
+    worker = WorkerProcess(tmp_path, queues="models")
+    try:
+        with transaction.atomic():
+            job = services.hs_batch_submit(
+                administration=kenya, uploaded=csv_upload(week), name="week", by=user, seed=5
+            )
+        done = wait_for(
+            lambda: _job(job.pk).status in ("succeeded", "failed") and _job(job.pk),
+            90,
+            "the batch job to finish",
+            worker.process,
+            worker.log,
+        )
+        assert done.status == "succeeded", done.log
+        assert done.worker == worker.hostname and "Classified 64 of 200 descriptions" in done.log
+        artifact = done.artifacts.get(name="suggestions")
+        data = artifact.file.read()
+        assert hashlib.sha256(data).hexdigest() == artifact.sha256
+        rows = list(csv.DictReader(io.StringIO(data.decode())))
+        assert len(rows) == 200 and rows[0]["code_1"] == "090111" and rows[0]["declared_rank"] == "1"
+        assert done.metrics["flagged_not_in_top5"] == 100 and done.metrics["declared_first"] == 100
+
+        with transaction.atomic():
+            long = services.hs_batch_submit(
+                administration=kenya, uploaded=csv_upload(week * 3), name="long", by=user, seed=5
+            )
+        wait_for(lambda: _job(long.pk).percent > 2, 60, "the batch job to start", worker.process, worker.log)
+        services.job_cancel(job=_job(long.pk), by=user)
+        stopped = wait_for(
+            lambda: _job(long.pk).status == "cancelled" and _job(long.pk), 30, "the cancel", worker.process, worker.log
+        )
+        assert stopped.percent < 100 and not stopped.artifacts.exists()
+    finally:
+        worker.stop()

@@ -202,6 +202,13 @@ def test_hs_suggestions_page_answers_with_the_nomenclature_model(client, tiny_en
     client.force_login(contact_point)
     page = client.get(reverse("algorithms:hs_suggest") + "?description=green+coffee+beans").content.decode()
     assert "090111" in page and "Coffee, not roasted" in page and "HS nomenclature only" in page
+    assert "90 % (likely)" in page and "too vague" not in page
+
+
+def test_a_vague_description_asks_for_material_use_or_composition(client, tiny_engines, contact_point):
+    client.force_login(contact_point)
+    page = client.get(reverse("algorithms:hs_suggest") + "?description=goods").content.decode()
+    assert "too vague" in page and "material" in page and "(unlikely)" in page
 
 
 def test_hs_suggestions_use_the_administrations_champion(client, tiny_engines, contact_point, kenya, staff):

@@ -82,3 +82,34 @@ def test_aihs_nomenclature_model_answers_and_trains(real_engines, kenya, contact
     services.alias_move(version=job.produced_version, name="champion", by=staff)
     answer = hs.suggest(administration=kenya, description="roasted coffee beans", k=3)
     assert answer["version"] == job.produced_version and len(answer["suggestions"]) == 3
+
+
+def test_aihs_learns_from_accepted_feedback_and_explains_with_its_examples(real_engines, kenya, contact_point):
+    """The correction loop with the real engine: accepted descriptions train a version measured against the
+    nomenclature-only model on the same held-out rows; once champion, its suggestions show the nearest examples."""
+    pytest.importorskip("algorithms.engines.aihs.engine")
+    from algorithms.engines.aihs import metrics
+    from tests.algorithms.factories import HsLabelledDescriptionFactory
+
+    by_code: dict[str, list[str]] = {}
+    for description, code in metrics.labelled_sample():
+        by_code.setdefault(code, []).append(description)
+    # eight codes with five descriptions each, as an administration's common imports would give
+    rows = [
+        (d, code) for code, descriptions in sorted(by_code.items()) if len(descriptions) >= 5 for d in descriptions[:5]
+    ]
+    for description, code in rows[:40]:
+        HsLabelledDescriptionFactory(administration=kenya, description=description, code=code, status="accepted")
+    job = _run(
+        kind="aihs_train", administration=kenya, params={"source": "accepted_feedback"}, seed=4, by=contact_point
+    )
+    assert job.status == "succeeded", job.error + job.log[-3000:]
+    comparison = job.produced_version.metrics["comparison"]
+    assert comparison["n_holdout"] == 8 and comparison["champion_model"] == "nomenclature only"
+    assert comparison["better"] and comparison["decision"] == {"alias": "champion", "reason": "better"}
+    description, code = rows[0]
+    answer = hs.suggest(administration=kenya, description=description, k=5)
+    assert answer["version"] == job.produced_version
+    why = next(item["why"] for item in answer["suggestions"] if item["code"] == code)
+    assert why["heading_code"] == code[:4] and why["subheading"] and why["heading"]
+    assert {"description": description, "code": code} in why["examples"]

@@ -53,6 +53,7 @@ FILE_URLS = {
     "scholarships:staff_application_list?format=csv",
     "scholarships:ranking?format=csv",
     "algorithms:job_list?format=csv",
+    "algorithms:hs_labelled_list?format=csv",
     "reports:dashboard?format=csv",
     "privacy:register?format=csv",
 }

@@ -29,6 +29,7 @@ from workshops.models import Certificate, Nomination
 
 CATEGORIES = {
     "algorithms.datasets",
+    "algorithms.hs_feedback",
     "core.data_exports",
     "experts.profiles",
     "members.accounts",
@@ -151,7 +152,8 @@ def test_the_beat_task_erases_everything_due_once_and_keeps_the_statistics(
     with django_capture_on_commit_callbacks(execute=True):
         counts = privacy_services.retention_run(now=later)
 
-    assert all(counts[key] >= 1 for key in CATEGORIES), counts
+    never_by_date = {"algorithms.hs_feedback"}  # its link to the person goes with their account
+    assert all(counts[key] >= 1 for key in CATEGORIES - never_by_date), counts
     # Files gone from storage.
     assert not any(storage.exists(name) for name in files.values()), files
     # Participants: one invalid address for the person across workshops; name, position gone.
@@ -184,14 +186,14 @@ def test_the_beat_task_erases_everything_due_once_and_keeps_the_statistics(
     assert indicators.compute("experts_deployed", *period) == experts_before
     # One audit record per category, with the count and never a name; names scrubbed from earlier entries.
     runs = AuditEntry.objects.filter(action="privacy.retention.applied")
-    assert runs.count() == len(CATEGORIES)
+    assert runs.count() == len(CATEGORIES - never_by_date)
     assert all(set(entry.data) == {"category", "count"} and entry.actor is None for entry in runs)
     assert not AuditEntry.objects.filter(target_repr__icontains=NAME).exists()
     assert not AuditEntry.objects.filter(data__icontains=EMAIL).exists()
     assert AuditEntry.objects.filter(action="workshops.nomination.accepted").exists()  # the event stays
     # Idempotent: a second run erases nothing and records nothing.
     assert set(privacy_services.retention_run(now=later).values()) == {0}
-    assert runs.count() == len(CATEGORIES)
+    assert runs.count() == len(CATEGORIES - never_by_date)
 
 
 def test_one_failing_category_does_not_stop_the_others(world, monkeypatch):
@@ -379,3 +381,15 @@ def test_a_lost_export_is_queued_again_then_failed(world):
     assert privacy_services.exports_sweep(now=later) == (1, 0)
     PersonalDataExport.objects.filter(pk=export.pk).update(attempts=3)
     assert privacy_services.exports_sweep(now=later + dt.timedelta(hours=1)) == (0, 1)
+
+
+def test_a_persons_hs_feedback_is_in_their_export_and_forgets_them_on_erasure(world, contact_point):
+    from tests.algorithms.factories import HsLabelledDescriptionFactory
+
+    row = HsLabelledDescriptionFactory(administration=world.dataset.administration, created_by=world.person)
+    category = privacy.get("algorithms.hs_feedback")
+    subject = privacy.DataSubject(user_id=world.person.pk, emails=frozenset({EMAIL}))
+    assert [category.export(found)["code"] for found in category.of_subject(subject)] == [row.code]
+    category.erase(row, now=timezone.now(), on_request=True)
+    row.refresh_from_db()
+    assert row.created_by is None and row.code  # the administration keeps the labelled description

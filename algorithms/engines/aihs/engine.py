@@ -11,7 +11,9 @@ import time
 from pathlib import Path
 
 from ..base import EngineError, EngineResult, ProgressCallback
+from . import calibration as C
 from . import metrics as X
+from . import realdata as R
 from . import text as T
 from .model import LabelledIndex, PlainTfidfIndex, Recommender, nomenclature
 
@@ -149,10 +151,88 @@ def _evaluate(examples, scorers: dict, codes: list[str], progress: ProgressCallb
     return results
 
 
+def real_metrics(model: Recommender, examples: list, progress: ProgressCallback | None = None) -> dict:
+    """Top-k accuracy on real held-out descriptions, overall and per kind of text, and the reliability of the
+    first suggestion's confidence (bins, ECE, mean confidence against top-1 accuracy)."""
+    codes = model.nomenclature.codes
+    pairs = [(e.description, e.code) for e in examples]
+    out: dict = {
+        "evaluated_on": "real labelled descriptions, test split: " + ", ".join(R.sources(examples)),
+        "real_data": True,
+        "real_sources": R.sources(examples),
+        "n_eval": len(examples),
+    }
+    confidences, correct = [], []
+    for i, (description, truth) in enumerate(pairs):
+        probs = model.distribution(description)
+        best = int(probs.argmax())
+        confidences.append(float(probs[best]))
+        correct.append(codes[best] == truth)
+        if progress is not None and i % 10 == 0:
+            progress(40 + int(30 * i / max(len(pairs), 1)), "Measuring the confidence on real descriptions")
+    out.update(X.topk_accuracy(pairs, model.distribution, codes))
+    for kind in R.KINDS:
+        subset = [(e.description, e.code) for e in examples if e.kind == kind]
+        if subset:
+            acc = X.topk_accuracy(subset, model.distribution, codes)
+            out[f"kind_{kind}"] = {"n": len(subset), **acc}
+    out["reliability"] = C.reliability(confidences, correct).as_dict()
+    return out
+
+
+# Figures of the comparison with the champion, and the order in which they decide (issue 13).
+COMPARED = ("hs6_top5", "hs6_top1", "hs4_top5")
+CRITERION = "top-5 HS6 accuracy, then top-1 HS6 accuracy, on the same held-out descriptions"
+
+
+def _champion_scorer(champion: Path | None, held: list[tuple[str, str]]):
+    """(scorer, what the champion is, error) for the comparison. ``None`` as scorer: the champion is the
+    nomenclature-only model, already measured. A labelled champion is rebuilt from its own examples without the
+    held-out descriptions (it was trained on every row it had, so it may have seen them): both models are then
+    measured on descriptions neither has seen."""
+    if champion is None:
+        return None, "nomenclature only", ""
+    left_out = {R.normalised(description) for description, _code in held}
+    try:
+        model = load(champion, exclude=left_out)
+    except EngineError as error:
+        return None, "", f"The champion model could not be read: {error}"
+    if model.labelled is None:  # a nomenclature-only champion (or every example was held out): already measured
+        return None, "nomenclature only", ""
+    removed = int(model.info.get("n_left_out", 0))
+    note = f"labelled: {len(model.labelled.codes)} examples ({removed} held-out description(s) left out)"
+    return model.distribution, note, ""
+
+
+def comparison(new: dict, champion: dict | None, *, n: int, champion_model: str, error: str = "") -> dict:
+    """The new model against the champion on the same held-out descriptions; ``better`` decides whether the
+    champion alias may move (strictly higher top-5 HS6 accuracy, or equal and a higher top-1)."""
+    better = False
+    if champion is not None and not error:
+        better = (new["hs6_top5"], new["hs6_top1"]) > (champion["hs6_top5"], champion["hs6_top1"])
+    return {
+        "n_holdout": n,
+        "criterion": CRITERION,
+        "new": {key: new[key] for key in COMPARED},
+        "champion": {key: champion[key] for key in COMPARED} if champion is not None and not error else None,
+        "champion_model": champion_model,
+        "better": better,
+        "error": error,
+    }
+
+
 def train(
-    labelled_csv: Path | None, *, workdir: Path, seed: int, progress: ProgressCallback, params: dict
+    labelled_csv: Path | None,
+    *,
+    workdir: Path,
+    seed: int,
+    progress: ProgressCallback,
+    params: dict,
+    champion: Path | None = None,
 ) -> EngineResult:
-    """Build an AI-HS model (see the package docstring). Raises EngineError for bad input; lets JobCancelled
+    """Build an AI-HS model (see the package docstring). With labelled descriptions, the held-out figures are
+    also compared with those of ``champion`` (a model directory; None: the nomenclature-only model) on the same
+    held-out descriptions (``metrics["comparison"]``). Raises EngineError for bad input; lets JobCancelled
     (raised by ``progress``) propagate."""
     options = _params(params)
     workdir = Path(workdir)
@@ -167,21 +247,29 @@ def train(
     codes = nom.codes
     metrics: dict = {"format": FORMAT, "seed": seed}
     if not rows:
-        progress(40, "Measuring on the shipped evaluation set")
-        examples = X.evaluation_set("test")
-        plain = PlainTfidfIndex(nom)
-        results = _evaluate(
-            examples, {"nomenclature": base.index.scores, "plain TF-IDF": plain.scores}, codes, progress, 40, 90
-        )
-        metrics.update(
-            {
-                "evaluated_on": "shipped evaluation set, test part (hand-labelled, see algorithms/data/hs/README.md)",
-                "n_eval": len(examples),
-                **results["nomenclature"],
-                **{f"baseline_{k}": v for k, v in results["plain TF-IDF"].items()},
-            }
-        )
-        summary_rows = f"{len(examples)} hand-labelled descriptions of the shipped evaluation set"
+        real = R.real_examples(set(codes), "test")
+        if real:
+            progress(40, "Measuring on real labelled descriptions (test split)")
+            metrics.update(real_metrics(base, real, progress))
+            summary_rows = f"{len(real)} real held-out descriptions ({', '.join(R.sources(real))})"
+        else:
+            progress(40, "Measuring on the shipped evaluation set")
+            examples = X.evaluation_set("test")
+            plain = PlainTfidfIndex(nom)
+            results = _evaluate(
+                examples, {"nomenclature": base.index.scores, "plain TF-IDF": plain.scores}, codes, progress, 40, 90
+            )
+            metrics.update(
+                {
+                    "evaluated_on": "NOT real data: our own written descriptions (algorithms/data/hs/README.md); "
+                    "no real labelled descriptions were found",
+                    "real_data": False,
+                    "n_eval": len(examples),
+                    **results["nomenclature"],
+                    **{f"baseline_{k}": v for k, v in results["plain TF-IDF"].items()},
+                }
+            )
+            summary_rows = f"{len(examples)} descriptions we wrote ourselves (not real data)"
     else:
         rng = random.Random(seed)  # noqa: S311 (a seeded, reproducible split)
         order = list(range(len(rows)))
@@ -194,14 +282,12 @@ def train(
         labelled = LabelledIndex([d for d, _ in fit], [c for _, c in fit], nom, knn)
         model = Recommender(base.index, labelled)
         plain = PlainTfidfIndex(nom)
-        results = _evaluate(
-            held,
-            {"combined": model.distribution, "nomenclature": base.index.scores, "plain TF-IDF": plain.scores},
-            codes,
-            progress,
-            30,
-            90,
-        )
+        scorers = {"combined": model.distribution, "nomenclature": base.index.scores, "plain TF-IDF": plain.scores}
+        champion_scorer, champion_model, champion_error = _champion_scorer(champion, held)
+        if champion_scorer is not None:
+            scorers["champion"] = champion_scorer
+        results = _evaluate(held, scorers, codes, progress, 30, 90)
+        champion_figures = None if champion_error else results.get("champion", results["nomenclature"])
         metrics.update(
             {
                 "evaluated_on": "held-out split of the labelled file",
@@ -213,6 +299,13 @@ def train(
                 **results["combined"],
                 **{f"nomenclature_{k}": v for k, v in results["nomenclature"].items()},
                 **{f"baseline_{k}": v for k, v in results["plain TF-IDF"].items()},
+                "comparison": comparison(
+                    results["combined"],
+                    champion_figures,
+                    n=len(held),
+                    champion_model=champion_model,
+                    error=champion_error,
+                ),
             }
         )
         summary_rows = f"{len(held):,} held-out of {len(rows):,} labelled descriptions"
@@ -234,17 +327,18 @@ def train(
     }
     (model_dir / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     metrics["seconds"] = round(time.perf_counter() - started, 2)
+    baseline = f" (plain TF-IDF baseline {metrics['baseline_hs6_top5']:.0%})" if "baseline_hs6_top5" in metrics else ""
     summary = (
-        f"AI-HS ({meta['kind']}): on {summary_rows}, right HS6 in the top 5 for {metrics['hs6_top5']:.0%} "
-        f"(plain TF-IDF baseline {metrics['baseline_hs6_top5']:.0%}), right HS4 in the top 5 for "
-        f"{metrics['hs4_top5']:.0%}, top-1 HS6 {metrics['hs6_top1']:.0%}."
+        f"AI-HS ({meta['kind']}): on {summary_rows}, right HS6 in the top 5 for {metrics['hs6_top5']:.0%}"
+        f"{baseline}, right HS4 in the top 5 for {metrics['hs4_top5']:.0%}, top-1 HS6 {metrics['hs6_top1']:.0%}."
     )
     progress(100, "Done")
     return EngineResult(metrics=metrics, artifacts={"model": model_dir}, summary=summary)
 
 
-def load(model_path: Path) -> Recommender:
-    """Read a model directory written by :func:`train` (or its ``meta.json``)."""
+def load(model_path: Path, *, exclude: set[str] | None = None) -> Recommender:
+    """Read a model directory written by :func:`train` (or its ``meta.json``). ``exclude``: normalised
+    descriptions (``realdata.normalised``) to leave out of its labelled examples (to measure it on them)."""
     from . import default_model
 
     path = Path(model_path)
@@ -268,6 +362,12 @@ def load(model_path: Path) -> Recommender:
     examples = [(d, c) for d, c in examples if c in valid and d]
     if not examples:
         raise EngineError("The AI-HS model has no labelled examples.")
+    if exclude:
+        kept = [(d, c) for d, c in examples if R.normalised(d) not in exclude]
+        meta = {**meta, "n_left_out": len(examples) - len(kept)}
+        if not kept:
+            return Recommender(base.index, None, info=meta)
+        examples = kept
     params = meta.get("params") or {}
     knn = {k: params[k] for k in ("neighbours", "trust") if k in params}
     labelled = LabelledIndex([d for d, _ in examples], [c for _, c in examples], base.nomenclature, knn)

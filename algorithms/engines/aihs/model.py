@@ -41,6 +41,7 @@ DEFAULT_KNN = {
 }
 
 
+EXAMPLES_PER_CODE = 3  # nearest labelled descriptions shown behind a suggestion
 MAX_QUERY_CHARS = 2000  # a goods description longer than this is cut (keeps one suggestion fast)
 
 
@@ -243,6 +244,7 @@ class LabelledIndex:
 
     def __init__(self, descriptions: list[str], codes: list[str], nom: Nomenclature, params: dict | None = None):
         self.params = {**DEFAULT_KNN, **(params or {})}
+        self.descriptions = list(descriptions)  # kept to show the nearest examples behind a suggestion
         self.codes = list(codes)
         position = {c: i for i, c in enumerate(nom.codes)}
         self.code_pos = np.array([position[c] for c in self.codes])
@@ -262,6 +264,16 @@ class LabelledIndex:
         word = _cosine_rows(self.word_matrix, self.words.transform([T.grams(toks)]))
         char = _cosine_rows(self.char_matrix, self.chars.transform([toks]))
         return 0.5 * word + 0.5 * char
+
+    def nearest(self, description: str) -> list[tuple[int, float]]:
+        """(row, similarity) of the labelled descriptions that vote for ``description``, closest first."""
+        sims = self.similarities(description)
+        k = min(int(self.params["neighbours"]), len(sims))
+        if k == 0:
+            return []
+        top = np.argpartition(-sims, k - 1)[:k]
+        top = top[np.lexsort((top, -sims[top]))]
+        return [(int(i), float(sims[i])) for i in top if sims[i] > 0]
 
     def vote(self, description: str) -> tuple[np.ndarray, float]:
         """(a distribution over all HS6 codes, the best similarity) from the nearest labelled descriptions."""
@@ -296,9 +308,10 @@ class Recommender:
     def nomenclature(self) -> Nomenclature:
         return self.index.nom
 
-    def distribution(self, description: str) -> np.ndarray:
-        """A probability for every HS6 code (order of ``nomenclature.codes``)."""
-        probs = self.index.probabilities(description)
+    def distribution(self, description: str, base: np.ndarray | None = None) -> np.ndarray:
+        """A probability for every HS6 code (order of ``nomenclature.codes``). ``base``: the index's probabilities
+        for this description when already computed (see :meth:`suggest_many`)."""
+        probs = self.index.probabilities(description) if base is None else base
         if self.labelled is None:
             return probs
         votes, best = self.labelled.vote(description)
@@ -309,8 +322,8 @@ class Recommender:
         trust = params["trust"] * min(1.0, max(0.0, closeness))
         return (1.0 - trust) * probs + trust * votes
 
-    def rank(self, description: str, k: int) -> list[tuple[str, float]]:
-        probs = self.distribution(description)
+    def rank(self, description: str, k: int, base: np.ndarray | None = None) -> list[tuple[str, float]]:
+        probs = self.distribution(description, base)
         k = max(0, min(k, len(probs)))
         if k == 0:
             return []
@@ -318,9 +331,21 @@ class Recommender:
         top = top[np.lexsort((top, -probs[top]))]
         return [(self.index.nom.codes[i], float(probs[i])) for i in top]
 
-    def suggest(self, description: str, k: int = 5) -> list[dict]:
+    def suggest_many(self, descriptions: list[str], k: int = 5) -> list[list[dict]]:
+        """:meth:`suggest` for each description; an index that can score several descriptions at once (the
+        sentence encoder works in batches) does so, about twice as fast a description."""
+        cut = [description[:MAX_QUERY_CHARS] if description else "" for description in descriptions]
+        usable = [i for i, description in enumerate(cut) if description.strip() and T.tokens(description)]
+        bases: dict[int, np.ndarray] = {}
+        if usable and hasattr(self.index, "probabilities_many"):
+            bases = dict(zip(usable, self.index.probabilities_many([cut[i] for i in usable]), strict=True))
+        return [self.suggest(cut[i], k, base=bases.get(i)) for i in range(len(cut))]
+
+    def suggest(self, description: str, k: int = 5, base: np.ndarray | None = None) -> list[dict]:
         """Up to ``k`` suggestions, best first: ``code`` (HS6), ``description`` (the nomenclature text with its
-        heading), ``confidence`` (0..1, the model's probability, never increasing down the list).
+        heading), ``confidence`` (0..1, the model's probability, never increasing down the list), and why:
+        ``subheading`` and ``heading`` (the nomenclature texts, with ``heading_code``) and, for a model with
+        labelled descriptions, ``examples`` (the nearest labelled descriptions with that code).
 
         An empty or blank description, or one without a single word the models know, gives an empty list."""
         if not description or not description.strip():
@@ -329,7 +354,45 @@ class Recommender:
         if not T.tokens(description):
             return []
         nom = self.index.nom
-        return [
-            {"code": code, "description": nom.display[code], "confidence": round(min(1.0, max(0.0, p)), 4)}
-            for code, p in self.rank(description, k)
+        suggestions = [
+            {
+                "code": code,
+                "description": nom.display[code],
+                "confidence": round(min(1.0, max(0.0, p)), 4),
+                **self._nomenclature_text(code),
+            }
+            for code, p in self.rank(description, k, base)
         ]
+        if self.labelled is not None:
+            self._add_examples(description, suggestions)
+        return suggestions
+
+    def _nomenclature_text(self, code: str) -> dict:
+        """Why a code can match: its subheading's and its heading's texts in the nomenclature."""
+        nom = self.index.nom
+        return {
+            "subheading": nom.texts[self._positions()[code]],
+            "heading_code": code[:4],
+            "heading": nom.headings.get(code[:4], ""),
+        }
+
+    def _positions(self) -> dict[str, int]:
+        if getattr(self, "_position", None) is None:
+            self._position = {code: i for i, code in enumerate(self.index.nom.codes)}
+        return self._position
+
+    def _add_examples(self, description: str, suggestions: list[dict], per_code: int = EXAMPLES_PER_CODE) -> None:
+        """Each suggestion's ``examples``: the nearest labelled descriptions with that code (the ones that voted
+        for it), closest first."""
+        labelled = self.labelled
+        wanted = {item["code"]: item.setdefault("examples", []) for item in suggestions}
+        for row, similarity in labelled.nearest(description):
+            examples = wanted.get(labelled.codes[row])
+            if examples is not None and len(examples) < per_code:
+                examples.append(
+                    {
+                        "description": labelled.descriptions[row],
+                        "code": labelled.codes[row],
+                        "similarity": round(similarity, 3),
+                    }
+                )
