@@ -4,6 +4,7 @@ a token used to bypass it). Every operation of the OpenAPI schema is tried with 
 403 for every operation that needs a signed-in user; public reads may answer, but never with a 5xx."""
 
 import pytest
+from django.urls import Resolver404, resolve
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,16 @@ HYPOTHESIS = settings(max_examples=3, deadline=None, suppress_health_check=list(
                       phases=[Phase.explicit, Phase.generate])  # fmt: skip
 
 
+def _resolves(path: str) -> bool:
+    """Whether any view answers the path: a hostile value the URL patterns refuse (``/courses/0.5/publish/``, the
+    router's lookups take no dot) gets Django's 404 before any view, or any authentication, is reached."""
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
 def _every_operation_refused(auth: dict):
     @HYPOTHESIS
     @given(data=st.data())
@@ -24,7 +35,7 @@ def _every_operation_refused(auth: dict):
         for operation in OPERATIONS:
             case = data.draw(operation.as_strategy(), label=operation.label)
             response = check_case(case, auth)
-            if not is_public_read(operation) and response.status_code != 403:
+            if not is_public_read(operation) and response.status_code != 403 and _resolves(case.formatted_path):
                 wrong.append(f"{case.method} {case.formatted_path}: {response.status_code}")
         assert not wrong, "answered without two-factor authentication:\n" + "\n".join(wrong)
 
