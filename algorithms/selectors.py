@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from bacuda_portal.members.models import Administration
 
-from .enums import Publication, ReviewStatus
+from .enums import JobStatus, Publication, ReviewStatus
 from .models import (
     CARD_SECTIONS,
     Algorithm,
@@ -141,3 +141,38 @@ def labelled_counts(visible: QuerySet[HsLabelledDescription]) -> dict[str, int]:
     """How many labelled descriptions await review, are accepted, are rejected."""
     counts = dict(visible.order_by().values_list("status").annotate(n=Count("pk")))
     return {status: counts.get(status, 0) for status in ReviewStatus.values}
+
+
+# --- What the reports read of algorithms (their read contract) ----------------------------------------------------
+
+
+def algorithm_or_none(algorithm_id) -> Algorithm | None:
+    return Algorithm.objects.filter(pk=algorithm_id).first() if algorithm_id else None
+
+
+def algorithm_with_card(algorithm_id: int) -> Algorithm:
+    return Algorithm.objects.select_related("card").get(pk=algorithm_id)
+
+
+def published_algorithm(slug: str) -> Algorithm | None:
+    """The algorithm whose card is published under this slug, or None (drafts and withdrawn cards included)."""
+    return Algorithm.objects.filter(slug=slug, publication=Publication.PUBLISHED).first()
+
+
+def algorithm_choices() -> QuerySet[Algorithm]:
+    """Every algorithm for a choice field, by English name."""
+    return Algorithm.objects.order_by("name_en")
+
+
+def jobs_succeeded_between(period_start, period_end) -> QuerySet[ModelJob]:
+    """Model jobs that succeeded, finished in the period."""
+    return ModelJob.objects.filter(
+        status=JobStatus.SUCCEEDED, finished_at__date__gte=period_start, finished_at__date__lte=period_end
+    )
+
+
+def versions_published_between(period_start, period_end) -> QuerySet[AlgorithmVersion]:
+    """Algorithm versions published (past the data owner's approval) in the period."""
+    return AlgorithmVersion.objects.filter(
+        publication=Publication.PUBLISHED, published_at__date__gte=period_start, published_at__date__lte=period_end
+    )

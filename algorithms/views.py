@@ -130,7 +130,8 @@ def _reliability(versions) -> dict | None:
 def card_edit(request, slug):
     access.require_staff(request.user)
     algorithm = access.get_algorithm_for(request.user, slug)
-    card_obj, _created = ModelCard.objects.get_or_create(algorithm=algorithm)
+    # A card not written yet is an empty form; ``services.card_update`` creates it on the first save (no write on GET).
+    card_obj = ModelCard.objects.filter(algorithm=algorithm).first() or ModelCard(algorithm=algorithm)
     algorithm_form = AlgorithmForm(request.POST or None, instance=algorithm, prefix="algorithm")
     card_form = ModelCardForm(request.POST or None, instance=card_obj, prefix="card")
     status = 200

@@ -8,9 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_page
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from bacuda_portal import api_urls
-from bacuda_portal.core import audit_views
-from bacuda_portal.core import views as core_views
+from bacuda_portal import api_urls, operations
 from bacuda_portal.website import views as website_views
 from bacuda_portal.website.sitemaps import SITEMAPS
 
@@ -20,7 +18,7 @@ admin.site.index_title = _("Manage the BACUDA project")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("healthz", core_views.liveness, name="liveness"),
+    path("healthz", operations.liveness, name="liveness"),
     *api_urls.urlpatterns,
     # The schema is generated from the API's own URLs only (not the pages under /en/ and /fr/).
     path(
@@ -36,8 +34,8 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
-    path("staff/health/", core_views.health, name="health"),
-    path("staff/audit/", audit_views.audit_log, name="audit_log"),
+    path("staff/health/", operations.health, name="health"),
+    path("staff/audit/", operations.audit_log, name="audit_log"),
     path("workshops/", include("workshops.urls")),
     path("scholarships/", include("scholarships.urls")),
     path("experts/", include("workshops.experts.urls")),

@@ -18,7 +18,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -287,19 +288,40 @@ def _outcome(response) -> str:
     return str(status)
 
 
+# What a GET may write: the session (messages, the language) and the audit log (a download or an export is
+# recorded). Anything else is a write on GET: a back door that a crawler or a prefetch triggers.
+WRITES_ALLOWED_ON_GET = ("django_session", "core_auditentry")
+
+
+def _writes(queries) -> list[str]:
+    found = []
+    for query in queries.captured_queries:
+        sql = query["sql"].lstrip().upper()
+        if sql.startswith(("INSERT", "UPDATE", "DELETE")) and not any(
+            f'"{table.upper()}"' in sql or f" {table.upper()} " in sql for table in WRITES_ALLOWED_ON_GET
+        ):
+            found.append(query["sql"])
+    return found
+
+
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_every_role_gets_what_the_matrix_says(client, cast, world, name):
     method, arguments, expectations = MATRIX[name]
     url = reverse(name, kwargs=arguments(world) if arguments else None)
     outcomes = {}
+    writes = []
     for role in ROLES:
         # Each role's request is rolled back, so that one role's POST does not change what the next one meets.
         with transaction.atomic():
             client.logout()
             if cast[role] is not None:
                 client.force_login(cast[role])
-            response = getattr(client, method)(url, HTTP_ACCEPT="text/html,application/json")
+            with CaptureQueriesContext(connection) as queries:
+                response = getattr(client, method)(url, HTTP_ACCEPT="text/html,application/json")
             outcomes[role] = _outcome(response)
+            if method == "get":
+                writes += [f"{role}: {sql[:120]}" for sql in _writes(queries)]
             transaction.set_rollback(True)
     expected_outcomes = dict(zip(ROLES, expectations, strict=True))
     assert outcomes == expected_outcomes, f"{name} ({method.upper()} {url})"
+    assert not writes, f"GET {url} writes: " + "\n".join(writes)

@@ -34,7 +34,9 @@ class WorkshopRequestAdmin(PortalModelAdmin):
     list_filter = ["status", "administration__region"]
     search_fields = ["topic", "administration__name_en", "administration__code"]
     list_select_related = ["administration"]
-    raw_id_fields = ["requested_by", "decided_by", "workshop"]
+    raw_id_fields = ["requested_by"]
+    # The decision is taken on the request's page (``services.request_accept`` / ``request_decline``), never here.
+    readonly_fields = ["status", "decline_reason", "decided_by", "decided_at", "workshop", "created_at", "updated_at"]
 
 
 @admin.register(Nomination)
@@ -43,7 +45,9 @@ class NominationAdmin(PortalModelAdmin):
     list_filter = ["status", "gender", "administration__region"]
     search_fields = ["full_name", "email", "workshop__title", "administration__name_en"]
     list_select_related = ["administration", "workshop"]
-    raw_id_fields = ["workshop", "nominated_by", "decided_by"]
+    raw_id_fields = ["workshop", "nominated_by"]
+    # Accepting, wait-listing and declining go through the services (quotas, seats, emails), never here.
+    readonly_fields = ["status", "decided_by", "decided_at", "created_at", "updated_at"]
 
 
 @admin.register(Assignment)
@@ -53,3 +57,5 @@ class AssignmentAdmin(PortalModelAdmin):
     search_fields = ["expert__full_name", "workshop__title"]
     list_select_related = ["expert", "workshop"]
     raw_id_fields = ["workshop", "expert", "assigned_by"]
+    # The expert confirms or declines on their own page (``services``), never staff here.
+    readonly_fields = ["status", "answered_at", "created_at", "updated_at"]

@@ -27,6 +27,10 @@ class WorkshopStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# A workshop that took place: it counts in the results framework and may be reported on.
+DELIVERED_WORKSHOP_STATUSES = (WorkshopStatus.DELIVERED, WorkshopStatus.CLOSED)
+
+
 class RequestStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     ACCEPTED = "accepted", _("Accepted into planning")

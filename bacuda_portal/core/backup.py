@@ -191,11 +191,11 @@ def read_manifest(folder: Path) -> dict:
 
 def instance_is_empty() -> bool:
     """Nobody has signed up and nothing has happened: what a freshly migrated instance looks like."""
-    from bacuda_portal.members.models import User
+    from django.contrib.auth import get_user_model
 
     from .models import AuditEntry
 
-    return not User.objects.exists() and not AuditEntry.objects.exists()
+    return not get_user_model().objects.exists() and not AuditEntry.objects.exists()
 
 
 def _extract(folder: Path) -> None:

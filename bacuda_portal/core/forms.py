@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.fields import InvalidJSONInput, JSONString
+from django.utils.translation import gettext_lazy as _
 
 from . import safe_json
 
@@ -56,3 +57,27 @@ class BoundedJSONFormField(forms.JSONField):
             return safe_json.loads(data)
         except safe_json.UnsafeJSON:
             return InvalidJSONInput(data)  # shown back as typed
+
+
+# --- The staff search of the audit log ---------------------------------------------------------------------
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AuditFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Actor email, action or target."),
+    )
+    action = forms.CharField(label=_("Action starts with"), required=False, max_length=100)
+    actor = forms.EmailField(label=_("Actor email"), required=False, max_length=254)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned

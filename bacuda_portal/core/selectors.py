@@ -1,13 +1,15 @@
-"""Reads shared by every app: the health of the database, the broker, the workers and beat."""
+"""Reads shared by every app: the health of the database, the broker, the workers and beat; the audit log."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import WorkerHeartbeat
+from .models import AuditEntry, WorkerHeartbeat
 
 
 @dataclass
@@ -86,3 +88,39 @@ def health_report() -> HealthReport:
             else:
                 workers.append(_mark_liveness(heartbeat, now, stale_after))
     return HealthReport(database=database, broker=broker, queue_sizes=sizes, workers=workers, beat=beat)
+
+
+# --- The audit log ---------------------------------------------------------------------------------------------
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def audit_entries(
+    *,
+    search: str = "",
+    action: str = "",
+    actor: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[AuditEntry]:
+    """Entries matching the filters, newest first, with their actor and target type (no query per row)."""
+    entries = AuditEntry.objects.select_related("actor", "target_type").order_by("-created_at", "-id")
+    search = search.strip()
+    if search:
+        entries = entries.filter(
+            Q(actor__email__icontains=search)
+            | Q(action__icontains=search)
+            | Q(target_repr__icontains=search)
+            | Q(target_id=search)
+        )
+    if action.strip():
+        entries = entries.filter(action__startswith=action.strip())
+    if actor:
+        entries = entries.filter(actor__email__iexact=actor)
+    if date_from:
+        entries = entries.filter(created_at__gte=_start_of(date_from))
+    if date_to:
+        entries = entries.filter(created_at__lt=_start_of(date_to + dt.timedelta(days=1)))
+    return entries

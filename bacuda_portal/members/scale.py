@@ -23,3 +23,8 @@ def seed_large_contact_points(*, rng: random.Random) -> None:
         ContactPoint(user=user, administration=administrations[n % len(administrations)])
         for n, user in enumerate(users)
     )
+
+
+def large_set_loaded() -> bool:
+    """``seed_large_contact_points`` ran already (the large data set loads once, on an empty database)."""
+    return ContactPoint.objects.filter(user__email__endswith="@scale.example.org").exists()

@@ -3,7 +3,8 @@
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from .models import Administration, ContactPoint, Invitation, Region, hash_invitation_token
+from .enums import STAFF_ROLES
+from .models import Administration, ContactPoint, Invitation, Region, User, hash_invitation_token
 
 
 def regions() -> QuerySet[Region]:
@@ -59,3 +60,39 @@ def invitation_by_token(token: str) -> Invitation | None:
         .filter(token_hash=hash_invitation_token(token))
         .first()
     )
+
+
+# --- What other apps read of members (their read contract) ------------------------------------------------------
+
+
+def region_list() -> QuerySet[Region]:
+    """Regions in their display order (the reports' charts and filters)."""
+    return Region.objects.order_by("sort_order", "code")
+
+
+def administration_choices() -> QuerySet[Administration]:
+    """Administrations for a choice field, by English name."""
+    return Administration.objects.order_by("name_en")
+
+
+def member_count() -> int:
+    """Current WCO Members (administrations not retired)."""
+    return Administration.objects.members().count()
+
+
+def active_staff_emails() -> list[str]:
+    """Every active WCO staff member's sign-in address, oldest account first."""
+    return list(
+        User.objects.filter(is_active=True, role__in=sorted(STAFF_ROLES)).order_by("pk").values_list("email", flat=True)
+    )
+
+
+def administration_or_none(administration_id) -> Administration | None:
+    """One administration with its region, or None."""
+    if not administration_id:
+        return None
+    return Administration.objects.select_related("region").filter(pk=administration_id).first()
+
+
+def region_by_code(code: str) -> Region | None:
+    return Region.objects.filter(code=code).first() if code else None

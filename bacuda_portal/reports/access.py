@@ -9,22 +9,25 @@ published model card (``get_public_model_card_pdf``).
 from django.db.models import QuerySet
 from django.http import Http404
 
+from algorithms import selectors as algorithm_selectors
+from bacuda_portal.members import selectors as member_selectors
 from bacuda_portal.members.access import administration_of, is_wco_staff
-from bacuda_portal.members.models import Administration
 
+from .enums import ReportLanguage
 from .models import Report
+from .selectors import current_model_card_pdfs
 
 
 def can_view_dashboard(user) -> bool:
     return is_wco_staff(user) or administration_of(user) is not None
 
 
-def dashboard_scope(user, administration_id: int | None) -> Administration | None:
+def dashboard_scope(user, administration_id: int | None):
     """The administration the dashboard shows for ``user`` (None: all, staff only); 404 for anything else."""
     if is_wco_staff(user):
         if administration_id is None:
             return None
-        administration = Administration.objects.select_related("region").filter(pk=administration_id).first()
+        administration = member_selectors.administration_or_none(administration_id)
         if administration is None:
             raise Http404
         return administration
@@ -70,15 +73,9 @@ def get_public_model_card_pdf(slug: str, language: str) -> Report:
     read every rendering in the report archive) and the rendering must be of the current revision of the card
     (an edited card has no public PDF until staff export it again), so a PDF rendered from a draft never leaks.
     """
-    from algorithms.enums import Publication
-    from algorithms.models import Algorithm
-
-    from .enums import ReportLanguage
-    from .selectors import current_model_card_pdfs
-
     if language not in ReportLanguage.values:
         raise Http404
-    algorithm = Algorithm.objects.filter(slug=slug, publication=Publication.PUBLISHED).first()
+    algorithm = algorithm_selectors.published_algorithm(slug)
     if algorithm is None:
         raise Http404
     report = current_model_card_pdfs(algorithm).get(language)

@@ -11,8 +11,8 @@ from rest_framework.response import Response
 
 from bacuda_portal.core.api_fields import FieldsBuiltOnceMixin
 from bacuda_portal.core.uploads import private_file_response
+from bacuda_portal.members import selectors as member_selectors
 from bacuda_portal.members.access import is_wco_staff
-from bacuda_portal.members.models import Region
 
 from . import access, selectors, services
 from .enums import ReportKind, ReportLanguage, ReportStatus
@@ -184,7 +184,7 @@ class DashboardViewSet(viewsets.ViewSet):
         administration = access.dashboard_scope(request.user, administration_id)
         region = None
         if request.query_params.get("region") and is_wco_staff(request.user):
-            region = Region.objects.filter(code=request.query_params["region"]).first()
+            region = member_selectors.region_by_code(request.query_params["region"])
             if region is None:
                 raise Http404
         data = selectors.dashboard(period=period, administration=administration, region=region)

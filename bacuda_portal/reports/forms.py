@@ -3,7 +3,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from bacuda_portal.members.models import Administration, Region
+from algorithms import selectors as algorithm_selectors
+from bacuda_portal.members import selectors as member_selectors
+from scholarships import selectors as scholarship_selectors
 
 from . import selectors
 from .enums import PeriodKind, ReportKind, ReportLanguage, ReportStatus
@@ -45,7 +47,7 @@ class DashboardFilterForm(forms.Form):
     part = forms.ChoiceField(label=_("Period"), choices=PART_CHOICES, required=False)
     region = forms.ModelChoiceField(
         label=_("Region"),
-        queryset=Region.objects.order_by("sort_order", "code"),
+        queryset=member_selectors.region_list(),
         required=False,
         to_field_name="code",
         empty_label=_("All regions"),
@@ -58,7 +60,7 @@ class DashboardFilterForm(forms.Form):
             offer(self.fields["region"], self.fields["region"].queryset.all())
             choices = [("", _("All administrations"))] + [
                 (pk, f"{code} – {name}")
-                for pk, code, name in Administration.objects.order_by("name_en").values_list("pk", "code", "name_en")
+                for pk, code, name in member_selectors.administration_choices().values_list("pk", "code", "name_en")
             ]
             self.fields["administration"].widget.choices = choices
         else:
@@ -106,9 +108,7 @@ class SelectionReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from scholarships.models import Call
-
-        self.fields["call"].queryset = Call.objects.select_related("programme").order_by("-closes_at")
+        self.fields["call"].queryset = scholarship_selectors.call_choices()
         offer(self.fields["call"], self.fields["call"].queryset.all())
 
 
@@ -121,9 +121,7 @@ class ModelCardReportForm(forms.Form):
 
     def __init__(self, *args, algorithm=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from algorithms.models import Algorithm
-
-        self.fields["algorithm"].queryset = Algorithm.objects.order_by("name_en")
+        self.fields["algorithm"].queryset = algorithm_selectors.algorithm_choices()
         if algorithm is not None:
             self.fields["algorithm"].widget = forms.HiddenInput()
             self.initial["algorithm"] = algorithm.pk

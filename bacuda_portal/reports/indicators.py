@@ -15,17 +15,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from algorithms.enums import JobStatus, Publication
-from algorithms.models import AlgorithmVersion, ModelJob
-from scholarships.enums import DecisionOutcome, DecisionStatus, ProgrammeResult
-from scholarships.models import Application
+from algorithms import selectors as algorithm_selectors
+from scholarships import selectors as scholarship_selectors
 from workshops import selectors as workshop_selectors
+from workshops.elearning import selectors as elearning_selectors
+from workshops.experts import selectors as expert_selectors
 
-DELIVERED_STATUSES = ("delivered", "closed")
 UNKNOWN_SEX = "unknown"
 
 
@@ -199,19 +198,7 @@ def officials_trained_by_year(first_year: int, last_year: int, administration=No
 # --- Workshops and administrations ------------------------------------------------------------------------------
 
 
-def delivered_workshops(period_start, period_end, administration=None, region=None) -> QuerySet:
-    from workshops.models import Workshop
-
-    queryset = Workshop.objects.filter(status__in=DELIVERED_STATUSES)
-    if period_start is not None:
-        queryset = queryset.filter(end_date__gte=period_start)
-    if period_end is not None:
-        queryset = queryset.filter(end_date__lte=period_end)
-    if administration is not None:
-        queryset = queryset.filter(beneficiary_links__administration=administration)
-    if region is not None:
-        queryset = queryset.filter(beneficiary_links__administration__region=region)
-    return queryset
+delivered_workshops = workshop_selectors.delivered_workshops
 
 
 @register(
@@ -221,17 +208,7 @@ def delivered_workshops(period_start, period_end, administration=None, region=No
     description=_("Distinct beneficiary administrations of the workshops delivered in the period, per region."),
 )
 def administrations_reached(period_start, period_end, administration=None, region=None) -> IndicatorResult:
-    from workshops.models import Beneficiary
-
-    links = Beneficiary.objects.filter(
-        workshop__status__in=DELIVERED_STATUSES,
-        workshop__end_date__gte=period_start,
-        workshop__end_date__lte=period_end,
-    )
-    if administration is not None:
-        links = links.filter(administration=administration)
-    if region is not None:
-        links = links.filter(administration__region=region)
+    links = workshop_selectors.beneficiaries_served(period_start, period_end, administration, region)
     distinct = Count("administration", distinct=True)
     return IndicatorResult(
         value=links.aggregate(n=distinct)["n"],
@@ -285,21 +262,7 @@ def workshops_delivered_by_year(first_year: int, last_year: int, administration=
     ),
 )
 def experts_deployed(period_start, period_end, administration=None, region=None) -> IndicatorResult:
-    from workshops.experts.models import Expert
-
-    assigned = Q(
-        assignments__status="confirmed",
-        assignments__workshop__status__in=DELIVERED_STATUSES,
-        assignments__workshop__end_date__gte=period_start,
-        assignments__workshop__end_date__lte=period_end,
-    )
-    travelled = Q(missions__end_date__gte=period_start, missions__end_date__lte=period_end)
-    if administration is not None:
-        assigned &= Q(assignments__workshop__beneficiary_links__administration=administration)
-        travelled &= Q(missions__workshop__beneficiary_links__administration=administration)
-    experts = Expert.objects.filter(assigned | travelled)
-    if region is not None:
-        experts = experts.filter(administration__region=region)
+    experts = expert_selectors.experts_deployed(period_start, period_end, administration, region)
     distinct = Count("pk", distinct=True)
     return IndicatorResult(
         value=experts.aggregate(n=distinct)["n"],
@@ -307,32 +270,11 @@ def experts_deployed(period_start, period_end, administration=None, region=None)
     )
 
 
-# --- Scholarships: what "selected" and "graduated" mean lives here, in one place ---------------------------------
-#
-# A candidate is "selected" in the period their selection (``Decision``, outcome selected) was released in, and
-# "graduated" in the period of the graduation date of their programme outcome (``ProgrammeOutcome``, result
-# graduated; one who did not complete never counts).
+# --- Scholarships (what "selected" and "graduated" mean lives in the scholarships app's selectors) ------------------
 
 
-def selected_applications(period_start, period_end, administration=None, region=None) -> QuerySet:
-    """Applications whose selection was released in the period."""
-    applications = Application.objects.filter(
-        decision__outcome=DecisionOutcome.SELECTED,
-        decision__status=DecisionStatus.RELEASED,
-        decision__released_at__date__gte=period_start,
-        decision__released_at__date__lte=period_end,
-    )
-    return _for_place(applications, administration, region)
-
-
-def graduated_applications(period_start, period_end, administration=None, region=None) -> QuerySet:
-    """Scholars whose programme outcome is "graduated" with a graduation date in the period."""
-    applications = Application.objects.filter(
-        programme_outcome__result=ProgrammeResult.GRADUATED,
-        programme_outcome__ended_on__gte=period_start,
-        programme_outcome__ended_on__lte=period_end,
-    )
-    return _for_place(applications, administration, region)
+selected_applications = scholarship_selectors.selected_applications
+graduated_applications = scholarship_selectors.graduated_applications
 
 
 @register(
@@ -369,13 +311,7 @@ def scholars_graduated(period_start, period_end, administration=None, region=Non
     per_administration=False,
 )
 def courses_published(period_start, period_end, administration=None, region=None) -> IndicatorResult:
-    from workshops.elearning.enums import CourseStage
-    from workshops.elearning.models import Course
-
-    courses = Course.objects.filter(
-        stage=CourseStage.PUBLISHED, published_at__date__gte=period_start, published_at__date__lte=period_end
-    )
-    return IndicatorResult(value=courses.count())
+    return IndicatorResult(value=elearning_selectors.courses_published_between(period_start, period_end).count())
 
 
 # --- Algorithms ---------------------------------------------------------------------------------------------------
@@ -388,9 +324,7 @@ def courses_published(period_start, period_end, administration=None, region=None
     description=_("Model jobs that succeeded (finished in the period), per administration."),
 )
 def model_jobs_run(period_start, period_end, administration=None, region=None) -> IndicatorResult:
-    jobs = ModelJob.objects.filter(
-        status=JobStatus.SUCCEEDED, finished_at__date__gte=period_start, finished_at__date__lte=period_end
-    )
+    jobs = algorithm_selectors.jobs_succeeded_between(period_start, period_end)
     return _counted(_for_place(jobs, administration, region), breakdown="administration__code")
 
 
@@ -404,7 +338,5 @@ def model_jobs_run(period_start, period_end, administration=None, region=None) -
     ),
 )
 def algorithm_versions_deployed(period_start, period_end, administration=None, region=None) -> IndicatorResult:
-    versions = AlgorithmVersion.objects.filter(
-        publication=Publication.PUBLISHED, published_at__date__gte=period_start, published_at__date__lte=period_end
-    )
+    versions = algorithm_selectors.versions_published_between(period_start, period_end)
     return _counted(_for_place(versions, administration, region), breakdown="administration__code")

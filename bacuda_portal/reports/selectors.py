@@ -8,11 +8,17 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bacuda_portal.members.models import Region
+from algorithms import selectors as algorithm_selectors
+from bacuda_portal.members import selectors as member_selectors
+from scholarships import selectors as scholarship_selectors
+from scholarships.enums import ApplicationStatus, DecisionOutcome, EligibilityResult, EndorsementStatus
+from workshops import selectors as workshop_selectors
+from workshops.elearning import selectors as elearning_selectors
+from workshops.enums import WorkshopKind
 
 from . import caching, charts, indicators
 from .enums import IndicatorSource, ReportKind, ReportStatus
@@ -41,7 +47,7 @@ class IndicatorRow:
 
 
 def region_names() -> dict[str, str]:
-    return {region.code: region.name for region in Region.objects.order_by("sort_order", "code")}
+    return {region.code: region.name for region in member_selectors.region_list()}
 
 
 def _manual_results(period_start, period_end, administration, region) -> dict[int, indicators.IndicatorResult]:
@@ -172,8 +178,6 @@ def _dashboard(period: Period, administration, region) -> dict:
     filters = (period.year - TREND_YEARS + 1, period.year, administration, region)
     trained_by_year = indicators.officials_trained_by_year(*filters)
     workshops_by_year = indicators.workshops_delivered_by_year(*filters)
-    from workshops.enums import WorkshopKind
-
     kinds = dict(WorkshopKind.choices)
     return {
         "rows": rows,
@@ -288,66 +292,6 @@ def budget_totals(rows: list[BudgetRow]) -> list[BudgetRow]:
     return [totals[currency] for currency in sorted(totals)]
 
 
-def delivered_workshops_table(period_start, period_end):
-    from workshops.enums import NominationStatus
-
-    return list(
-        indicators.delivered_workshops(period_start, period_end)
-        .select_related("region")
-        .prefetch_related("beneficiaries")
-        .annotate(participants=Count("nominations", filter=Q(nominations__status=NominationStatus.ACCEPTED)))
-        .order_by("end_date", "title", "pk")
-    )
-
-
-def planned_workshops(period_end, horizon_days: int = 183):
-    from workshops.models import Workshop
-
-    return list(
-        Workshop.objects.filter(
-            status__in=("planned", "confirmed"),
-            start_date__gt=period_end,
-            start_date__lte=period_end + dt.timedelta(days=horizon_days),
-        )
-        .select_related("region")
-        .order_by("start_date", "title", "pk")
-    )
-
-
-def scholarship_status(period_start, period_end) -> list[dict]:
-    """The calls open during the period, with their applications by status and their decisions."""
-    from scholarships.models import Call
-
-    calls = Call.objects.filter(opens_at__date__lte=period_end, closes_at__date__gte=period_start).order_by(
-        "opens_at", "pk"
-    )
-    annotations = {
-        "submitted": Count("applications", filter=Q(applications__status="submitted"), distinct=True),
-        "drafts": Count("applications", filter=Q(applications__status="draft"), distinct=True),
-        "withdrawn": Count("applications", filter=Q(applications__status="withdrawn"), distinct=True),
-        "eligible": Count("applications", filter=Q(applications__eligibility_result="eligible"), distinct=True),
-    }
-    annotations["selected"] = Count("applications", filter=Q(applications__decision__outcome="selected"), distinct=True)
-    annotations["reserve"] = Count("applications", filter=Q(applications__decision__outcome="reserve"), distinct=True)
-    return list(calls.select_related("programme").annotate(**annotations))
-
-
-def elearning_status(period_start, period_end) -> dict:
-    from workshops.elearning.enums import CourseStage
-    from workshops.elearning.models import Course
-
-    counts = dict(Course.objects.order_by().values("stage").annotate(n=Count("pk")).values_list("stage", "n"))
-    published = list(
-        Course.objects.filter(
-            stage=CourseStage.PUBLISHED, published_at__date__gte=period_start, published_at__date__lte=period_end
-        ).order_by("published_at", "code")
-    )
-    return {
-        "by_stage": [(label, counts.get(value, 0)) for value, label in CourseStage.choices],
-        "published": published,
-    }
-
-
 def progress_report(period_start: dt.date, period_end: dt.date, language: str) -> dict:
     rows = indicator_rows(period_start, period_end)
     names = region_names()
@@ -361,9 +305,7 @@ def progress_report(period_start: dt.date, period_end: dt.date, language: str) -
             objectives.append({"objective": row.indicator.objective, "rows": []})
         objectives[-1]["rows"].append(row)
     budget = budget_rows(period_start, period_end)
-    workshops = delivered_workshops_table(period_start, period_end)
-    from workshops.enums import WorkshopKind
-
+    workshops = workshop_selectors.delivered_workshops_with_participants(period_start, period_end)
     kinds = dict(WorkshopKind.choices)
     by_kind: dict[str, int] = {}
     for workshop in workshops:
@@ -382,14 +324,17 @@ def progress_report(period_start: dt.date, period_end: dt.date, language: str) -
         "trained_by_sex": [(sex_label(code), value) for code, value in (trained.by_sex or {}).items()],
         "chart_region": charts.horizontal_bars(_("Officials trained by region"), region_bars(trained.by_region, names)),
         "chart_sex": charts.horizontal_bars(_("Officials trained by sex"), sex_bars(trained.by_sex)),
-        "scholarship_calls": scholarship_status(period_start, period_end),
+        "scholarship_calls": scholarship_selectors.calls_open_during(period_start, period_end),
         "scholars_selected": indicators.compute("scholars_selected", period_start, period_end),
         "scholars_graduated": indicators.compute("scholars_graduated", period_start, period_end),
         "jobs": jobs,
         "versions": versions,
         "jobs_by_administration": sorted((jobs.breakdown or {}).items()),
-        "elearning": elearning_status(period_start, period_end),
-        "planned_workshops": planned_workshops(period_end),
+        "elearning": {
+            "by_stage": elearning_selectors.course_count_by_stage(),
+            "published": list(elearning_selectors.courses_published_between(period_start, period_end)),
+        },
+        "planned_workshops": workshop_selectors.upcoming_workshops(period_end),
         "budget": budget,
         "budget_totals": budget_totals(budget),
         "variance_threshold": VARIANCE_THRESHOLD,
@@ -400,38 +345,23 @@ def progress_report(period_start: dt.date, period_end: dt.date, language: str) -
 
 
 def workshop_report(workshop_id: int) -> dict:
-    from workshops import selectors as workshop_selectors
-    from workshops.models import Assignment, Workshop
-
-    workshop = Workshop.objects.select_related("region").get(pk=workshop_id)
-    sessions, attendance_rows = workshop_selectors.attendance_sheet(workshop)
-    sessions = list(workshop.sessions.select_related("trainer").order_by("date", "start_time", "pk"))
-    experts = list(
-        Assignment.objects.filter(workshop=workshop, status="confirmed")
-        .select_related("expert")
-        .order_by("role", "expert__full_name", "pk")
-    )
+    record = workshop_selectors.workshop_record(workshop_id)
     by_sex: dict[str, int] = {}
     by_administration: dict[str, int] = {}
-    for row in attendance_rows:
+    for row in record.participants:
         nomination = row.nomination
         by_sex[nomination.gender or "unknown"] = by_sex.get(nomination.gender or "unknown", 0) + 1
         name = nomination.administration.name
         by_administration[name] = by_administration.get(name, 0) + 1
-    per_session = {session.pk: 0 for session in sessions}
-    for row in attendance_rows:
-        for cell in row.cells:
-            if cell.status in ("present", "late"):
-                per_session[cell.session_id] = per_session.get(cell.session_id, 0) + 1
-    eligible = sum(1 for row in attendance_rows if row.eligible)
+    per_session = record.present_per_session()
     return {
-        "workshop": workshop,
-        "beneficiaries": list(workshop.beneficiary_links.select_related("administration").order_by("pk")),
-        "sessions": sessions,
-        "participants": attendance_rows,
-        "session_count": len(sessions),
-        "eligible_count": eligible,
-        "experts": experts,
+        "workshop": record.workshop,
+        "beneficiaries": record.beneficiaries,
+        "sessions": record.sessions,
+        "participants": record.participants,
+        "session_count": len(record.sessions),
+        "eligible_count": record.eligible_count,
+        "experts": record.experts,
         "by_sex": sorted(by_sex.items()),
         "chart_sex": charts.horizontal_bars(_("Participants by sex"), sex_bars(by_sex)),
         "chart_administration": charts.horizontal_bars(
@@ -439,7 +369,7 @@ def workshop_report(workshop_id: int) -> dict:
         ),
         "chart_attendance": charts.horizontal_bars(
             _("Participants present per session"),
-            [charts.Bar(f"{s.date:%d/%m} {s.topic}"[:30], per_session.get(s.pk, 0)) for s in sessions],
+            [charts.Bar(f"{s.date:%d/%m} {s.topic}"[:30], per_session.get(s.pk, 0)) for s in record.sessions],
         ),
         # The workshops app records no evaluation survey yet: the report says "not collected".
         "evaluation": None,
@@ -449,88 +379,37 @@ def workshop_report(workshop_id: int) -> dict:
 # --- The scholarship selection report --------------------------------------------------------------------------
 
 
-OUTCOME_ORDER = {"selected": 0, "reserve": 1, "not_selected": 2}
+DECISION_ORDER = (DecisionOutcome.SELECTED, DecisionOutcome.RESERVE, DecisionOutcome.NOT_SELECTED, "")
+
+
+def _labelled(counts: dict[str, int], choices) -> list[tuple[str, int]]:
+    labels = dict(choices)
+    return [(labels.get(key, key), value) for key, value in sorted(counts.items())]
 
 
 def selection_report(call_id: int) -> dict:
-    from scholarships.models import Application, Call
-
-    call = Call.objects.select_related("programme").get(pk=call_id)
-    applications = Application.objects.filter(call=call)
-    by_status = dict(applications.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n"))
-    by_endorsement = dict(
-        applications.filter(status="submitted")
-        .order_by()
-        .values("endorsement_status")
-        .annotate(n=Count("pk"))
-        .values_list("endorsement_status", "n")
-    )
-    by_eligibility = dict(
-        applications.filter(status="submitted")
-        .order_by()
-        .values("eligibility_result")
-        .annotate(n=Count("pk"))
-        .values_list("eligibility_result", "n")
-    )
-    field_choices = {f.name: dict(f.choices or []) for f in Application._meta.fields if f.choices}
-    ranked = list(
-        applications.filter(status="submitted")
-        .select_related("administration__region", "decision")
-        .annotate(
-            score=Avg("reviews__weighted_score", filter=Q(reviews__status="submitted")),
-            review_count=Count("reviews", filter=Q(reviews__status="submitted")),
-        )
-    )
-    for application in ranked:
-        decision = getattr(application, "decision", None)
-        application.outcome = decision.outcome if decision else ""
-        application.reserve_rank = decision.reserve_rank if decision else None
-    # By review score when there is one, then by decision (selected, reserve in order, not selected), then name.
-    ranking = sorted(
-        ranked,
-        key=lambda a: (
-            a.score is None,
-            -(a.score or 0),
-            OUTCOME_ORDER.get(a.outcome, len(OUTCOME_ORDER)),
-            a.reserve_rank or 0,
-            a.full_name.lower(),
-            a.pk,
-        ),
-    )
-    decisions: dict[str, int] = {}
-    balance_sex: dict[str, dict[str, int]] = {}
-    balance_region: dict[str, dict[str, int]] = {}
-    for application in ranking:
-        outcome = application.outcome
-        decisions[outcome or "none"] = decisions.get(outcome or "none", 0) + 1
-        sex = application.gender or "unknown"
-        region = application.administration.region.name if application.administration else _("Unknown")
-        for bucket, key in ((balance_sex, sex), (balance_region, region)):
-            counts = bucket.setdefault(key, {"applied": 0, "selected": 0})
-            counts["applied"] += 1
-            counts["selected"] += 1 if outcome == "selected" else 0
-    decision_labels = {"selected": _("Selected"), "reserve": _("Reserve list"), "not_selected": _("Not selected")}
-    decision_labels["none"] = _("No decision yet")
+    """The call, its applications by stage, the ranking as the ranking page orders it (every submitted
+    application, eligible or not) with the decisions, and the balance by sex and region (the scholarships app's
+    ``selection_record``)."""
+    record = scholarship_selectors.selection_record(call_id)
+    decisions = record.decision_counts()
+    decision_labels = {**dict(DecisionOutcome.choices), "": _("No decision yet")}
+    names = region_names()
+    balance = record.balance
     return {
-        "call": call,
-        "total": sum(by_status.values()),
-        "by_status": [(field_choices.get("status", {}).get(k, k), v) for k, v in sorted(by_status.items())],
-        "by_endorsement": [
-            (field_choices.get("endorsement_status", {}).get(k, k), v) for k, v in sorted(by_endorsement.items())
-        ],
-        "by_eligibility": [
-            (field_choices.get("eligibility_result", {}).get(k, k), v) for k, v in sorted(by_eligibility.items())
-        ],
-        "ranking": ranking,
-        "decisions": [
-            (decision_labels.get(k, k), v)
-            for k, v in sorted(decisions.items(), key=lambda item: OUTCOME_ORDER.get(item[0], len(OUTCOME_ORDER)))
-        ],
-        "selected_count": decisions.get("selected", 0),
-        "balance_sex": [(sex_label(k), v) for k, v in sorted(balance_sex.items())],
-        "balance_region": sorted(balance_region.items()),
+        "call": record.call,
+        "total": sum(record.by_status.values()),
+        "by_status": _labelled(record.by_status, ApplicationStatus.choices),
+        "by_endorsement": _labelled(record.by_endorsement, EndorsementStatus.choices),
+        "by_eligibility": _labelled(record.by_eligibility, EligibilityResult.choices),
+        "ranking": record.ranking,
+        "decisions": [(decision_labels[key], decisions[key]) for key in DECISION_ORDER if decisions.get(key)],
+        "selected_count": decisions.get(DecisionOutcome.SELECTED, 0),
+        "balance_sex": [(sex_label(line["key"] or "unknown"), line) for line in balance["genders"]],
+        "balance_region": [(names.get(line["key"], line["key"] or _("Unknown")), line) for line in balance["regions"]],
         "chart_sex": charts.horizontal_bars(
-            _("Applications by sex"), sex_bars({k: v["applied"] for k, v in balance_sex.items()})
+            _("Applications by sex"),
+            sex_bars({line["key"] or "unknown": line["submitted"] for line in balance["genders"]}),
         ),
     }
 
@@ -539,10 +418,7 @@ def selection_report(call_id: int) -> dict:
 
 
 def model_card_report(algorithm_id: int) -> dict:
-    from algorithms import selectors as algorithm_selectors
-    from algorithms.models import Algorithm
-
-    algorithm = Algorithm.objects.select_related("card").get(pk=algorithm_id)
+    algorithm = algorithm_selectors.algorithm_with_card(algorithm_id)
     return {
         "algorithm": algorithm,
         "card": getattr(algorithm, "card", None),
@@ -554,23 +430,14 @@ def model_card_report(algorithm_id: int) -> dict:
 def reportable_workshops(search: str = "") -> QuerySet:
     """Workshops a workshop report may be requested for: delivered or closed, ended in the last two years (older
     ones through the API); newest first, those whose title, host city or mission reference contain ``search``."""
-    from workshops.models import Workshop
-
     since = timezone.localdate() - dt.timedelta(days=730)
-    workshops = Workshop.objects.filter(status__in=("delivered", "closed"), end_date__gte=since)
-    if search:
-        workshops = workshops.filter(
-            Q(title__icontains=search) | Q(host_city__icontains=search) | Q(mission_reference__icontains=search)
-        )
-    return workshops.order_by("-end_date", "title")
+    return workshop_selectors.reportable_workshops(since=since, search=search)
 
 
 def report_subject(report: Report):
     """The object a report is about, for its page (the algorithm of a model card), or None."""
     if report.kind == ReportKind.MODEL_CARD:
-        from algorithms.models import Algorithm
-
-        return Algorithm.objects.filter(pk=report.parameters.get("algorithm")).first()
+        return algorithm_selectors.algorithm_or_none(report.parameters.get("algorithm"))
     return None
 
 
@@ -583,11 +450,9 @@ def model_card_reports(algorithm) -> QuerySet[Report]:
 
 def current_model_card_pdfs(algorithm) -> dict[str, Report]:
     """By language, the newest ready PDF of the card as it is now (same revision); none for an edited card."""
-    from algorithms.selectors import card_revision
-
     ready = (
         model_card_reports(algorithm)
-        .filter(status=ReportStatus.READY, parameters__revision=card_revision(algorithm))
+        .filter(status=ReportStatus.READY, parameters__revision=algorithm_selectors.card_revision(algorithm))
         .exclude(file="")
     )
     found: dict[str, Report] = {}

@@ -18,8 +18,11 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from algorithms import selectors as algorithm_selectors
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.services import audit_record
+from scholarships import selectors as scholarship_selectors
+from workshops import selectors as workshop_selectors
 
 from .enums import ACTIVE_REPORT_STATUSES, ReportKind, ReportLanguage, ReportStatus
 from .models import Report, ReportNarrative
@@ -49,30 +52,23 @@ def _period_for(kind: str, period_start, period_end, parameters: dict) -> tuple[
             raise ValidationError(_("Choose a reporting period."))
         return period_start, period_end, {}
     if kind == ReportKind.WORKSHOP:
-        from workshops.models import Workshop
-
-        workshop = Workshop.objects.filter(pk=parameters.get("workshop")).first()
+        workshop = workshop_selectors.workshop_or_none(parameters.get("workshop"))
         if workshop is None:
             raise ValidationError({"workshop": _("Choose a workshop.")})
         return workshop.start_date, workshop.end_date, {"workshop": workshop.pk}
     if kind == ReportKind.SELECTION:
-        from scholarships.models import Call
-
-        call = Call.objects.filter(pk=parameters.get("call")).first()
+        call = scholarship_selectors.call_or_none(parameters.get("call"))
         if call is None:
             raise ValidationError({"call": _("Choose a scholarship call.")})
         return timezone.localdate(call.opens_at), timezone.localdate(call.closes_at), {"call": call.pk}
     if kind == ReportKind.MODEL_CARD:
-        from algorithms.models import Algorithm
-        from algorithms.selectors import card_revision
-
-        algorithm = Algorithm.objects.filter(pk=parameters.get("algorithm")).first()
+        algorithm = algorithm_selectors.algorithm_or_none(parameters.get("algorithm"))
         if algorithm is None:
             raise ValidationError({"algorithm": _("Choose an algorithm.")})
         created = timezone.localdate(algorithm.created_at)
         # The card's revision is part of the request's identity: an unchanged card finds its PDF (the dedup), an
         # edited one is rendered again. Computed here, never taken from the caller.
-        return created, created, {"algorithm": algorithm.pk, "revision": card_revision(algorithm)}
+        return created, created, {"algorithm": algorithm.pk, "revision": algorithm_selectors.card_revision(algorithm)}
     raise ValidationError({"kind": _("Unknown kind of report.")})
 
 

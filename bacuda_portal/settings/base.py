@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "scholarships",
     "algorithms",
     "bacuda_portal.reports",
+    "bacuda_portal",  # the project package: commands that span the apps (seed_demo)
 ]
 
 MIDDLEWARE = [

@@ -5,41 +5,35 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from bacuda_portal.members.models import Administration
-from scholarships.models import Call
+from bacuda_portal.members import selectors as member_selectors
+from scholarships import selectors as scholarship_selectors
 from workshops import access as workshop_access
 from workshops import selectors as workshop_selectors
 from workshops.elearning import selectors as elearning_selectors
-from workshops.elearning.enums import CourseStage
-from workshops.elearning.models import Course
-from workshops.enums import WorkshopStatus
-from workshops.models import Beneficiary, Workshop
+from workshops.enums import DELIVERED_WORKSHOP_STATUSES
 
 from .models import NewsPost
-
-DELIVERED_STATUSES = (WorkshopStatus.DELIVERED, WorkshopStatus.CLOSED)
 
 
 def key_figures() -> dict[str, int]:
     """The home page's figures, computed from the portal's own data (five aggregate queries)."""
-    delivered = Workshop.objects.filter(status__in=DELIVERED_STATUSES)
     return {
-        "wco_members": Administration.objects.members().count(),
-        "administrations_reached": Beneficiary.objects.filter(workshop__in=delivered)
+        "wco_members": member_selectors.member_count(),
+        "administrations_reached": workshop_selectors.beneficiaries_served()
         .values("administration_id")
         .distinct()
         .count(),
         "officials_trained": workshop_selectors.officials_trained_count(),
-        "workshops_delivered": delivered.count(),
-        "published_courses": Course.objects.filter(stage=CourseStage.PUBLISHED).count(),
+        "workshops_delivered": workshop_selectors.delivered_workshops().count(),
+        "published_courses": elearning_selectors.published_courses().count(),
     }
 
 
-def public_workshops() -> QuerySet[Workshop]:
+def public_workshops() -> QuerySet:
     return workshop_access.public_workshops()
 
 
-def get_public_workshop(pk: int) -> Workshop | None:
+def get_public_workshop(pk: int):
     """A public workshop with its agenda, or None (the page then answers 404)."""
     return (
         workshop_access.public_workshops()
@@ -50,19 +44,19 @@ def get_public_workshop(pk: int) -> Workshop | None:
     )
 
 
-def upcoming_public_workshops(*, today: dt.date | None = None) -> QuerySet[Workshop]:
+def upcoming_public_workshops(*, today: dt.date | None = None) -> QuerySet:
     """Public workshops that have not ended yet, soonest first."""
     today = today or timezone.localdate()
     return (
         workshop_access.public_workshops()
         .filter(end_date__gte=today)
-        .exclude(status__in=DELIVERED_STATUSES)
+        .exclude(status__in=DELIVERED_WORKSHOP_STATUSES)
         .select_related("region")
         .order_by("start_date", "pk")
     )
 
 
-def past_public_workshops(*, today: dt.date | None = None) -> QuerySet[Workshop]:
+def past_public_workshops(*, today: dt.date | None = None) -> QuerySet:
     today = today or timezone.localdate()
     return (
         workshop_access.public_workshops()
@@ -80,9 +74,9 @@ def get_published_post(slug: str) -> NewsPost | None:
     return published_news().filter(slug=slug).first()
 
 
-def published_courses() -> QuerySet[Course]:
+def published_courses() -> QuerySet:
     return elearning_selectors.published_courses()
 
 
-def open_scholarship_calls() -> QuerySet[Call]:
-    return Call.objects.open().select_related("programme").order_by("closes_at")
+def open_scholarship_calls() -> QuerySet:
+    return scholarship_selectors.calls_open_now()

@@ -11,8 +11,7 @@ from PIL import Image, ImageOps
 from bacuda_portal.core.emails import send_templated_email
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.core.uploads.images import MAX_IMAGE_PIXELS
-from bacuda_portal.members.enums import STAFF_ROLES
-from bacuda_portal.members.models import User
+from bacuda_portal.members import selectors as member_selectors
 
 from .models import ContactMessage, NewsPost
 
@@ -73,9 +72,7 @@ def contact_recipients() -> list[str]:
     """BACUDA_CONTACT_EMAILS, or else every active WCO staff member."""
     if settings.BACUDA_CONTACT_EMAILS:
         return list(settings.BACUDA_CONTACT_EMAILS)
-    return list(
-        User.objects.filter(is_active=True, role__in=sorted(STAFF_ROLES)).order_by("pk").values_list("email", flat=True)
-    )
+    return member_selectors.active_staff_emails()
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ whose publication date comes later, and the key figures (attendance, nominations
 ``BACUDA_PUBLIC_CACHE_SECONDS`` (5 minutes by default).
 """
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -18,14 +19,22 @@ def _content_changed(sender, **kwargs):
     transaction.on_commit(bump_content_version)
 
 
+# The rows the public pages show, by model label: the website listens to the domain apps' signals without
+# importing their models (the read contract, docs/architecture.md).
+PUBLIC_CONTENT = (
+    "website.NewsPost",
+    "workshops.Workshop",
+    "workshops.Beneficiary",
+    "elearning.Course",
+    "scholarships.Call",
+    "scholarships.CurriculumModule",
+)
+
+
 def connect() -> None:
-    from scholarships.models import Call, CurriculumModule
-    from workshops.elearning.models import Course
-    from workshops.models import Beneficiary, Workshop
-
-    from .models import NewsPost
-
-    for model in (NewsPost, Workshop, Beneficiary, Course, Call, CurriculumModule):
+    for label in PUBLIC_CONTENT:
+        model = apps.get_model(label)
         post_save.connect(_content_changed, sender=model, dispatch_uid=f"website-{model._meta.label_lower}-save")
         post_delete.connect(_content_changed, sender=model, dispatch_uid=f"website-{model._meta.label_lower}-delete")
-    m2m_changed.connect(_content_changed, sender=Workshop.beneficiaries.through, dispatch_uid="website-beneficiaries")
+    beneficiaries = apps.get_model("workshops.Workshop").beneficiaries.through
+    m2m_changed.connect(_content_changed, sender=beneficiaries, dispatch_uid="website-beneficiaries")

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from tests.hostile.strategies import hostile_data
 
 OUR_PACKAGES = ("bacuda_portal", "workshops", "scholarships", "algorithms")
-EXTRA_MODULES = ("bacuda_portal.core.audit_views", "workshops.experts.api")
+EXTRA_MODULES = ("workshops.experts.api",)
 
 
 def _modules():
@@ -166,6 +166,6 @@ def test_the_walk_finds_the_forms_we_know():
         "workshops.experts.forms.CvUploadForm",
         "workshops.missions.forms.ClaimLineForm",
         "scholarships.forms.DocumentsForm",
-        "bacuda_portal.core.audit_views.AuditFilterForm",
+        "bacuda_portal.core.forms.AuditFilterForm",
     }
     assert expected <= set(FORMS)

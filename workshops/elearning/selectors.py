@@ -88,3 +88,16 @@ def overdue_milestones(*, visible: QuerySet[Course], today: date | None = None) 
 def published_courses() -> QuerySet[Course]:
     """Courses live on CLiKC!, newest first, for the public catalogue. Public by nature: no access filter."""
     return Course.objects.filter(stage=CourseStage.PUBLISHED).order_by("-published_at", "code")
+
+
+def courses_published_between(period_start: date, period_end: date) -> QuerySet[Course]:
+    """Courses published on CLiKC! in the period, in order of publication."""
+    return Course.objects.filter(
+        stage=CourseStage.PUBLISHED, published_at__date__gte=period_start, published_at__date__lte=period_end
+    ).order_by("published_at", "code")
+
+
+def course_count_by_stage() -> list[tuple[str, int]]:
+    """``(stage label, number of courses)`` for every stage, in the stages' order."""
+    counts = dict(Course.objects.order_by().values("stage").annotate(n=Count("pk")).values_list("stage", "n"))
+    return [(label, counts.get(value, 0)) for value, label in CourseStage.choices]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from bacuda_portal.core.choices import choice_labels
+from workshops.enums import DELIVERED_WORKSHOP_STATUSES, AssignmentStatus
 
 from .enums import AccreditationStatus, SpokenLanguage
 from .models import AccreditationChange, AvailabilityWindow, Expert, ExpertiseArea, ExpertLanguage
@@ -181,3 +182,22 @@ def accreditation_history_of(expert: Expert) -> QuerySet[AccreditationChange]:
 
 def availability_of(expert: Expert) -> QuerySet[AvailabilityWindow]:
     return expert.availability_windows.order_by("start_date")
+
+
+def experts_deployed(period_start: date, period_end: date, administration=None, region=None) -> QuerySet[Expert]:
+    """Experts who confirmed an assignment to a workshop delivered in the period, or travelled on a mission ending
+    in it; narrowed to the workshops that served an administration, or to experts of a region."""
+    assigned = Q(
+        assignments__status=AssignmentStatus.CONFIRMED,
+        assignments__workshop__status__in=DELIVERED_WORKSHOP_STATUSES,
+        assignments__workshop__end_date__gte=period_start,
+        assignments__workshop__end_date__lte=period_end,
+    )
+    travelled = Q(missions__end_date__gte=period_start, missions__end_date__lte=period_end)
+    if administration is not None:
+        assigned &= Q(assignments__workshop__beneficiary_links__administration=administration)
+        travelled &= Q(missions__workshop__beneficiary_links__administration=administration)
+    experts = Expert.objects.filter(assigned | travelled)
+    if region is not None:
+        experts = experts.filter(administration__region=region)
+    return experts
