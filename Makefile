@@ -26,14 +26,17 @@ migrate: install
 	$(PY) manage.py migrate --no-input
 
 seed: migrate
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --quiet
 
 # Web server, one Celery worker with beat embedded, on SQLite and the filesystem broker by default.
+# Ctrl-C reaches the server and the worker (one process group); the trap, cleared before it acts so that it runs
+# once, only waits for the worker's warm shutdown (or ends it when make itself is stopped some other way).
 run: seed messages
 	@echo "Starting the portal on http://$(HOST):$(PORT)/ with a Celery worker and beat (Ctrl-C stops all)."
-	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/celery -A bacuda_portal worker --beat --loglevel=INFO -Q default,reports,models \
-		--concurrency=2 --schedule=var/celerybeat-schedule & \
+	@$(BIN)/celery -A bacuda_portal --quiet worker --beat --loglevel=INFO -Q default,reports,models \
+		--concurrency=2 --schedule=var/celerybeat-schedule & worker=$$!; \
+	trap 'trap - INT TERM EXIT; kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null; exit 0' INT TERM EXIT; \
+	$(PY) manage.py demo_accounts; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: install

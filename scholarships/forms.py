@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from bacuda_portal.core.choices import with_blank
 from bacuda_portal.members.models import Administration, Region
 
 from .enums import (
@@ -315,7 +316,7 @@ class RankingFilterForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Decision"), choices=DecisionOutcome.choices)
+    outcome = forms.ChoiceField(label=_("Decision"), choices=with_blank(DecisionOutcome.choices))
     reserve_rank = forms.IntegerField(
         label=_("Place on the reserve list"), min_value=1, max_value=999, required=False,
         help_text=_("Leave empty for the next place."),
@@ -323,7 +324,7 @@ class DecisionForm(forms.Form):
 
 
 class ProgrammeOutcomeForm(forms.Form):
-    result = forms.ChoiceField(label=_("Programme outcome"), choices=ProgrammeResult.choices)
+    result = forms.ChoiceField(label=_("Programme outcome"), choices=with_blank(ProgrammeResult.choices))
     ended_on = forms.DateField(
         label=_("Date"), widget=DATE_INPUT, help_text=_("The graduation date, or the date they left the programme.")
     )

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bacuda_portal.core.choices import ReferenceChoiceField
+from bacuda_portal.core.choices import ReferenceChoiceField, with_blank
 from bacuda_portal.core.forms import BoundedModelMultipleChoiceField
 from bacuda_portal.members.models import Administration, Region
 from workshops.experts.forms import ExpertFilterForm
@@ -127,7 +127,7 @@ class QuotaForm(forms.Form):
 
 class NominationForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
-    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
+    gender = forms.ChoiceField(label=_("Gender"), choices=with_blank(Gender.choices))
     position = forms.CharField(label=_("Position"), max_length=200)
     email = forms.EmailField(label=_("Email address"))
     language = forms.ChoiceField(label=_("Preferred language"), choices=WorkingLanguage.choices)

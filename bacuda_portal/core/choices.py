@@ -11,7 +11,7 @@ from django.core.signals import setting_changed
 from django.db.models import Choices
 from django.dispatch import receiver
 from django.utils.encoding import force_str
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 
 # (choices, language) -> {value: translated label}; shared by all requests, it holds only public labels.
 _translated: dict[tuple, dict] = {}
@@ -83,3 +83,9 @@ class ReferenceChoiceField(forms.ModelChoiceField):
             if str(getattr(obj, key)) == str(value):
                 return obj
         raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+
+
+def with_blank(choices, label=None) -> list:
+    """A required choice with an empty first entry: nothing about a person or a decision is preselected, so a
+    form sent without choosing says "This field is required." instead of recording the first choice."""
+    return [("", label or gettext_lazy("Choose…")), *choices]

@@ -80,7 +80,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "bacuda_portal.members.middleware.StaffTwoFactorMiddleware",
+    # The portal's 404 page in development too (core/errors.py); inert when DEBUG is off.
+    "bacuda_portal.core.errors.FriendlyNotFoundMiddleware",
 ]
+# Development: Django's technical 404 page (every URL pattern) instead of the portal's.
+BACUDA_TECHNICAL_404 = env.bool("BACUDA_TECHNICAL_404", default=False)
 
 # Benchmarks only: an X-Query-Count header on every response (core/querycount.py). Never on in production use.
 BACUDA_QUERY_COUNT_HEADER = env.bool("BACUDA_QUERY_COUNT_HEADER", default=False)

@@ -92,8 +92,8 @@ def test_home_shows_live_key_figures_next_workshops_and_latest_news(client, keny
     assert _home_figures(client) == {
         "administrations reached": 2,
         "officials trained": 3,
-        "workshops delivered": 1,
-        "e-learning courses published": 1,
+        "workshop delivered": 1,  # singular for one (issue 20: "1 workshops")
+        "e-learning course published": 1,
     }
     assert "Next regional workshop" in html
     assert "Private workshop" not in html

@@ -4,14 +4,13 @@ command, in the project package, only puts them in order. Idempotent."""
 import random
 import time
 
-from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from algorithms.demo import seed_algorithms
 from algorithms.scale import seed_large_jobs
-from bacuda_portal.members.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, has_reference_data, seed_members
-from bacuda_portal.members.enums import Role
+from bacuda_portal.members.demo import has_reference_data, seed_members
 from bacuda_portal.members.scale import large_set_loaded, seed_large_contact_points
 from bacuda_portal.reports.demo import seed_reports
 from scholarships.demo import seed_scholarships
@@ -51,7 +50,7 @@ class Command(BaseCommand):
         if scale == "large":
             self._seed_large(officer)
         if not quiet:
-            self._print_accounts()
+            call_command("demo_accounts", stdout=self.stdout)
 
     def _seed_large(self, officer):
         if large_set_loaded():
@@ -64,19 +63,3 @@ class Command(BaseCommand):
         seed_large_scholarships(rng=rng)
         seed_large_jobs(rng=rng, officer=officer)
         self.stdout.write(f"Large data set loaded in {time.perf_counter() - started:.0f} s.")
-
-    def _print_accounts(self):
-        line = "-" * 78
-        self.stdout.write(line)
-        self.stdout.write(
-            f"Demo accounts (password for all: {DEMO_PASSWORD}) at {settings.SITE_URL}/en/accounts/login/"
-        )
-        self.stdout.write(line)
-        for email, _name, role, code, _cp_role in DEMO_USERS:
-            where = f" ({code})" if code else ""
-            self.stdout.write(f"  {Role(role).label:<28} {email}{where}")
-        self.stdout.write(line)
-        self.stdout.write(f"  The project manager signs in with TOTP: add the secret {DEMO_TOTP_SECRET}")
-        self.stdout.write("  to an authenticator app, or print the current code with `make totp`.")
-        self.stdout.write("  Django admin: /admin/ (staff accounts).  API docs: /api/docs/")
-        self.stdout.write(line)
