@@ -112,7 +112,7 @@ def test_officials_trained_is_the_same_figure_on_the_home_page_the_dashboard_and
     participant(first, email="bob@kra.example", attended=0)  # accepted, never came
     participant(second, email="carol@kra.example", attended=2, status="declined")
     expected = 1
-    assert _home_figures(client)["officials trained"] == expected
+    assert _home_figures(client)["official trained"] == expected
     assert indicators.compute("officials_trained", None, None).value == expected
     client.force_login(staff)
     dashboard = client.get("/api/v1/dashboard/", {"year": 2025}).json()
