@@ -302,7 +302,6 @@ FORMS_WITHOUT_HIDDEN_ROWS = {
     "bacuda_portal.reports.forms.SelectionReportForm": "staff: report requests",
     "bacuda_portal.reports.forms.WorkshopReportForm": "staff: report requests",
     "scholarships.forms.AdministrationForm": "public reference data: the WCO Members",
-    "workshops.elearning.admin.CourseAdminForm": "staff: admin",
     "workshops.elearning.forms.CourseEditForm": "staff: e-learning",
     "workshops.elearning.forms.CourseForm": "staff: e-learning",
     "workshops.experts.forms.ExpertFilterForm": "staff: experts registry (reference data)",

@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,11 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from bacuda_portal.core.admin import PortalModelAdmin
 from bacuda_portal.core.exceptions import TransitionError
-from bacuda_portal.core.forms import BoundedModelMultipleChoiceField
 
 from . import services
-from .enums import CourseLanguage
-from .forms import https_url_formfield
+from .forms import CourseForm
 from .models import ChecklistItem, Course, Milestone, StageChange, Vendor
 
 # The model form field warns about Django 6's default scheme unless told; CLiKC! addresses are https anyway.
@@ -93,33 +90,9 @@ def _run_for_each(modeladmin, request, queryset, service):
         modeladmin.message_user(request, _("%(count)d course(s) updated.") % {"count": done}, messages.SUCCESS)
 
 
-class CourseAdminForm(forms.ModelForm):
-    languages = forms.MultipleChoiceField(
-        label=_("languages"), choices=CourseLanguage.choices, widget=forms.CheckboxSelectMultiple
-    )
-
-    class Meta:
-        model = Course
-        formfield_callback = https_url_formfield
-        field_classes = {"experts": BoundedModelMultipleChoiceField}
-        fields = [
-            "code",
-            "title_en",
-            "title_fr",
-            "summary_en",
-            "summary_fr",
-            "languages",
-            "owner",
-            "vendor",
-            "experts",
-            "planned_launch_on",
-            "clikc_url",
-        ]
-
-
 @admin.register(Course)
 class CourseAdmin(PortalModelAdmin):
-    form = CourseAdminForm
+    form = CourseForm  # the course page's form: one field list for both
     list_display = ["code", "title_en", "stage", "owner", "vendor", "planned_launch_on", "overdue_milestones"]
     list_filter = ["stage", OverdueListFilter, "vendor", "planned_launch_on"]
     search_fields = ["code", "title_en", "title_fr", "vendor__name", "owner__email", "owner__full_name"]

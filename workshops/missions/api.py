@@ -9,6 +9,7 @@ from bacuda_portal.core.api_fields import FieldsBuiltOnceMixin
 
 from . import access, selectors
 from .models import Claim, ClaimLine, Mission, TravelRequest
+from .services import MISSION_FIELDS, TRAVEL_REQUEST_FIELDS
 
 
 class CanSeeMissions(permissions.BasePermission):
@@ -27,19 +28,7 @@ class TravelRequestSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer)
 
     class Meta:
         model = TravelRequest
-        fields = [
-            "itinerary",
-            "currency",
-            "dsa_days",
-            "dsa_rate",
-            "terminal_expenses",
-            "total",
-            "advance",
-            "status",
-            "submitted_at",
-            "decided_at",
-            "comment",
-        ]
+        fields = [*TRAVEL_REQUEST_FIELDS, "total", "status", "submitted_at", "decided_at", "comment"]
 
 
 class ClaimLineSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
@@ -81,23 +70,7 @@ class MissionSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Mission
-        fields = [
-            "id",
-            "mission_number",
-            "traveller",
-            "traveller_user",
-            "traveller_expert",
-            "workshop",
-            "destination_city",
-            "destination_country",
-            "start_date",
-            "end_date",
-            "purpose",
-            "stage",
-            "travel_request",
-            "claim",
-            "claim_summary",
-        ]
+        fields = ["id", "traveller", *MISSION_FIELDS, "stage", "travel_request", "claim", "claim_summary"]
 
     def get_travel_request(self, mission) -> dict | None:
         request = mission.travel_request_or_none

@@ -12,6 +12,7 @@ from workshops.models import Workshop
 from .currencies import validate_currency_code
 from .enums import MissionStage
 from .models import ClaimLine, Mission, TravelRequest
+from .services import MISSION_FIELDS, TRAVEL_REQUEST_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -36,17 +37,7 @@ class MissionForm(forms.ModelForm):
 
     class Meta:
         model = Mission
-        fields = [
-            "traveller_user",
-            "traveller_expert",
-            "workshop",
-            "destination_city",
-            "destination_country",
-            "start_date",
-            "end_date",
-            "purpose",
-            "mission_number",
-        ]
+        fields = MISSION_FIELDS
         widgets = {
             "start_date": DATE_WIDGET,
             "end_date": DATE_WIDGET,
@@ -89,7 +80,7 @@ class TravelRequestForm(forms.ModelForm):
 
     class Meta:
         model = TravelRequest
-        fields = ["itinerary", "currency", "dsa_days", "dsa_rate", "terminal_expenses", "advance"]
+        fields = TRAVEL_REQUEST_FIELDS
         widgets = {"itinerary": forms.Textarea(attrs={"rows": 4})}
 
     def _post_clean(self):

@@ -31,20 +31,20 @@ from .enums import ClaimStatus, TravelRequestStatus
 from .models import Claim, ClaimLine, Mission, TravelRequest
 from .selectors import claim_summary
 
-MISSION_FIELDS = frozenset(
-    {
-        "traveller_user",
-        "traveller_expert",
-        "workshop",
-        "destination_city",
-        "destination_country",
-        "start_date",
-        "end_date",
-        "purpose",
-        "mission_number",
-    }
+# What staff write of a mission and of its travel request: the one field list of the forms, the API and these
+# services.
+MISSION_FIELDS = (
+    "traveller_user",
+    "traveller_expert",
+    "workshop",
+    "destination_city",
+    "destination_country",
+    "start_date",
+    "end_date",
+    "purpose",
+    "mission_number",
 )
-TRAVEL_REQUEST_FIELDS = frozenset({"itinerary", "currency", "dsa_days", "dsa_rate", "terminal_expenses", "advance"})
+TRAVEL_REQUEST_FIELDS = ("itinerary", "currency", "dsa_days", "dsa_rate", "terminal_expenses", "advance")
 
 
 def _require_staff(by: User) -> None:
@@ -79,7 +79,7 @@ def mission_create(*, by: User, **fields: Any) -> Mission:
     Side effects: audit record.
     """
     _require_staff(by)
-    unexpected = set(fields) - MISSION_FIELDS
+    unexpected = set(fields) - set(MISSION_FIELDS)
     if unexpected:
         raise TypeError(f"mission_create cannot set {', '.join(sorted(unexpected))}")
     mission = Mission(created_by=by, **fields)
@@ -98,7 +98,7 @@ def mission_update(*, mission: Mission, by: User, **changes: Any) -> Mission:
     changed fields.
     """
     _require_staff(by)
-    unexpected = set(changes) - MISSION_FIELDS
+    unexpected = set(changes) - set(MISSION_FIELDS)
     if unexpected:
         raise TypeError(f"mission_update cannot change {', '.join(sorted(unexpected))}")
     mission = Mission.objects.select_for_update().get(pk=mission.pk)
@@ -132,7 +132,7 @@ def travel_request_save(*, mission: Mission, by: User, **fields: Any) -> TravelR
     rejection comment stays, for whoever corrects it). Side effects: audit record.
     """
     _require_staff(by)
-    unexpected = set(fields) - TRAVEL_REQUEST_FIELDS
+    unexpected = set(fields) - set(TRAVEL_REQUEST_FIELDS)
     if unexpected:
         raise TypeError(f"travel_request_save cannot set {', '.join(sorted(unexpected))}")
     request = TravelRequest.objects.select_for_update().filter(mission=mission).first()
