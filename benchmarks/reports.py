@@ -121,7 +121,7 @@ def render_progress(year: int) -> tuple[float, int, dict]:
     services.report_render(report=report)
     seconds = time.perf_counter() - began
     report.refresh_from_db()
-    assert report.status == "ready", report.failure_reason
+    assert report.status == "ready", report.error
     facts = {
         "workshops": indicators.compute("workshops_delivered", start, end).value,
         "accepted": indicators.trained_nominations(start, end).model.objects.filter(

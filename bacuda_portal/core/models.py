@@ -127,7 +127,20 @@ class ExportStatus(models.TextChoices):
 ACTIVE_EXPORT_STATUSES = (ExportStatus.QUEUED, ExportStatus.BUILDING)
 
 
-class PersonalDataExport(TimeStampedModel):
+class BackgroundWork(models.Model):
+    """What every background row records of its work, whatever its status enum."""
+
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class PersonalDataExport(BackgroundWork, TimeStampedModel):
     """Everything the portal holds on one person, as a ZIP built by a worker and kept for a few days.
 
     The row is the truth about the build (status, attempts, error, timings); a sweep re-queues lost builds. Only
@@ -142,11 +155,6 @@ class PersonalDataExport(TimeStampedModel):
     )
     file = models.FileField(_("file"), storage=get_private_storage, upload_to="privacy/exports/", blank=True)
     size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    error = models.TextField(_("error"), blank=True)
-    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("personal data export")

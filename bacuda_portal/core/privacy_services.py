@@ -16,12 +16,12 @@ from django.conf import settings
 from django.core.files import File
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from . import privacy
+from .background import Lifecycle
 from .emails import send_templated_email
 from .exceptions import TransitionError
 from .models import ACTIVE_EXPORT_STATUSES, ErasureRequest, ErasureStatus, ExportStatus, PersonalDataExport
@@ -204,10 +204,22 @@ def export_request(*, user) -> tuple[PersonalDataExport, bool]:
     return export, True
 
 
-def _queue(export_id: int) -> None:
-    from .tasks import build_personal_export
+BUILDING = Lifecycle(
+    model=PersonalDataExport,
+    waiting=ExportStatus.QUEUED,
+    working=ExportStatus.BUILDING,
+    failed=ExportStatus.FAILED,
+    task="core.build_personal_export",
+    id_argument="export_id",
+    sweep_action="privacy.export.sweep",
+    retry_action="privacy.export.retried",
+    stale_after=EXPORT_STALE_AFTER,
+    max_attempts=EXPORT_MAX_ATTEMPTS,
+)
 
-    transaction.on_commit(lambda: build_personal_export.delay(export_id=export_id))
+
+def _queue(export_id: int) -> None:
+    BUILDING.enqueue(export_id)
 
 
 def export_build(*, export_id: int) -> PersonalDataExport | None:
@@ -216,10 +228,7 @@ def export_build(*, export_id: int) -> PersonalDataExport | None:
     Runs in a worker; claims the row (queued -> building, one more attempt) so a duplicate message does nothing.
     A failure ends ``failed`` with the reason (the person may ask again). Side effects: the file; audit record.
     """
-    now = timezone.now()
-    claimed = PersonalDataExport.objects.filter(pk=export_id, status=ExportStatus.QUEUED).update(
-        status=ExportStatus.BUILDING, started_at=now, attempts=F("attempts") + 1, updated_at=now
-    )
+    claimed = BUILDING.claim(export_id)
     export = PersonalDataExport.objects.select_related("user").filter(pk=export_id).first()
     if not claimed or export is None:
         return export
@@ -236,12 +245,7 @@ def export_build(*, export_id: int) -> PersonalDataExport | None:
             export.file.save(f"bacuda-my-data-{export.pk}.zip", File(spool), save=False)
     except Exception as error:  # any failure is recorded on the row, for the person to see and ask again
         logger.exception("Personal data export %s failed", export.pk)
-        PersonalDataExport.objects.filter(pk=export.pk).update(
-            status=ExportStatus.FAILED,
-            error=f"{type(error).__name__}: {error}"[:2000],
-            finished_at=timezone.now(),
-            updated_at=timezone.now(),
-        )
+        BUILDING.fail(export.pk, error)
         export.refresh_from_db()
         return export
     export.status = ExportStatus.READY
@@ -256,20 +260,7 @@ def export_build(*, export_id: int) -> PersonalDataExport | None:
 def exports_sweep(*, now: dt.datetime | None = None) -> tuple[int, int]:
     """Re-queue exports a lost message or a killed worker left behind; fail those tried too often.
     Returns ``(requeued, failed)``."""
-    now = now or timezone.now()
-    stale = PersonalDataExport.objects.filter(
-        status__in=ACTIVE_EXPORT_STATUSES, updated_at__lt=now - EXPORT_STALE_AFTER
-    )
-    failed = stale.filter(attempts__gte=EXPORT_MAX_ATTEMPTS).update(
-        status=ExportStatus.FAILED, error="Gave up: the worker never finished.", finished_at=now, updated_at=now
-    )
-    retry_ids = list(stale.filter(attempts__lt=EXPORT_MAX_ATTEMPTS).values_list("pk", flat=True))
-    PersonalDataExport.objects.filter(pk__in=retry_ids).update(
-        status=ExportStatus.QUEUED, queued_at=now, updated_at=now
-    )
-    for pk in retry_ids:
-        _queue(pk)
-    return len(retry_ids), failed
+    return BUILDING.sweep(now=now)
 
 
 # --- The exports themselves are personal data: kept a few days -------------------------------------------------

@@ -3,6 +3,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -37,6 +38,8 @@ class ReportSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     kind = serializers.CharField(read_only=True, help_text=KIND_HELP)
     language = serializers.CharField(read_only=True, help_text=LANGUAGE_HELP)
     download_url = serializers.SerializerMethodField()
+    # The API's name since v1; the row's field is ``error`` like every background row's (core/background.py).
+    failure_reason = serializers.CharField(source="error", read_only=True)
 
     class Meta:
         model = services.Report
@@ -176,8 +179,6 @@ class DashboardViewSet(viewsets.ViewSet):
             administration_id = (
                 int(request.query_params["administration"]) if request.query_params.get("administration") else None
             )
-            from django.utils import timezone
-
             period = period_from(year or timezone.localdate().year, request.query_params.get("part") or "")
         except ValueError as error:
             raise ValidationError({"detail": ["Bad year, part or administration."]}) from error

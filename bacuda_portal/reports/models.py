@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from bacuda_portal.core.models import TimeStampedModel
+from bacuda_portal.core.models import BackgroundWork, TimeStampedModel
 from bacuda_portal.core.uploads import RECEIPT_TYPES, UploadValidator, get_private_storage
 
 from .enums import ACTIVE_REPORT_STATUSES, IndicatorSource, ReportKind, ReportLanguage, ReportStatus
@@ -234,7 +234,7 @@ class BudgetLine(PeriodMixin, BilingualTitleMixin, TimeStampedModel):
         return f"{self.code} {self.title_en} ({self.period_start}–{self.period_end})"
 
 
-class Report(TimeStampedModel):
+class Report(BackgroundWork, TimeStampedModel):
     """A PDF report requested by someone, rendered by a worker, archived with its checksum.
 
     The database row is the truth about the rendering. One request at a time per kind, period, language and
@@ -250,8 +250,6 @@ class Report(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED, db_index=True
     )
-    failure_reason = models.TextField(_("reason of the failure"), blank=True)
-    attempts = models.PositiveSmallIntegerField(_("rendering attempts"), default=0)
     file = models.FileField(_("PDF"), storage=get_private_storage, upload_to="reports/", blank=True)
     checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
     page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
@@ -262,9 +260,6 @@ class Report(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
-    started_at = models.DateTimeField(_("rendering started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("report")

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from bacuda_portal.core import privacy
+from scholarships.privacy import applications_of
+from workshops.privacy import participants_of
 
 from .enums import ReportKind, ReportStatus
 from .models import Report
@@ -33,9 +35,6 @@ def named_reports_due(now: dt.datetime) -> QuerySet[Report]:
 
 def named_reports_of(subject: privacy.DataSubject) -> QuerySet[Report]:
     """The reports of the workshops the person took part in and of the calls they applied to."""
-    from scholarships.privacy import applications_of
-    from workshops.privacy import participants_of
-
     workshops = list(participants_of(subject).values_list("workshop_id", flat=True).distinct())
     calls = list(applications_of(subject).values_list("call_id", flat=True).distinct())
     return named_reports_held().filter(
@@ -53,9 +52,9 @@ def named_report_erase(report: Report, *, now: dt.datetime, on_request: bool) ->
         return None
     privacy.delete_file(report.file)
     report.status = ReportStatus.FAILED
-    report.failure_reason = ERASED_REASON
+    report.error = ERASED_REASON
     report.checksum = ""
-    report.save(update_fields=["file", "status", "failure_reason", "checksum", "updated_at"])
+    report.save(update_fields=["file", "status", "error", "checksum", "updated_at"])
     return set()
 
 

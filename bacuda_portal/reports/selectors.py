@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -74,8 +75,6 @@ def _pk(obj) -> int | None:
 
 
 def _share() -> float:
-    from django.conf import settings
-
     return settings.BACUDA_CERTIFICATE_ATTENDANCE_SHARE
 
 

@@ -14,18 +14,20 @@ import logging
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from algorithms import selectors as algorithm_selectors
+from bacuda_portal.core.background import Lifecycle
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.services import audit_record
 from scholarships import selectors as scholarship_selectors
 from workshops import selectors as workshop_selectors
 
+from . import selectors
 from .enums import ACTIVE_REPORT_STATUSES, ReportKind, ReportLanguage, ReportStatus
 from .models import Report, ReportNarrative
+from .periods import date_range_label
 
 logger = logging.getLogger(__name__)
 
@@ -108,17 +110,26 @@ def report_request(
     return report, True
 
 
-def _queue(report_id: int) -> None:
-    from .tasks import render_report
+RENDERING = Lifecycle(
+    model=Report,
+    waiting=ReportStatus.QUEUED,
+    working=ReportStatus.RENDERING,
+    failed=ReportStatus.FAILED,
+    task="reports.render_report",
+    id_argument="report_id",
+    sweep_action="reports.sweep",
+    retry_action="reports.report.retried",
+    stale_after=STALE_AFTER,
+    max_attempts=MAX_ATTEMPTS,
+)
 
-    transaction.on_commit(lambda: render_report.delay(report_id=report_id))
+
+def _queue(report_id: int) -> None:
+    RENDERING.enqueue(report_id)
 
 
 def report_context(report: Report) -> dict:
     """Everything a report's template shows; called inside the report's language."""
-    from . import selectors
-    from .periods import date_range_label
-
     context = {
         "report": report,
         "period_label": date_range_label(report.period_start, report.period_end),
@@ -159,9 +170,7 @@ def report_render(*, report: Report) -> Report:
     Runs in a worker. Claims the report (queued -> rendering, one more attempt) so a duplicate message does
     nothing; a rendering that raises ends ``failed`` with the reason (staff may retry it).
     """
-    claimed = Report.objects.filter(pk=report.pk, status=ReportStatus.QUEUED).update(
-        status=ReportStatus.RENDERING, started_at=timezone.now(), attempts=F("attempts") + 1, updated_at=timezone.now()
-    )
+    claimed = RENDERING.claim(report.pk)
     report.refresh_from_db()
     if not claimed:
         return report  # already rendered, rendering elsewhere, or failed: a duplicate message
@@ -169,12 +178,7 @@ def report_render(*, report: Report) -> Report:
         pdf = render_report_pdf(report)
     except Exception as error:  # any failure of a rendering is recorded on the report
         logger.exception("Report %s failed to render", report.pk)
-        Report.objects.filter(pk=report.pk).update(
-            status=ReportStatus.FAILED,
-            failure_reason=f"{type(error).__name__}: {error}"[:2000],
-            finished_at=timezone.now(),
-            updated_at=timezone.now(),
-        )
+        RENDERING.fail(report.pk, error)
         report.refresh_from_db()
         return report
     if report.file:
@@ -183,11 +187,9 @@ def report_render(*, report: Report) -> Report:
     report.checksum = hashlib.sha256(pdf).hexdigest()
     report.page_count = _page_count(pdf)
     report.status = ReportStatus.READY
-    report.failure_reason = ""
+    report.error = ""
     report.finished_at = timezone.now()
-    report.save(
-        update_fields=["file", "checksum", "page_count", "status", "failure_reason", "finished_at", "updated_at"]
-    )
+    report.save(update_fields=["file", "checksum", "page_count", "status", "error", "finished_at", "updated_at"])
     return report
 
 
@@ -196,23 +198,7 @@ def reports_sweep(*, stale_after: dt.timedelta = STALE_AFTER, now=None) -> tuple
 
     Side effects: the rendering task for each re-queued report. Returns ``(requeued, failed)``.
     """
-    now = now or timezone.now()
-    stale = Report.objects.filter(
-        status__in=(ReportStatus.QUEUED, ReportStatus.RENDERING), updated_at__lt=now - stale_after
-    )
-    failed = stale.filter(attempts__gte=MAX_ATTEMPTS).update(
-        status=ReportStatus.FAILED,
-        failure_reason=_("Gave up after %(count)d attempts: the worker never finished.") % {"count": MAX_ATTEMPTS},
-        finished_at=now,
-        updated_at=now,
-    )
-    retry_ids = list(stale.filter(attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True))
-    Report.objects.filter(pk__in=retry_ids).update(status=ReportStatus.QUEUED, queued_at=now, updated_at=now)
-    for pk in retry_ids:
-        _queue(pk)
-    if retry_ids or failed:
-        audit_record(actor=None, action="reports.sweep", requeued=len(retry_ids), failed=failed)
-    return len(retry_ids), failed
+    return RENDERING.sweep(now=now, stale_after=stale_after)
 
 
 def report_retry(*, report: Report, by) -> Report:
@@ -221,20 +207,10 @@ def report_retry(*, report: Report, by) -> Report:
         raise TransitionError(_("Only a report whose rendering failed can be rendered again."))
     try:
         with transaction.atomic():
-            Report.objects.filter(pk=report.pk, status=ReportStatus.FAILED).update(
-                status=ReportStatus.QUEUED,
-                attempts=0,
-                failure_reason="",
-                queued_at=timezone.now(),
-                started_at=None,
-                finished_at=None,
-                updated_at=timezone.now(),
-            )
+            RENDERING.requeue(report.pk, by=by)
     except IntegrityError as error:
         raise TransitionError(_("The same report has been requested again meanwhile: open that one.")) from error
     report.refresh_from_db()
-    audit_record(actor=by, action="reports.report.retried", target=report)
-    _queue(report.pk)
     return report
 
 

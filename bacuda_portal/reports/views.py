@@ -179,7 +179,7 @@ def status_payload(report) -> dict:
         "status": report.status,
         "status_label": str(ReportStatus(report.status).label),
         "attempts": report.attempts,
-        "failure_reason": report.failure_reason,
+        "failure_reason": report.error,
         "download_url": reverse("reports:report_download", kwargs={"pk": report.pk})
         if report.status == ReportStatus.READY
         else None,

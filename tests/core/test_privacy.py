@@ -177,7 +177,7 @@ def test_the_beat_task_erases_everything_due_once_and_keeps_the_statistics(
     assert privacy.is_erased_email(world.invitation.email)
     assert PersonalDataExport.objects.get(pk=world.export.pk).status == "expired"
     world.report.refresh_from_db()
-    assert world.report.status == "failed" and "render it again" in world.report.failure_reason
+    assert world.report.status == "failed" and "render it again" in world.report.error
     world.person.refresh_from_db()
     assert not world.person.is_active and privacy.is_erased_email(world.person.email)
     # The statistics are the same.

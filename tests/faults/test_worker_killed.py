@@ -186,7 +186,7 @@ def test_a_report_survives_a_worker_killed_while_rendering(tmp_path):
         )
     finally:
         second.stop()
-    assert finished.status == "ready", finished.failure_reason
+    assert finished.status == "ready", finished.error
     assert finished.attempts == 2
     assert hashlib.sha256(finished.file.read()).hexdigest() == finished.checksum
     finished.file.close()

@@ -52,7 +52,7 @@ def render(algorithm, staff, committed, language="en") -> Report:
             kind="model_card", language=language, by=staff, parameters={"algorithm": algorithm.pk}
         )
     report.refresh_from_db()
-    assert report.status == "ready", report.failure_reason
+    assert report.status == "ready", report.error
     return report
 
 
@@ -93,7 +93,7 @@ def test_the_pdf_shows_the_cards_sections_and_published_versions(client, staff, 
     with committed():
         export(client, algorithm)
     report = Report.objects.get()
-    assert report.status == "ready", report.failure_reason
+    assert report.status == "ready", report.error
     assert report.page_count >= 1 and len(report.checksum) == 64
     text = pdf_text(report)
     assert "DATE fraud detection" in text and "Model card" in text

@@ -88,7 +88,7 @@ def test_the_progress_report_renders_with_its_figures(staff, eager_tasks, commit
     scholar(kenya, outcome_on=dt.date(2025, 8, 1), result="not_completed")
     report, _ = request_progress(staff, committed)
     report.refresh_from_db()
-    assert report.status == "ready", report.failure_reason
+    assert report.status == "ready", report.error
     assert report.attempts == 1 and len(report.checksum) == 64 and report.page_count >= 5
     text = pdf_text(report)
     for expected in ("Project progress report", "Risk analytics in Nairobi", "A remarkable year of training",
@@ -138,7 +138,7 @@ def test_a_rendering_that_raises_ends_failed_with_the_reason_and_can_be_retried(
     services.report_render(report=broken)
     broken.refresh_from_db()
     assert broken.status == "failed"
-    assert "DoesNotExist" in broken.failure_reason
+    assert "DoesNotExist" in broken.error
     with committed():
         services.report_retry(report=broken, by=staff)
     broken.refresh_from_db()
@@ -171,7 +171,7 @@ def test_the_sweep_requeues_lost_reports_then_fails_them_after_three_attempts(
     assert len(callbacks) == 1
     lost.refresh_from_db()
     stuck.refresh_from_db()
-    assert lost.status == "queued" and stuck.status == "failed" and "3 attempts" in stuck.failure_reason
+    assert lost.status == "queued" and stuck.status == "failed" and "3 attempts" in stuck.error
     assert services.reports_sweep(now=later) == (0, 0)  # the re-queued one is fresh again
 
 
@@ -289,6 +289,6 @@ def test_a_french_report_uses_the_french_titles(staff, eager_tasks, committed):
     indicators["officials_trained"].save()
     report, _ = request_progress(staff, committed, language="fr")
     report.refresh_from_db()
-    assert report.status == "ready", report.failure_reason
+    assert report.status == "ready", report.error
     assert "Fonctionnaires formés" in pdf_text(report)
     assert pdf_language(report.file) == "fr"

@@ -89,7 +89,7 @@ def test_a_real_worker_renders_each_kind_of_report(tmp_path):
         )
         reports = {report.kind: report for report in Report.objects.filter(pk__in=ids)}
         for report in reports.values():
-            assert report.status == "ready", report.failure_reason
+            assert report.status == "ready", report.error
             assert report.attempts == 1 and len(report.checksum) == 64
 
         text = pdf_text(reports["progress"])
