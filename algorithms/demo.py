@@ -222,11 +222,12 @@ def seed_algorithms(*, manager: User, contact_point: User | None = None) -> None
             from pathlib import Path
 
             content = (Path(__file__).parent / "data" / SAMPLE).read_bytes()
+            rows = content.count(b"\n") - 1  # less the header; the sample ends with a newline
             services.dataset_upload(
                 administration=kenya,
                 kind=DatasetKind.DECLARATIONS,
-                name="Public sample (2,000 synthetic declarations)",
-                description="A 2,000-row sample of the public Customs Import Declaration Datasets (MIT).",
+                name=f"Public sample ({rows:,} synthetic declarations)",
+                description=f"A {rows:,}-row sample of the public Customs Import Declaration Datasets (MIT).",
                 uploaded=SimpleUploadedFile(SAMPLE, content, content_type="text/csv"),
                 by=contact_point,
             )

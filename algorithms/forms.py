@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from bacuda_portal.core import safe_json
 from bacuda_portal.members.models import Administration, User
 
+from . import services
 from .enums import Alias, DatasetKind, FeedbackKind, JobKind, JobStatus, Publication, ReviewStatus
 from .models import CARD_SECTIONS, Algorithm, ModelCard
 
@@ -116,6 +117,9 @@ class JobForm(forms.Form):
         if not data.get("administration"):
             if data.get("dataset") is not None:
                 data["administration"] = data["dataset"].administration
+            elif data.get("kind") and services.job_needs_dataset(data["kind"]):
+                # The dataset names the administration: what is missing is the dataset.
+                self.add_error("dataset", _("Choose a dataset."))
             elif "administration" not in self.errors:
                 self.add_error("administration", _("Choose the administration the job is for."))
         return data

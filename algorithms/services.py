@@ -216,11 +216,16 @@ JOB_DATASET = {
 SYNTH_MAX_ROWS = 1_000_000
 
 
+def job_needs_dataset(kind: str) -> bool:
+    """Every job runs on a dataset but AI-HS training, which may learn from the nomenclature or the feedback."""
+    return kind != JobKind.AIHS_TRAIN
+
+
 def _check_job(*, kind, administration, dataset, source_version, params) -> None:
     errors = {}
     wanted_kind, needs_labels = JOB_DATASET[kind]
     if dataset is None:
-        if kind != JobKind.AIHS_TRAIN:
+        if job_needs_dataset(kind):
             errors["dataset"] = _("Choose a dataset.")
     elif dataset.administration_id != administration.pk:
         errors["dataset"] = _("The dataset belongs to another administration.")

@@ -17,7 +17,9 @@ def test_seeded_cards_are_published_and_idempotent(client, project_manager, cont
     seed_algorithms(manager=project_manager, contact_point=contact_point)
     assert sorted(Algorithm.objects.values_list("kind", flat=True)) == ["aihs", "date", "image", "synth"]
     assert all(algorithm.is_published for algorithm in Algorithm.objects.all())
-    assert Dataset.objects.get().row_count == 3000
+    dataset = Dataset.objects.get()
+    assert dataset.row_count == 3000
+    assert dataset.name == "Public sample (3,000 synthetic declarations)"  # the name says what it holds
     page = client.get(reverse("algorithms:card", args=["date"])).content.decode()
     assert "What it cannot show" in page and "CTGAN" in page and "goods-history" in page
 

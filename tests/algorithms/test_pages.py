@@ -244,3 +244,12 @@ def test_staff_submit_a_job_for_the_datasets_administration(client, staff, kenya
     assert ModelJob.objects.get().administration == kenya
     response = client.post(reverse("algorithms:job_create"), {"kind": "aihs_train", "seed": 1})
     assert response.status_code == 400 and "Choose the administration the job is for." in response.content.decode()
+
+
+def test_a_job_without_its_dataset_is_told_to_choose_the_dataset_not_the_administration(client, staff, kenya):
+    client.force_login(staff)
+    response = client.post(reverse("algorithms:job_create"), {"kind": "date_train", "seed": 1})
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors == {"dataset": ["Choose a dataset."]}
+    assert not ModelJob.objects.exists()
