@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from bacuda_portal.core.models import TimeStampedModel
+from bacuda_portal.core.models import BackgroundWork, TimeStampedModel
 from bacuda_portal.core.uploads import get_private_storage
 
 from .enums import (
@@ -191,7 +191,7 @@ class Dataset(TimeStampedModel):
         return reverse("algorithms:dataset_detail", kwargs={"pk": self.pk})
 
 
-class ModelJob(TimeStampedModel):
+class ModelJob(BackgroundWork, TimeStampedModel):
     """One run of an engine on a Celery worker. The row is the truth about the job."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=JobKind.choices)
@@ -217,12 +217,8 @@ class ModelJob(TimeStampedModel):
     percent = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     stage = models.CharField(_("stage"), max_length=200, blank=True)
     log = models.TextField(_("log"), blank=True)
-    error = models.TextField(_("failure reason"), blank=True)
+    error = models.TextField(_("failure reason"), blank=True)  # its label on the job pages
     metrics = models.JSONField(_("metrics"), default=dict, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     worker = models.CharField(_("worker"), max_length=255, blank=True)
     celery_task_id = models.CharField(_("Celery task id"), max_length=64, blank=True)

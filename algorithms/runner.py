@@ -7,7 +7,6 @@ percent, stage and log (at most once a second) and raises ``JobCancelled`` or th
 its own working folder, removed afterwards, so jobs on the same dataset never share files.
 """
 
-import datetime as dt
 import hashlib
 import logging
 import shutil
@@ -22,21 +21,17 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from bacuda_portal.core.services import audit_record
-
-from . import selectors
+from . import jobs, selectors
 from .engines.base import EngineError, EngineResult, JobCancelled
 from .enums import JOB_ALGORITHM, VERSION_PRODUCING_KINDS, AlgorithmKind, Alias, JobKind, JobStatus
 from .models import Algorithm, AlgorithmVersion, JobArtifact, ModelJob
 from .services import SERVICE_PARAMS, aihs_promotion_decide, next_version_number
 
 logger = logging.getLogger(__name__)
-LOG_LIMIT = 200_000  # characters of log kept (the tail)
 WRITE_INTERVAL = 1.0  # seconds between two progress writes for the same stage
 
 
@@ -48,66 +43,9 @@ class _Superseded(Exception):
     """Another worker took the job over (this one was presumed dead): stop without writing its outcome."""
 
 
-def _line(text: str) -> str:
-    return f"{timezone.now():%Y-%m-%d %H:%M:%S} {text}\n"
-
-
 def engine(kind: str):
     """The engine function configured for ``kind`` (settings.BACUDA_ALGORITHM_ENGINES)."""
     return import_string(settings.BACUDA_ALGORITHM_ENGINES[kind])
-
-
-def claim(*, job_id: int, worker: str = "", task_id: str = "") -> ModelJob | None:
-    """Take the job for this worker, or None if it is not ours to run (done, cancelled, running elsewhere)."""
-    now = timezone.now()
-    stale = now - dt.timedelta(seconds=settings.BACUDA_MODEL_JOB_STALE_SECONDS)
-    with transaction.atomic():
-        job = ModelJob.objects.select_for_update().filter(pk=job_id).first()
-        if job is None:
-            return None
-        runnable = job.status == JobStatus.QUEUED or (
-            job.status == JobStatus.RUNNING and job.heartbeat_at is not None and job.heartbeat_at < stale
-        )
-        if not runnable:
-            return None
-        if job.cancel_requested:
-            _finish_locked(job, JobStatus.CANCELLED, "", note=_("Cancelled before it started."))
-            return None
-        if job.attempts >= settings.BACUDA_MODEL_JOB_MAX_ATTEMPTS:
-            reason = _("The job was started %(count)d times without finishing; it was given up.") % {
-                "count": job.attempts
-            }
-            _finish_locked(job, JobStatus.FAILED, reason)
-            return None
-        updated = ModelJob.objects.filter(pk=job.pk, status=job.status, attempts=job.attempts).update(
-            status=JobStatus.RUNNING,
-            attempts=F("attempts") + 1,
-            started_at=now,
-            heartbeat_at=now,
-            finished_at=None,
-            worker=worker[:255],
-            celery_task_id=task_id or job.celery_task_id,
-            percent=0,
-            stage=_("Starting"),
-            error="",
-            log=(
-                job.log
-                + _line(_("Attempt %(n)d started on %(worker)s.") % {"n": job.attempts + 1, "worker": worker or "-"})
-            )[-LOG_LIMIT:],
-        )
-        if not updated:
-            return None
-    job.refresh_from_db()
-    return job
-
-
-def _finish_locked(job: ModelJob, status: str, reason: str, note: str = "") -> None:
-    job.status = status
-    job.error = reason
-    job.finished_at = timezone.now()
-    job.log = (job.log + _line(note or reason or JobStatus(status).label))[-LOG_LIMIT:]
-    job.save(update_fields=["status", "error", "finished_at", "log", "updated_at"])
-    audit_record(actor=None, action=f"algorithms.job.{status}", target=job, reason=reason)
 
 
 class Reporter:
@@ -133,7 +71,7 @@ class Reporter:
             self._thread.start()
 
     def _mine(self):
-        return ModelJob.objects.filter(pk=self.job_id, status=JobStatus.RUNNING, attempts=self.attempt)
+        return jobs.running_attempt(job_id=self.job_id, attempt=self.attempt)
 
     def _beat(self) -> None:
         try:
@@ -155,7 +93,7 @@ class Reporter:
 
     def note(self, text: str) -> None:
         with self._lock:
-            self.log = (self.log + _line(text))[-LOG_LIMIT:]
+            self.log = jobs.logged(self.log, text)
 
     def _check(self) -> None:
         if self.superseded:
@@ -194,7 +132,7 @@ class Reporter:
 def job_run(*, job_id: int, worker: str = "", task_id: str = "", heartbeat: bool = True) -> ModelJob | None:
     """Run one job to its end (succeeded, failed with a reason, or cancelled). Returns the job, or None if it
     was not this worker's to run."""
-    job = claim(job_id=job_id, worker=worker, task_id=task_id)
+    job = jobs.claim(job_id=job_id, worker=worker, task_id=task_id)
     if job is None:
         return None
     root = Path(settings.BACUDA_MODEL_JOB_WORK_DIR)
@@ -343,11 +281,7 @@ def _store_success(job: ModelJob, reporter: Reporter, result: EngineResult, work
     for _attempt in range(3):
         try:
             with transaction.atomic():
-                if (
-                    not ModelJob.objects.select_for_update()
-                    .filter(pk=job.pk, status=JobStatus.RUNNING, attempts=reporter.attempt)
-                    .exists()
-                ):
+                if not jobs.lock_running_attempt(job_id=job.pk, attempt=reporter.attempt):
                     return  # superseded meanwhile
                 JobArtifact.objects.filter(job=job).delete()
                 JobArtifact.objects.bulk_create(artifacts)
@@ -364,15 +298,7 @@ def _store_success(job: ModelJob, reporter: Reporter, result: EngineResult, work
                             % {"alias": Alias(decision["alias"]).label.lower()}
                         )
                 reporter.note(_("Succeeded."))
-                ModelJob.objects.filter(pk=job.pk).update(
-                    status=JobStatus.SUCCEEDED,
-                    percent=100,
-                    stage=_("Done"),
-                    metrics=metrics,
-                    finished_at=timezone.now(),
-                    log=reporter.log,
-                )
-                audit_record(actor=None, action="algorithms.job.succeeded", target=job)
+                jobs.succeed(job=job, metrics=metrics, log=reporter.log)
             return
         except IntegrityError:
             continue  # two versions got the same number at once: try the next one
@@ -399,14 +325,12 @@ def _create_version(job: ModelJob, metrics: dict, model: JobArtifact | None) -> 
 
 def _store_end(job: ModelJob, reporter: Reporter, status: str, reason: str) -> None:
     reporter.note(reason or JobStatus(status).label)
-    with transaction.atomic():
-        updated = ModelJob.objects.filter(Q(status=JobStatus.RUNNING), pk=job.pk, attempts=reporter.attempt).update(
-            status=status,
-            error=reason,
-            percent=reporter.percent,
-            stage=reporter.stage,
-            finished_at=timezone.now(),
-            log=reporter.log,
-        )
-        if updated:
-            audit_record(actor=None, action=f"algorithms.job.{status}", target=job, reason=reason)
+    jobs.end_attempt(
+        job=job,
+        attempt=reporter.attempt,
+        status=status,
+        reason=reason,
+        percent=reporter.percent,
+        stage=reporter.stage,
+        log=reporter.log,
+    )

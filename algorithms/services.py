@@ -1,10 +1,10 @@
 """Every write and state change of the algorithms app, one function each (audited).
 
-Model jobs are run by ``algorithms.runner`` in a worker; this module submits, cancels and sweeps them.
+Model jobs are run by ``algorithms.runner`` in a worker; their state machine (claim, cancel, end, sweep) is
+``algorithms.jobs``; this module checks and submits them.
 """
 
 import csv
-import datetime as dt
 import io
 
 from django.conf import settings
@@ -17,20 +17,19 @@ from django.utils.translation import ngettext
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.services import audit_record
 
-from . import access, selectors
+from . import access, jobs, selectors
 from .enums import (
-    ACTIVE_STATUSES,
     JOB_ALGORITHM,
     AlgorithmKind,
     Alias,
     DatasetKind,
     FeedbackKind,
     JobKind,
-    JobStatus,
     LabelSource,
     Publication,
     ReviewStatus,
 )
+from .jobs import job_cancel, jobs_sweep  # noqa: F401 (the interfaces call the job transitions here)
 from .models import (
     CARD_SECTIONS,
     Algorithm,
@@ -306,10 +305,10 @@ def job_submit(
         seed=seed,
         created_by=by,
         queued_at=timezone.now(),
-        log=_log_line(_("Queued.")),
+        log=jobs.log_line(_("Queued.")),
     )
     audit_record(actor=by, action="algorithms.job.submitted", target=job, kind=kind, seed=seed)
-    _enqueue(job.pk)
+    jobs.enqueue(job.pk)
     return job
 
 
@@ -324,116 +323,6 @@ def job_resubmit(*, job: ModelJob, by) -> ModelJob:
         params=job.params,
         seed=job.seed,
     )
-
-
-def _enqueue(job_id: int) -> None:
-    from .tasks import run_job
-
-    def send():
-        result = run_job.apply_async(kwargs={"job_id": job_id})
-        ModelJob.objects.filter(pk=job_id).update(celery_task_id=result.id or "")
-
-    transaction.on_commit(send)
-
-
-def _log_line(text: str) -> str:
-    return f"{timezone.now():%Y-%m-%d %H:%M:%S} {text}\n"
-
-
-@transaction.atomic
-def job_cancel(*, job: ModelJob, by) -> ModelJob:
-    """Cancel a job: a queued one at once; a running one at its next progress report (the worker stops it and
-    writes the log: it owns the log while it runs).
-
-    Side effects: audit record.
-    """
-    job = ModelJob.objects.select_for_update().get(pk=job.pk)
-    if job.status not in ACTIVE_STATUSES:
-        raise TransitionError(_("Only a queued or running job can be cancelled."))
-    if job.status == JobStatus.QUEUED:
-        job.status = JobStatus.CANCELLED
-        job.finished_at = timezone.now()
-        job.log += _log_line(_("Cancelled before it started."))
-    job.cancel_requested = True
-    job.save(update_fields=["status", "finished_at", "cancel_requested", "log", "updated_at"])
-    audit_record(actor=by, action="algorithms.job.cancelled", target=job)
-    return job
-
-
-def jobs_sweep(*, now: dt.datetime | None = None) -> tuple[int, int]:
-    """Recover jobs a dead worker or a lost message left behind. Runs from beat. Returns (re-queued, failed).
-
-    - running with no heartbeat for BACUDA_MODEL_JOB_STALE_SECONDS (the worker died): queued again, or failed
-      once it has used BACUDA_MODEL_JOB_MAX_ATTEMPTS;
-    - running for longer than the hard time limit: failed ("time limit");
-    - queued for longer than BACUDA_MODEL_JOB_RESEND_SECONDS (a lost message, e.g. a broker restart): sent
-      again (a duplicate is harmless: the runner takes a job only while it is queued);
-    - a cancel requested on a job whose worker died: cancelled.
-    """
-    now = now or timezone.now()
-    stale = now - dt.timedelta(seconds=settings.BACUDA_MODEL_JOB_STALE_SECONDS)
-    too_old = now - dt.timedelta(seconds=settings.BACUDA_MODEL_JOB_TIME_LIMIT)
-    max_attempts = settings.BACUDA_MODEL_JOB_MAX_ATTEMPTS
-    requeued = failed = 0
-    candidates = ModelJob.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=stale) | ModelJob.objects.filter(
-        status=JobStatus.RUNNING, started_at__lt=too_old
-    )
-    for job_id in list(candidates.values_list("pk", flat=True)):
-        with transaction.atomic():
-            job = ModelJob.objects.select_for_update().get(pk=job_id)
-            if job.status != JobStatus.RUNNING:
-                continue
-            if job.started_at and job.started_at < too_old:
-                reason = _("The job exceeded its time limit of %(seconds)d seconds.") % {
-                    "seconds": settings.BACUDA_MODEL_JOB_SOFT_TIME_LIMIT
-                }
-                _finish(job, JobStatus.FAILED, reason)
-                failed += 1
-            elif job.heartbeat_at is None or job.heartbeat_at >= stale:
-                continue
-            elif job.cancel_requested:
-                _finish(job, JobStatus.CANCELLED, "")
-            elif job.attempts >= max_attempts:
-                reason = ngettext(
-                    "The worker running this job stopped answering; the job was given up after %(count)d attempt.",
-                    "The worker running this job stopped answering; the job was given up after %(count)d attempts.",
-                    job.attempts,
-                ) % {"count": job.attempts}
-                _finish(job, JobStatus.FAILED, reason)
-                failed += 1
-            else:
-                job.status = JobStatus.QUEUED
-                job.queued_at = now
-                job.log += _log_line(
-                    _("The worker running this job stopped answering (%(worker)s); queued again.")
-                    % {"worker": job.worker or "?"}
-                )
-                job.save(update_fields=["status", "queued_at", "log", "updated_at"])
-                audit_record(actor=None, action="algorithms.job.requeued", target=job, attempts=job.attempts)
-                _enqueue(job.pk)
-                requeued += 1
-    # Queued with no worker taking them: the message may be lost (a broker restart). Sending it again is safe:
-    # the runner takes a job only while it is queued (or its worker is stale).
-    resend = now - dt.timedelta(seconds=settings.BACUDA_MODEL_JOB_RESEND_SECONDS)
-    lost = ModelJob.objects.filter(status=JobStatus.QUEUED, queued_at__lt=resend)
-    for job_id in list(lost.values_list("pk", flat=True)):
-        with transaction.atomic():
-            updated = ModelJob.objects.filter(pk=job_id, status=JobStatus.QUEUED, queued_at__lt=resend).update(
-                queued_at=now
-            )
-            if updated:
-                _enqueue(job_id)
-                requeued += 1
-    return requeued, failed
-
-
-def _finish(job: ModelJob, status: str, reason: str) -> None:
-    job.status = status
-    job.error = reason
-    job.finished_at = timezone.now()
-    job.log += _log_line(reason or JobStatus(status).label)
-    job.save(update_fields=["status", "error", "finished_at", "log", "updated_at"])
-    audit_record(actor=None, action=f"algorithms.job.{status}", target=job, reason=reason)
 
 
 # --- AI-HS: labelled descriptions from suggestion feedback (issue 13) --------------------------------------------

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from . import runner, services
+from . import jobs, runner
 
 
 @shared_task(
@@ -22,4 +22,4 @@ def run_job(self, *, job_id: int) -> None:
 @shared_task(name="algorithms.sweep_jobs", ignore_result=True)
 def sweep_jobs() -> None:
     """Recover model jobs that a dead worker or a lost message left behind (beat, every minute)."""
-    services.jobs_sweep()
+    jobs.jobs_sweep()
