@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from bacuda_portal.core.choices import choice_labels
-from bacuda_portal.core.csv_export import csv_response
+from bacuda_portal.core.csv_export import export_format, table_response
 from bacuda_portal.core.pages import add_service_errors, query_without_page
 from bacuda_portal.members.models import Administration
 
@@ -146,8 +146,8 @@ def _labelled_page(request, *, review_form=None, train_form=None, status: int = 
         feedback=filters.get("feedback", ""),
         administration=filters.get("administration"),
     )
-    if request.method == "GET" and request.GET.get("format") == "csv":
-        return _labelled_csv(request, labels)
+    if request.method == "GET" and (file_format := export_format(request)):
+        return _labelled_export(request, labels, file_format)
     page = Paginator(labels, LABEL_PAGE_SIZE).get_page(request.GET.get("page"))
     statuses, feedbacks = choice_labels(ReviewStatus), choice_labels(FeedbackKind)
     for label in page:
@@ -169,9 +169,10 @@ def _labelled_page(request, *, review_form=None, train_form=None, status: int = 
     return render(request, "algorithms/hs_labelled_list.html", context, status=status)
 
 
-def _labelled_csv(request, labels):
+def _labelled_export(request, labels, file_format):
     statuses, feedbacks = choice_labels(ReviewStatus), choice_labels(FeedbackKind)
-    return csv_response(
+    return table_response(
+        file_format=file_format,
         filename="aihs-labelled-descriptions",
         header=[_("Id"), _("Administration"), _("Goods description"), _("HS code"), _("Feedback"), _("Review"),
                 _("Suggested codes (probability)"), _("Model used"), _("Given by"), _("Given"), _("Reviewed by"),
@@ -181,7 +182,7 @@ def _labelled_csv(request, labels):
              feedbacks.get(label.feedback, label.feedback), statuses.get(label.status, label.status),
              "; ".join(f"{item.get('code')} ({float(item.get('confidence', 0)):.2f})" for item in label.suggestions),
              label.model_name, label.created_by.email if label.created_by else "", label.created_at,
-             label.reviewed_by.email if label.reviewed_by else "", label.reviewed_at or "")
+             label.reviewed_by.email if label.reviewed_by else "", label.reviewed_at)
             for label in labels.iterator(chunk_size=500)
         ),
         actor=request.user,

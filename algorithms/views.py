@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bacuda_portal.core.choices import choice_labels
-from bacuda_portal.core.csv_export import csv_response
+from bacuda_portal.core.csv_export import export_format, table_response
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.pages import (
     add_service_errors,
@@ -358,8 +358,9 @@ def job_list(request):
         status=filters.get("status", ""),
         administration=filters.get("administration"),
     )
-    if request.GET.get("format") == "csv":
-        return csv_response(
+    if file_format := export_format(request):
+        return table_response(
+            file_format=file_format,
             filename="model-jobs",
             header=[_("Job"), _("Kind"), _("Administration"), _("Dataset"), _("Status"), _("Progress (%)"),
                     _("Seed"), _("Attempts"), _("Submitted by"), _("Queued"), _("Started"), _("Finished"),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from bacuda_portal.core import selectors
-from bacuda_portal.core.csv_export import csv_response
+from bacuda_portal.core.csv_export import export_format, table_response
 from bacuda_portal.core.forms import AuditFilterForm
 from bacuda_portal.core.pages import query_without_page
 from bacuda_portal.members import access
@@ -56,8 +56,9 @@ def audit_log(request):
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
     )
-    if request.GET.get("format") == "csv":
-        return csv_response(
+    if file_format := export_format(request):
+        return table_response(
+            file_format=file_format,
             filename="bacuda-audit-log",
             header=[_("When"), _("Actor"), _("Action"), _("Target type"), _("Target id"), _("Target"), _("Details")],
             rows=(

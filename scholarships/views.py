@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bacuda_portal.core.choices import choice_labels
-from bacuda_portal.core.csv_export import csv_response
+from bacuda_portal.core.csv_export import export_format, table_response
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.pages import (
     add_service_errors,
@@ -429,9 +429,10 @@ def staff_application_list(request):
         region=filters.get("region", ""),
     )
     columns_form = CsvColumnsForm(request.GET or None)
-    if request.GET.get("format") == "csv":
+    if file_format := export_format(request):
         chosen = (columns_form.cleaned_data["columns"] if columns_form.is_valid() else []) or DEFAULT_CSV_COLUMNS
-        return csv_response(
+        return table_response(
+            file_format=file_format,
             filename="bacuda-scholarship-applications",
             header=[CSV_COLUMNS[key][0] for key in chosen],
             rows=([CSV_COLUMNS[key][1](a) for key in chosen] for a in applications.iterator(chunk_size=500)),
@@ -667,7 +668,7 @@ def ranking(request, pk):
         call=call, region=filters.get("region", ""), gender=filters.get("gender", "")
     )
     order = selectors.ranking_order(candidates, call=call)
-    if request.GET.get("format") == "csv":
+    if file_format := export_format(request):
         rows = (
             [position, a.pk, a.full_name, a.administration.name if a.administration else "",
              a.administration.region.code if a.administration else "", a.get_gender_display(), a.reviewed,
@@ -677,7 +678,8 @@ def ranking(request, pk):
              a.decision.reserve_rank if hasattr(a, "decision") else ""]
             for position, a in selectors.ranking_csv_rows(order)
         )  # fmt: skip
-        return csv_response(
+        return table_response(
+            file_format=file_format,
             filename=f"bacuda-scholarship-ranking-{call.pk}",
             header=RANKING_CSV_HEADER,
             rows=rows,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bacuda_portal.core.choices import choice_labels
-from bacuda_portal.core.csv_export import csv_response
+from bacuda_portal.core.csv_export import export_format, table_response
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.pages import add_service_errors, query_without_page, run_state_change
 from bacuda_portal.core.privacy import is_pseudonym
@@ -68,8 +68,9 @@ def workshop_list(request):
         region=filters["region"].code if filters.get("region") else "",
         year=filters.get("year"),
     )
-    if request.GET.get("format") == "csv":
-        return csv_response(
+    if file_format := export_format(request):
+        return table_response(
+            file_format=file_format,
             filename="bacuda-workshops",
             header=[_("Title"), _("Kind"), _("Status"), _("Region"), _("Start date"), _("End date"),
                     _("Host city"), _("Seats"), _("Accepted participants"), _("WCO mission reference")],

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from bacuda_portal.core import privacy_selectors, privacy_services
-from bacuda_portal.core.csv_export import csv_response
+from bacuda_portal.core.csv_export import export_format, table_response
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.core.uploads import private_file_response
@@ -85,8 +85,9 @@ def register(request):
     if not privacy_access.can_see_register(request.user):
         raise Http404
     rows = privacy_selectors.register_rows()
-    if request.GET.get("format") == "csv":
-        return csv_response(
+    if file_format := export_format(request):
+        return table_response(
+            file_format=file_format,
             filename="bacuda-data-protection-register",
             header=[
                 _("Key"),

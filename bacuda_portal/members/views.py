@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from bacuda_portal.core.choices import choice_labels
-from bacuda_portal.core.csv_export import csv_response
+from bacuda_portal.core.csv_export import export_format, table_response
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.pages import query_without_page, row_url, run_state_change
 
@@ -50,8 +50,9 @@ def administration_list(request):
         kind=filters.get("kind", ""),
         status=filters.get("status", ""),
     )
-    if request.GET.get("format") == "csv":
-        return csv_response(
+    if file_format := export_format(request):
+        return table_response(
+            file_format=file_format,
             filename="wco-member-administrations",
             header=[
                 _("Code"),

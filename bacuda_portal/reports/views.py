@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bacuda_portal.core.choices import choice_labels
-from bacuda_portal.core.csv_export import csv_response
+from bacuda_portal.core.csv_export import export_format, table_response
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.pages import query_without_page, row_url
 from bacuda_portal.core.services import audit_record
@@ -53,8 +53,9 @@ def dashboard(request):
     region = cleaned.get("region") if staff else None
     period = form.period()
     data = selectors.dashboard(period=period, administration=administration, region=region)
-    if request.GET.get("format") == "csv":
-        return csv_response(
+    if file_format := export_format(request):
+        return table_response(
+            file_format=file_format,
             filename=f"bacuda-indicators-{period.start:%Y%m%d}-{period.end:%Y%m%d}",
             header=[_("Objective"), _("Indicator"), _("Title"), _("Unit"), _("Baseline"), _("Target"), _("Actual"),
                     _("Progress (%)"), _("By sex"), _("By region"), _("Note")],

@@ -2,9 +2,10 @@
 allow-list (never HTML or SVG).
 
 The walk requests every named URL of the access matrix (with its world of objects, as a role that may read it),
-plainly and with ``?format=csv`` and ``?format=zip`` (how list pages and the data export offer downloads), and
-checks every response that is a file. ``FILE_URLS`` is what the walk must find: a URL that starts serving files
-fails the test until it is added here (after its response was checked), and one that stops fails it too.
+plainly and with ``?format=csv``, ``?format=xlsx`` and ``?format=zip`` (how list pages and the data export offer
+downloads), and checks every response that is a file. ``FILE_URLS`` is what the walk must find: a URL that starts
+serving files fails the test until it is added here (after its response was checked), and one that stops fails it
+too.
 """
 
 from pathlib import Path
@@ -43,7 +44,7 @@ FILE_URLS = {
     "workshops:public_calendar",
     "scholarships:my_data?format=zip",
     "privacy:export_download",
-    # CSV exports of lists
+    # CSV and Excel exports of lists
     "audit_log?format=csv",
     "members:administration_list?format=csv",
     "workshops:list?format=csv",
@@ -57,6 +58,8 @@ FILE_URLS = {
     "reports:dashboard?format=csv",
     "privacy:register?format=csv",
 }
+# ... and each of them in Excel too
+FILE_URLS |= {name.replace("?format=csv", "?format=xlsx") for name in FILE_URLS if name.endswith("?format=csv")}
 
 
 def _is_file(response) -> bool:
@@ -79,7 +82,7 @@ def test_every_file_is_served_as_a_nosniff_attachment_of_a_safe_type(client, cas
         if method != "get" or role is None or name in NOT_FILES:
             continue
         url = reverse(name, kwargs=arguments(world) if arguments else None)
-        for query in ("", "?format=csv", "?format=zip"):
+        for query in ("", "?format=csv", "?format=xlsx", "?format=zip"):
             with transaction.atomic():
                 client.logout()
                 if cast[role] is not None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bacuda_portal.core.csv_export import csv_response
+from bacuda_portal.core.csv_export import export_format, table_response
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.pages import query_without_page, run_state_change
 
@@ -41,8 +41,9 @@ def course_list(request):
         language=filters.get("language", ""),
         overdue_only=filters.get("overdue", False),
     )
-    if request.GET.get("format") == "csv":
-        return csv_response(
+    if file_format := export_format(request):
+        return table_response(
+            file_format=file_format,
             filename="elearning-courses",
             header=[
                 _("Code"),

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bacuda_portal.core.csv_export import csv_response
+from bacuda_portal.core.csv_export import export_format, table_response
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.pages import add_service_errors, query_without_page
 from bacuda_portal.core.services import audit_record
@@ -66,8 +66,9 @@ def expert_list(request):
         raise Http404
     form = ExpertFilterForm(request.GET or None)
     form.is_valid()  # collects the errors to show; invalid filters are left out of the search
-    if request.GET.get("format") == "csv":
-        return csv_response(
+    if file_format := export_format(request):
+        return table_response(
+            file_format=file_format,
             filename="bacuda-experts",
             header=[
                 _("Full name"),

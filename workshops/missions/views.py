@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bacuda_portal.core.csv_export import csv_response
+from bacuda_portal.core.csv_export import export_format, table_response
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.pages import add_service_errors, query_without_page, run_state_change
 from bacuda_portal.core.services import audit_record
@@ -61,8 +61,9 @@ def mission_list(request):
         workshop=filters.get("workshop"),
         year=filters.get("year"),
     )
-    if request.GET.get("format") == "csv":
-        return csv_response(
+    if file_format := export_format(request):
+        return table_response(
+            file_format=file_format,
             filename="missions",
             header=[
                 _("WCO mission number"),
