@@ -53,9 +53,10 @@ def test_a_workbook_keeps_types_freezes_its_header_and_neutralises_formulas(db, 
         action="trial.exported",
     )
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert response["Content-Disposition"].startswith('attachment; filename="trial-') and ".xlsx" in response[
-        "Content-Disposition"
-    ]
+    assert (
+        response["Content-Disposition"].startswith('attachment; filename="trial-')
+        and ".xlsx" in response["Content-Disposition"]
+    )
     sheet = _workbook(response).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("Number", "Amount", "Day", "Moment", "Flag", "Text", "Empty")
