@@ -140,6 +140,7 @@ MATRIX = {
     # experts
     "experts:list": ("get", None, STAFF_ONLY),
     "experts:create": ("get", None, STAFF_ONLY),
+    "experts:import": ("get", None, STAFF_ONLY),
     "experts:me": ("get", None, ("L", "404", "404", "404", "ok", "404")),
     "experts:detail": ("get", lambda w: {"pk": w["expert"].pk}, EXPERTS_OWN),
     "experts:update": ("get", lambda w: {"pk": w["expert"].pk}, EXPERTS_OWN),

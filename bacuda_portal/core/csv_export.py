@@ -72,7 +72,8 @@ def csv_response(
         for row in rows:
             yield writer.writerow([_safe_cell(value) for value in row])
 
-    audit_record(actor=actor, action=action, filename=filename, format="csv")
+    if action:  # an empty template to fill in is not an export of anything
+        audit_record(actor=actor, action=action, filename=filename, format="csv")
     return attachment_response(lines(), filename=_stamped(filename, "csv"))
 
 
@@ -101,7 +102,8 @@ def xlsx_response(
     *, filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], actor: Any, action: str
 ) -> HttpResponseBase:
     """Write rows to an Excel workbook (one sheet, row by row: constant memory), and audit the export."""
-    audit_record(actor=actor, action=action, filename=filename, format="xlsx")  # first, as the CSV's
+    if action:  # first, as the CSV's; an empty template to fill in is not an export of anything
+        audit_record(actor=actor, action=action, filename=filename, format="xlsx")
     rows = iter(rows)
     sample = [[_excel_value(value) for value in row] for row in islice(rows, WIDTH_SAMPLE_ROWS)]
     titles = [str(title) for title in header]

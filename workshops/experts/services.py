@@ -201,3 +201,28 @@ def expert_cv_upload(*, expert: Expert, cv: UploadedFile, by: User) -> Expert:
         transaction.on_commit(lambda: storage.delete(previous))
     audit_record(actor=by, action="experts.cv.uploaded", target=expert, size=cv.size)
     return expert
+
+
+# --- Import --------------------------------------------------------------------------------------------
+@transaction.atomic
+def experts_import(*, rows: Iterable[Mapping[str, Any]], by: User) -> list[Expert]:
+    """Register the experts of an import's checked rows, all or none (a ValidationError leaves nothing written).
+
+    Side effects: an audit record per expert (as ``expert_create``) and one for the import with the count."""
+    experts = []
+    for row in rows:
+        expert = expert_create(
+            by=by,
+            full_name=row["full_name"],
+            email=row["email"],
+            nationality=row.get("nationality"),
+            administration=row.get("administration"),
+            phone=row.get("phone", ""),
+            biography=row.get("biography", ""),
+            expertise_areas=row.get("expertise_areas") or (),
+        )
+        if row.get("languages"):
+            expert_languages_set(expert=expert, levels=row["languages"], by=by)
+        experts.append(expert)
+    audit_record(actor=by, action="experts.imported", count=len(experts))
+    return experts

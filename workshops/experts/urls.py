@@ -7,6 +7,7 @@ app_name = "experts"
 urlpatterns = [
     path("", views.expert_list, name="list"),
     path("new/", views.expert_create, name="create"),
+    path("import/", views.expert_import, name="import"),
     path("me/", views.my_profile, name="me"),
     path("<int:pk>/", views.expert_detail, name="detail"),
     path("<int:pk>/edit/", views.expert_update, name="update"),

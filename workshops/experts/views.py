@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from bacuda_portal.core.csv_export import export_format, table_response
 from bacuda_portal.core.exceptions import TransitionError
+from bacuda_portal.core.imports import import_page
 from bacuda_portal.core.pages import add_service_errors, query_without_page
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.core.uploads import private_file_response
@@ -31,6 +32,7 @@ from .forms import (
     ExpertForm,
     ExpertLanguagesForm,
 )
+from .imports import EXPERT_IMPORT
 from .models import AvailabilityWindow
 
 PAGE_SIZE = 50
@@ -39,6 +41,22 @@ PAGE_SIZE = 50
 def _profile_url(user, expert) -> str:
     """Where to go back to after a change: the expert's own "my profile" page, or the staff page."""
     return reverse("experts:me") if access.is_own_profile(user, expert) else expert.get_absolute_url()
+
+
+@login_required
+def expert_import(request):
+    """Staff register many experts at once from a workbook or CSV (preview first, then all or nothing)."""
+    if not access.can_manage_experts(request.user):
+        raise Http404
+    return import_page(
+        request,
+        spec=EXPERT_IMPORT,
+        write=lambda rows: services.experts_import(rows=rows, by=request.user),
+        title=_("Import experts"),
+        intro=_("Register several experts at once from an Excel workbook or a CSV file. Each row is checked "
+                "first; nothing is written until you confirm, and then every row or none."),
+        done_url=reverse("experts:list"),
+    )  # fmt: skip
 
 
 # --- Staff list ----------------------------------------------------------------------------------------
