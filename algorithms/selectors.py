@@ -4,7 +4,9 @@ import hashlib
 import json
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext
 
+from bacuda_portal.core.search import SearchHit, ranked
 from bacuda_portal.members.models import Administration
 
 from .enums import JobStatus, Publication, ReviewStatus
@@ -176,3 +178,12 @@ def versions_published_between(period_start, period_end) -> QuerySet[AlgorithmVe
     return AlgorithmVersion.objects.filter(
         publication=Publication.PUBLISHED, published_at__date__gte=period_start, published_at__date__lte=period_end
     )
+
+
+# --- Search ----------------------------------------------------------------------------------------------
+def search_cards(visible, words: list[str], *, limit: int) -> list[SearchHit]:
+    rows = ranked(visible, ["name_en", "name_fr", "summary_en", "summary_fr"], words)
+    return [
+        SearchHit(kind=gettext("Model card"), title=algorithm.name, detail="", url=algorithm.get_absolute_url())
+        for algorithm in rows[:limit]
+    ]

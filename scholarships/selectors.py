@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Case, Count, F, FilteredRelation, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext
+
+from bacuda_portal.core.search import SearchHit, ranked
 
 from .enums import (
     ApplicationStatus,
@@ -502,3 +505,17 @@ def selection_record(call_id: int) -> SelectionRecord:
         ranking=ranking_rows(list(order)),
         balance=balance(call=call),
     )
+
+
+# --- Search ----------------------------------------------------------------------------------------------
+def search_applications(visible, words: list[str], *, limit: int) -> list[SearchHit]:
+    rows = ranked(visible.select_related("call"), ["full_name", "applicant__email", "position"], words)
+    return [
+        SearchHit(
+            kind=gettext("Scholarship application"),
+            title=application.full_name or gettext("Application %(number)d") % {"number": application.pk},
+            detail=str(application.call),
+            url=application.get_absolute_url(),
+        )
+        for application in rows[:limit]
+    ]

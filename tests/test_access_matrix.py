@@ -62,6 +62,7 @@ MATRIX = {
     "liveness": ("get", None, PUBLIC),
     "health": ("get", None, ("L", "503", "404", "404", "404", "404")),  # 503: served, but no worker runs
     "audit_log": ("get", None, STAFF_ONLY),
+    "search": ("get", None, SIGNED_IN),
     "api-schema": ("get", None, PUBLIC),
     "api-docs": ("get", None, PUBLIC),
     # members

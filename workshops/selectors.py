@@ -22,8 +22,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lower
 from django.utils import dateformat
 from django.utils.formats import get_format
+from django.utils.translation import gettext
 
 from bacuda_portal.core.choices import choice_labels
+from bacuda_portal.core.search import SearchHit, ranked
 
 from .enums import (
     ACTIVE_NOMINATION_STATUSES,
@@ -507,3 +509,30 @@ def workshop_record(workshop_id: int) -> WorkshopRecord:
             .order_by("role", "expert__full_name", "pk")
         ),
     )
+
+
+# --- Search (the portal's search box) --------------------------------------------------------------------
+def search_workshops(visible, words: list[str], *, limit: int) -> list[SearchHit]:
+    rows = ranked(visible.select_related("region"), ["title", "host_city", "description", "mission_reference"], words)
+    return [
+        SearchHit(
+            kind=gettext("Workshop"),
+            title=workshop.title,
+            detail=" · ".join(filter(None, [workshop.host_city, f"{workshop.start_date:%Y-%m-%d}"])),
+            url=workshop.get_absolute_url(),
+        )
+        for workshop in rows[:limit]
+    ]
+
+
+def search_participants(visible_nominations, words: list[str], *, limit: int) -> list[SearchHit]:
+    rows = ranked(visible_nominations.select_related("workshop"), ["full_name", "email", "position"], words)
+    return [
+        SearchHit(
+            kind=gettext("Participant"),
+            title=nomination.full_name,
+            detail=nomination.workshop.title,
+            url=nomination.workshop.get_absolute_url() + "#participants",
+        )
+        for nomination in rows[:limit]
+    ]

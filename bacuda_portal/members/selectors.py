@@ -2,6 +2,9 @@
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
+
+from bacuda_portal.core.search import SearchHit, ranked
 
 from .enums import STAFF_ROLES
 from .models import Administration, ContactPoint, Invitation, Region, User, hash_invitation_token
@@ -96,3 +99,17 @@ def administration_or_none(administration_id) -> Administration | None:
 
 def region_by_code(code: str) -> Region | None:
     return Region.objects.filter(code=code).first() if code else None
+
+
+# --- Search ----------------------------------------------------------------------------------------------
+def search_administrations(visible, words: list[str], *, limit: int) -> list[SearchHit]:
+    rows = ranked(visible.select_related("region"), ["name_en", "name_fr", "code"], words)
+    return [
+        SearchHit(
+            kind=gettext("Administration"),
+            title=administration.name,
+            detail=administration.code,
+            url=administration.get_absolute_url(),
+        )
+        for administration in rows[:limit]
+    ]

@@ -4,7 +4,9 @@ import datetime as dt
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from bacuda_portal.core.search import SearchHit, ranked
 from bacuda_portal.members import selectors as member_selectors
 from scholarships import selectors as scholarship_selectors
 from workshops import access as workshop_access
@@ -80,3 +82,12 @@ def published_courses() -> QuerySet:
 
 def open_scholarship_calls() -> QuerySet:
     return scholarship_selectors.calls_open_now()
+
+
+# --- Search ----------------------------------------------------------------------------------------------
+def search_news(words: list[str], *, limit: int) -> list[SearchHit]:
+    rows = ranked(NewsPost.objects.published(), ["title_en", "title_fr", "body_en", "body_fr"], words)
+    return [
+        SearchHit(kind=gettext("News"), title=post.title, detail="", url=post.get_absolute_url())
+        for post in rows[:limit]
+    ]

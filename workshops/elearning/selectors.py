@@ -4,6 +4,9 @@ from datetime import date
 
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
+
+from bacuda_portal.core.search import SearchHit, ranked
 
 from .enums import CourseStage
 from .models import ChecklistItem, Course, Milestone, StageChange
@@ -101,3 +104,12 @@ def course_count_by_stage() -> list[tuple[str, int]]:
     """``(stage label, number of courses)`` for every stage, in the stages' order."""
     counts = dict(Course.objects.order_by().values("stage").annotate(n=Count("pk")).values_list("stage", "n"))
     return [(label, counts.get(value, 0)) for value, label in CourseStage.choices]
+
+
+# --- Search ----------------------------------------------------------------------------------------------
+def search_courses(visible, words: list[str], *, limit: int) -> list[SearchHit]:
+    rows = ranked(visible, ["title_en", "title_fr", "code"], words)
+    return [
+        SearchHit(kind=gettext("Course"), title=course.title, detail=course.code, url=course.get_absolute_url())
+        for course in rows[:limit]
+    ]

@@ -6,9 +6,10 @@ from datetime import date
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from bacuda_portal.core.choices import choice_labels
+from bacuda_portal.core.search import SearchHit, ranked
 from workshops.enums import DELIVERED_WORKSHOP_STATUSES, AssignmentStatus
 
 from .enums import AccreditationStatus, SpokenLanguage
@@ -201,3 +202,17 @@ def experts_deployed(period_start: date, period_end: date, administration=None, 
     if region is not None:
         experts = experts.filter(administration__region=region)
     return experts
+
+
+# --- Search ----------------------------------------------------------------------------------------------
+def search_experts(visible, words: list[str], *, limit: int) -> list[SearchHit]:
+    rows = ranked(visible.select_related("administration"), ["full_name", "email", "biography"], words)
+    return [
+        SearchHit(
+            kind=gettext("Expert"),
+            title=expert.full_name,
+            detail=expert.administration.name if expert.administration else "",
+            url=expert.get_absolute_url(),
+        )
+        for expert in rows[:limit]
+    ]
