@@ -23,13 +23,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from .csv_export import table_response
 from .uploads.text import text_lines
 
-MAX_IMPORT_ROWS = 2_000
+MAX_IMPORT_ROWS = 5_000
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 # A workbook is a ZIP of XML files: refuse one that would inflate far beyond what a list of rows needs.
 MAX_WORKBOOK_MEMBERS = 200
@@ -205,9 +206,14 @@ def unsign_rows(spec: ImportSpec, token: str) -> list[dict[str, str]]:
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Workbook or CSV file"),
-        help_text=gettext_lazy("Excel (.xlsx) or CSV (UTF-8), the first row naming the columns; at most 2,000 rows."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "Excel (.xlsx) or CSV (UTF-8), the first row naming the columns; at most %(rows)s rows."
+        ) % {"rows": number_format(MAX_IMPORT_ROWS, force_grouping=True)}
 
 
 def import_page(

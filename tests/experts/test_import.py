@@ -169,3 +169,27 @@ def test_only_staff_import(client, request, role, kenya):
 def test_anonymous_visitors_are_sent_to_sign_in(client, db):
     assert client.post(URL, {"file": _workbook(GOOD)}).status_code == 302
     assert not Expert.objects.exists()
+
+
+def test_a_thousand_rows_with_a_few_bad_ones_show_every_bad_row_then_the_fixed_file_imports_at_once(
+    client, staff, kenya, areas
+):
+    rows = [[f"Trainer {n}", f"trainer{n}@example.org", "", "KEN", "", "", "en B2", ""] for n in range(1000)]
+    bad = {17: ("Nowhere", 3), 256: ("email", 1), 731: ("language", 6), 998: ("email", 1)}
+    rows[17][3] = "NOWHERE"
+    rows[256][1] = "trainer256-at-example.org"
+    rows[731][6] = "en Z9"
+    rows[998][1] = "trainer5@example.org"  # the same address as row 7
+    client.force_login(staff)
+    response = client.post(URL, {"file": _workbook(rows)})
+    assert response.status_code == 400
+    failed = {result.number - 2: result.errors for result in response.context["results"] if result.errors}
+    assert set(failed) == set(bad)
+    assert "NOWHERE" in failed[17][0] and "Z9" in failed[731][0] and "row 7" in failed[998][0]
+    assert not Expert.objects.exists()
+    rows[17][3], rows[256][1], rows[731][6], rows[998][1] = "KEN", "trainer256@example.org", "en C1", "t998@example.org"
+    token = client.post(URL, {"file": _workbook(rows)}).context["token"]
+    response = client.post(URL, {"rows": token, "confirm": "1"})
+    assert response.status_code == 302
+    assert Expert.objects.count() == 1000
+    assert AuditEntry.objects.get(action="experts.imported").data["count"] == 1000
