@@ -6,7 +6,7 @@ and ``enqueue``s its task by name once the transaction commits, so services neve
 rolled-back request queues nothing. The task ``claim``s the row (waiting -> working, one more attempt): a
 duplicate message then does nothing. The work ends done or ``fail``s with the reason. A beat ``sweep`` re-queues
 rows a lost message or a killed worker left waiting or working past ``stale_after``, and fails them after
-``max_attempts``; staff ``requeue`` a failed one.
+``max_attempts``; a failure that may pass goes back to waiting (``fail_or_retry``); staff ``requeue`` a failed one.
 
 Each model keeps its own status enum (a report is *rendering*, a job *running*); ``Lifecycle`` names which of its
 values mean waiting, working and failed.
@@ -81,6 +81,21 @@ class Lifecycle:
         now = now or timezone.now()
         reason = error_text(error) if isinstance(error, BaseException) else str(error)[:ERROR_LENGTH]
         self.model.objects.filter(pk=pk).update(status=self.failed, error=reason, finished_at=now, updated_at=now)
+
+    def fail_or_retry(self, pk: int, error: str | BaseException, *, now=None) -> bool:
+        """A failure that may pass (a mail server down, a worker short of memory): back to waiting with the reason
+        while attempts remain (the task's own retry, or the sweep, runs it again), failed after ``max_attempts``.
+        Returns True when it will be tried again."""
+        now = now or timezone.now()
+        reason = error_text(error) if isinstance(error, BaseException) else str(error)[:ERROR_LENGTH]
+        again = bool(
+            self.model.objects.filter(pk=pk, status=self.working, attempts__lt=self.max_attempts).update(
+                status=self.waiting, error=reason, queued_at=now, updated_at=now
+            )
+        )
+        if not again:
+            self.fail(pk, reason, now=now)
+        return again
 
     def requeue(self, pk: int, *, by, now=None) -> bool:
         """A failed row queued again with a fresh count of attempts (staff's retry). Side effects: audit record;

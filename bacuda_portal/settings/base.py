@@ -210,6 +210,8 @@ LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"  # WCO headquarters
 USE_I18N = True
+# One written form of dates and times per language, 24-hour clock, the time zone named (bacuda_portal/formats).
+FORMAT_MODULE_PATH = ["bacuda_portal.formats"]
 USE_TZ = True
 
 # --- Static and media ------------------------------------------------------------------------------

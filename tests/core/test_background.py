@@ -100,3 +100,15 @@ def test_enqueue_runs_the_named_task_after_commit(export, eager_tasks, django_ca
 
 def test_the_portals_exports_use_the_kit():
     assert BUILDING.model is PersonalDataExport and BUILDING.task == "core.build_personal_export"
+
+
+def test_a_passing_failure_waits_for_another_attempt_until_the_last(export):
+    KIT.claim(export.pk)
+    assert KIT.fail_or_retry(export.pk, OSError("mail server down")) is True
+    export.refresh_from_db()
+    assert (export.status, export.attempts) == (ExportStatus.QUEUED, 1)
+    assert export.error == "OSError: mail server down"
+    assert KIT.claim(export.pk) is True  # the retry takes it again: attempt 2 of 2
+    assert KIT.fail_or_retry(export.pk, OSError("still down")) is False
+    export.refresh_from_db()
+    assert (export.status, export.attempts, export.error) == (ExportStatus.FAILED, 2, "OSError: still down")
