@@ -58,10 +58,10 @@ class DashboardFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         if staff:
             offer(self.fields["region"], self.fields["region"].queryset.all())
-            choices = [("", _("All administrations"))] + [
-                (pk, f"{code} – {name}")
-                for pk, code, name in member_selectors.administration_choices().values_list("pk", "code", "name_en")
-            ]
+            # Names in the page's language (one translated source: the administration's own name fields).
+            administrations = member_selectors.administration_choices().only("pk", "code", "name_en", "name_fr")
+            named = sorted(((a.pk, f"{a.code} – {a.name}") for a in administrations), key=lambda choice: choice[1])
+            choices = [("", _("All administrations")), *named]
             self.fields["administration"].widget.choices = choices
         else:
             del self.fields["region"]

@@ -180,3 +180,11 @@ def test_reading_personal_data_does_not_empty_the_dashboard_cache(staff):
         assert caching.data_version() == version, action
     audit_record(actor=staff, action="workshops.workshop.cancelled")
     assert caching.data_version() != version
+
+
+def test_the_administration_menu_names_countries_in_the_pages_language(client, staff, senegal):
+    client.force_login(staff)
+    french = client.get("/fr/reports/dashboard/").content.decode()
+    english = client.get("/en/reports/dashboard/").content.decode()
+    assert f"SEN – {senegal.name_fr}" in french and f"SEN – {senegal.name_en}" in english
+    assert senegal.name_fr != senegal.name_en  # Sénégal / Senegal

@@ -33,7 +33,7 @@ def _csv_rows(missions):
             mission.traveller_email,
             mission.workshop.title if mission.workshop else "",
             mission.destination_city,
-            mission.destination_country.name_en,
+            mission.destination_country.name,
             mission.start_date,
             mission.end_date,
             mission.stage.label,
