@@ -111,6 +111,12 @@ MATRIX = {
         lambda w: {"pk": w["open_workshop"].pk},
         ("L", "404", "ok", "404", "404", "404"),
     ),
+    "workshops:nomination_import": (
+        "get",
+        lambda w: {"pk": w["open_workshop"].pk},
+        ("L", "404", "ok", "404", "404", "404"),
+    ),
+    "workshops:past_activity_import": ("get", None, STAFF_ONLY),
     "workshops:nomination_offer_next": ("post", lambda w: {"pk": w["workshop"].pk}, STAFF_ONLY),
     "workshops:nomination_withdraw": ("post", lambda w: {"nomination_pk": w["nomination"].pk}, KENYA_PAGE),
     "workshops:nomination_decide": (
