@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import bulk_views, import_views, views
 
 app_name = "workshops"
 
@@ -25,6 +25,7 @@ urlpatterns = [
     path("certificates/verify/", views.certificate_verify, name="certificate_lookup"),
     path("certificates/verify/<str:code>/", views.certificate_verify, name="certificate_verify"),
     path("<int:pk>/nominate/", views.nomination_create, name="nomination_create"),
+    path("<int:pk>/nominations/bulk/", bulk_views.nominations_bulk, name="nominations_bulk"),
     path("<int:pk>/nominations/import/", import_views.nomination_import, name="nomination_import"),
     path("past-activities/import/", import_views.past_activity_import, name="past_activity_import"),
     path("<int:pk>/offer-next/", views.nomination_offer_next, name="nomination_offer_next"),
