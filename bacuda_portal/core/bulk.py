@@ -67,7 +67,8 @@ def report_bulk(request, outcome: BulkOutcome, *, done: Callable[[int], str]) ->
 
 
 class RowIdsField(forms.Field):
-    """The ids of the ticked rows (checkboxes named alike); ``allowed`` limits them to the rows the page offered."""
+    """The ids of the ticked rows (checkboxes named alike, or typed references), in the order given; ``allowed``
+    limits them to the rows the page offered."""
 
     widget = forms.MultipleHiddenInput
 
@@ -79,7 +80,7 @@ class RowIdsField(forms.Field):
         if not value:
             return []
         try:
-            ids = sorted({int(item) for item in value})
+            ids = list(dict.fromkeys(int(item) for item in value))  # in the page's order (a ranking), once each
         except (TypeError, ValueError):
             raise ValidationError(_("The ticked rows could not be read.")) from None
         if self.allowed is not None and not set(ids) <= self.allowed:
