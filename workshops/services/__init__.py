@@ -1,0 +1,78 @@
+"""Every write and state change of the workshops app: one function each, in a transaction, audited.
+
+The workshop flow is requested -> planned -> confirmed -> delivered -> closed, and cancelled from any state
+before delivery. Each transition is its own function; its docstring lists its side effects. The functions live
+in one module per part of the flow; this package re-exports them, so callers write ``services.workshop_confirm``.
+"""
+
+from .assignments import assignment_answer, assignment_appraise, assignment_create
+from .attendance import ATTENDANCE_OPEN_STATUSES, attendance_record
+from .certificates import (
+    CERTIFICATE_STATUSES,
+    MAX_RENDER_ATTEMPTS,
+    certificate_render,
+    certificate_retry,
+    certificates_issue,
+    certificates_sweep,
+)
+from .nominations import (
+    NOMINATION_OPEN_STATUSES,
+    nomination_accept,
+    nomination_create,
+    nomination_decline,
+    nomination_offer_next,
+    nomination_waitlist,
+    nomination_withdraw,
+)
+from .workshop_requests import request_accept, request_decline, request_submit, request_withdraw
+from .workshops import (
+    EDITABLE_FIELDS,
+    ConcurrentEditError,
+    beneficiary_set_quota,
+    session_add,
+    session_remove,
+    workshop_cancel,
+    workshop_close,
+    workshop_confirm,
+    workshop_create,
+    workshop_deliver,
+    workshop_plan,
+    workshop_update,
+)
+
+__all__ = [
+    "ATTENDANCE_OPEN_STATUSES",
+    "CERTIFICATE_STATUSES",
+    "EDITABLE_FIELDS",
+    "MAX_RENDER_ATTEMPTS",
+    "NOMINATION_OPEN_STATUSES",
+    "ConcurrentEditError",
+    "assignment_answer",
+    "assignment_appraise",
+    "assignment_create",
+    "attendance_record",
+    "beneficiary_set_quota",
+    "certificate_render",
+    "certificate_retry",
+    "certificates_issue",
+    "certificates_sweep",
+    "nomination_accept",
+    "nomination_create",
+    "nomination_decline",
+    "nomination_offer_next",
+    "nomination_waitlist",
+    "nomination_withdraw",
+    "request_accept",
+    "request_decline",
+    "request_submit",
+    "request_withdraw",
+    "session_add",
+    "session_remove",
+    "workshop_cancel",
+    "workshop_close",
+    "workshop_confirm",
+    "workshop_create",
+    "workshop_deliver",
+    "workshop_plan",
+    "workshop_update",
+]

@@ -1,0 +1,63 @@
+"""Pages of the workshops app: thin; they parse input, ask ``access``, call one service and render.
+
+One module per part of the flow; this package re-exports the views ``urls.py`` names.
+"""
+
+from .assignments import assignment_answer, assignment_appraise, assignment_create, assignment_search
+from .attendance import attendance
+from .certificates import (
+    certificate_download,
+    certificate_retry,
+    certificate_verify,
+    certificates_issue,
+    certificates_zip,
+)
+from .nominations import nomination_create, nomination_decide, nomination_offer_next, nomination_withdraw
+from .workshop_requests import request_create, request_decide, request_list, request_withdraw
+from .workshops import (
+    public_calendar,
+    quota_update,
+    session_add,
+    session_remove,
+    staff_dashboard,
+    workshop_calendar,
+    workshop_create,
+    workshop_detail,
+    workshop_edit,
+    workshop_list,
+    workshop_programme,
+    workshop_transition,
+)
+
+__all__ = [
+    "assignment_answer",
+    "assignment_appraise",
+    "assignment_create",
+    "assignment_search",
+    "attendance",
+    "certificate_download",
+    "certificate_retry",
+    "certificate_verify",
+    "certificates_issue",
+    "certificates_zip",
+    "nomination_create",
+    "nomination_decide",
+    "nomination_offer_next",
+    "nomination_withdraw",
+    "public_calendar",
+    "quota_update",
+    "request_create",
+    "request_decide",
+    "request_list",
+    "request_withdraw",
+    "session_add",
+    "session_remove",
+    "staff_dashboard",
+    "workshop_calendar",
+    "workshop_create",
+    "workshop_detail",
+    "workshop_edit",
+    "workshop_list",
+    "workshop_programme",
+    "workshop_transition",
+]

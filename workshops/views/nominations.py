@@ -1,0 +1,94 @@
+"""Nominations: a contact point nominates; staff accept, wait-list, decline or offer the next seat."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bacuda_portal.core.exceptions import TransitionError
+from bacuda_portal.core.pages import add_service_errors, run_state_change
+
+from .. import access, services
+from ..forms import (
+    NominationForm,
+)
+
+
+@require_POST
+@login_required
+def nomination_create(request, pk):
+    workshop = access.get_workshop_for(request.user, pk)
+    administration = access.nominating_administration(request.user, workshop)
+    if administration is None:
+        raise Http404
+    form = NominationForm(request.POST)
+    if form.is_valid():
+        try:
+            nomination = services.nomination_create(
+                workshop=workshop, administration=administration, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s is nominated.") % {"name": nomination.full_name})
+            return redirect(workshop)
+    # Show the form again with the errors and everything the contact point typed.
+    return render(
+        request,
+        "workshops/nomination_form.html",
+        {"workshop": workshop, "form": form, "administration": administration},
+        status=400,
+    )
+
+
+NOMINATION_DECISIONS = {
+    "accept": services.nomination_accept,
+    "waitlist": services.nomination_waitlist,
+    "decline": services.nomination_decline,
+}
+
+
+@require_POST
+@login_required
+def nomination_decide(request, nomination_pk, action):
+    if not access.can_manage_workshops(request.user) or action not in NOMINATION_DECISIONS:
+        raise Http404
+    nomination = access.get_nomination_for(request.user, nomination_pk)
+    try:
+        NOMINATION_DECISIONS[action](nomination=nomination, by=request.user)
+        messages.success(
+            request,
+            _("%(name)s: %(status)s.") % {"name": nomination.full_name, "status": nomination.get_status_display()},
+        )
+    except TransitionError as error:
+        messages.error(request, str(error))
+    return redirect(nomination.workshop)
+
+
+@require_POST
+@login_required
+def nomination_withdraw(request, nomination_pk):
+    nomination = access.get_nomination_for(request.user, nomination_pk)
+    if not access.can_withdraw_nomination(request.user, nomination):
+        raise Http404
+    run_state_change(
+        request,
+        lambda: services.nomination_withdraw(nomination=nomination, by=request.user),
+        success=_("The nomination of %(name)s was withdrawn.") % {"name": nomination.full_name},
+    )
+    return redirect(nomination.workshop)
+
+
+@require_POST
+@login_required
+def nomination_offer_next(request, pk):
+    workshop = access.get_workshop_for_staff(request.user, pk)
+    try:
+        nomination = services.nomination_offer_next(workshop=workshop, by=request.user)
+        messages.success(request, _("The seat was offered to %(name)s.") % {"name": nomination.full_name})
+    except TransitionError as error:
+        messages.error(request, str(error))
+    return redirect(workshop)
