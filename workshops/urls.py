@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import bulk_views, import_views, views
+from . import views
 
 app_name = "workshops"
 
@@ -25,9 +25,9 @@ urlpatterns = [
     path("certificates/verify/", views.certificate_verify, name="certificate_lookup"),
     path("certificates/verify/<str:code>/", views.certificate_verify, name="certificate_verify"),
     path("<int:pk>/nominate/", views.nomination_create, name="nomination_create"),
-    path("<int:pk>/nominations/bulk/", bulk_views.nominations_bulk, name="nominations_bulk"),
-    path("<int:pk>/nominations/import/", import_views.nomination_import, name="nomination_import"),
-    path("past-activities/import/", import_views.past_activity_import, name="past_activity_import"),
+    path("<int:pk>/nominations/bulk/", views.nominations_bulk, name="nominations_bulk"),
+    path("<int:pk>/nominations/import/", views.nomination_import, name="nomination_import"),
+    path("past-activities/import/", views.past_activity_import, name="past_activity_import"),
     path("<int:pk>/offer-next/", views.nomination_offer_next, name="nomination_offer_next"),
     path("nominations/<int:nomination_pk>/withdraw/", views.nomination_withdraw, name="nomination_withdraw"),
     path("nominations/<int:nomination_pk>/<slug:action>/", views.nomination_decide, name="nomination_decide"),

@@ -8,9 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from bacuda_portal.core.imports import import_page
 
-from . import access
-from .import_services import nominations_import, past_activities_import
-from .imports import NOMINATION_IMPORT, PAST_ACTIVITY_IMPORT
+from .. import access, services
+from ..imports import NOMINATION_IMPORT, PAST_ACTIVITY_IMPORT
 
 
 @login_required
@@ -23,7 +22,7 @@ def nomination_import(request, pk):
     return import_page(
         request,
         spec=NOMINATION_IMPORT,
-        write=lambda rows: nominations_import(
+        write=lambda rows: services.nominations_import(
             workshop=workshop, administration=administration, rows=rows, by=request.user
         ),
         title=_("Import nominations: %(workshop)s") % {"workshop": workshop.title},
@@ -43,7 +42,7 @@ def past_activity_import(request):
     return import_page(
         request,
         spec=PAST_ACTIVITY_IMPORT,
-        write=lambda rows: past_activities_import(rows=rows, by=request.user),
+        write=lambda rows: services.past_activities_import(rows=rows, by=request.user),
         title=_("Import past activities"),
         intro=_("Record workshops delivered before the portal, one row per participant, so that the results "
                 "framework covers the project since it began. Rows with the same title and dates make one workshop; "

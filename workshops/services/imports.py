@@ -1,4 +1,4 @@
-"""Writes of the workshop imports (workshops/imports.py): all rows or none, audited."""
+"""Imports: a contact point's nominations and staff's past activities (workshops/imports.py), all rows or none."""
 
 import datetime as dt
 from collections import Counter
@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.members.models import User
 
-from .enums import AttendanceStatus, NominationStatus, WorkingLanguage, WorkshopStatus
-from .imports import past_activity_key
-from .models import Attendance, Beneficiary, Nomination, Session, Workshop
-from .services import nomination_create
+from ..enums import AttendanceStatus, NominationStatus, WorkingLanguage, WorkshopStatus
+from ..imports import past_activity_key
+from ..models import Attendance, Beneficiary, Nomination, Session, Workshop
+from .nominations import nomination_create
 
 # A past activity's attendance is known per participant, not per day: one session stands for the whole workshop.
 PAST_ACTIVITY_SESSION = (dt.time(9, 0), dt.time(17, 0))
