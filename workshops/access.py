@@ -160,6 +160,19 @@ def can_withdraw_nomination(user, nomination: Nomination) -> bool:
 
 
 # --- Assignments ---------------------------------------------------------------------------------------
+def assignments_visible_to(user) -> QuerySet[Assignment]:
+    """Staff see every expert assignment; an expert their own."""
+    if is_wco_staff(user):
+        return Assignment.objects.all()
+    expert = expert_of(user)
+    return Assignment.objects.filter(expert=expert) if expert is not None else Assignment.objects.none()
+
+
+def is_own_assignment(user, assignment: Assignment) -> bool:
+    expert = expert_of(user)
+    return expert is not None and assignment.expert_id == expert.pk
+
+
 def get_assignment_to_answer(user, pk: int) -> Assignment:
     """An expert answers only their own assignments."""
     expert = expert_of(user)

@@ -1,20 +1,25 @@
-"""REST API of the workshops app: workshops with their agenda, and nominations (scoped by ``access``)."""
+"""REST API of the workshops app: workshops with their agenda and flow, nominations, expert assignments and workshop
+requests (scoped by ``access``; every write goes through the services, as on the pages)."""
 
 from collections import defaultdict
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
 
 from bacuda_portal.core.api_fields import FieldsBuiltOnceMixin, ScopedPrimaryKeyRelatedField
 from bacuda_portal.core.api_filters import ScopedModelChoiceFilter
 
 from . import access, selectors, services
-from .enums import Gender, WorkingLanguage
-from .models import Beneficiary, Nomination, Session, Workshop
+from .enums import AssignmentRole, AttendanceStatus, Gender, WorkingLanguage
+from .experts.models import Expert
+from .models import Assignment, Beneficiary, Nomination, Session, Workshop, WorkshopRequest
 
 
 class SessionSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
@@ -90,27 +95,6 @@ class WorkshopFilter(django_filters.FilterSet):
         fields = ["status", "kind", "region", "administration", "starts_after", "starts_before"]
 
 
-class WorkshopViewSet(viewsets.ReadOnlyModelViewSet):
-    """Workshops the user may see: all for staff, their administration's for a contact point, their
-    assignments' for an expert."""
-
-    serializer_class = WorkshopSerializer
-    filterset_class = WorkshopFilter
-    search_fields = ["title", "host_city"]
-    ordering_fields = ["start_date", "title"]
-
-    def get_queryset(self):
-        visible = access.workshops_visible_to(self.request.user)
-        return selectors.workshop_list(visible=visible).only(*WORKSHOP_FIELDS)
-
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        return None if page is None else with_agenda(page)
-
-    def get_object(self):
-        return with_agenda([super().get_object()])[0]
-
-
 class NominationSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     workshop = ScopedPrimaryKeyRelatedField(model=Workshop, visible=access.workshops_visible_to)
     administration = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -132,8 +116,186 @@ class NominationFilter(django_filters.FilterSet):
         fields = ["workshop", "status"]
 
 
+# --- Writes: the workshop flow, attendance, certificates, expert assignments ------------------------------------
+WORKSHOP_STEPS = {
+    "plan": services.workshop_plan,
+    "confirm": services.workshop_confirm,
+    "deliver": services.workshop_deliver,
+    "close": services.workshop_close,
+}
+
+
+class WorkshopStepSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=[*WORKSHOP_STEPS, "cancel"])
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, help_text="Required to cancel.")
+
+
+class AttendanceMarkSerializer(serializers.Serializer):
+    session = serializers.IntegerField(min_value=1)
+    nomination = serializers.IntegerField(min_value=1)
+    status = serializers.ChoiceField(choices=[*AttendanceStatus.values, ""], help_text="Empty clears the mark.")
+
+
+class AttendanceInputSerializer(serializers.Serializer):
+    marks = AttendanceMarkSerializer(many=True, max_length=20_000)
+
+
+class CountSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+
+
+class AssignmentSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
+    expert = serializers.PrimaryKeyRelatedField(queryset=Expert.objects.filter(is_active=True))
+    expert_name = serializers.CharField(source="expert.full_name", read_only=True)
+    role = serializers.ChoiceField(choices=AssignmentRole.choices)
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "workshop", "expert", "expert_name", "role", "status", "answered_at"]
+        read_only_fields = ["workshop", "status", "answered_at"]
+
+
+def _staff_workshop(view, pk) -> Workshop:
+    """The workshop of a staff write: 404 for anyone else, as on the pages."""
+    if not access.can_manage_workshops(view.request.user):
+        raise NotFound
+    return view.get_object()
+
+
+class WorkshopWritesMixin:
+    """The workshop flow through the API, by the same services and access rules as the pages (staff only)."""
+
+    @extend_schema(request=WorkshopStepSerializer, responses=WorkshopSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Move the workshop along its flow: plan, confirm, deliver, close, or cancel (with a reason)."""
+        workshop = _staff_workshop(self, pk)
+        step = WorkshopStepSerializer(data=request.data)
+        step.is_valid(raise_exception=True)
+        if step.validated_data["action"] == "cancel":
+            if not step.validated_data.get("reason", "").strip():
+                raise ApiValidationError({"reason": [_("Please give the reason for cancelling.")]})
+            services.workshop_cancel(workshop=workshop, reason=step.validated_data["reason"], by=request.user)
+        else:
+            WORKSHOP_STEPS[step.validated_data["action"]](workshop=workshop, by=request.user)
+        return Response(self.get_serializer(with_agenda([self.get_queryset().get(pk=workshop.pk)])[0]).data)
+
+    @extend_schema(request=AttendanceInputSerializer, responses=CountSerializer)
+    @action(detail=True, methods=["post"])
+    def attendance(self, request, pk=None):
+        """Record attendance marks (session, accepted participant, status); all or none. Returns how many changed."""
+        workshop = _staff_workshop(self, pk)
+        body = AttendanceInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        marks = {(m["session"], m["nomination"]): m["status"] for m in body.validated_data["marks"]}
+        return Response({"count": services.attendance_record(workshop=workshop, marks=marks, by=request.user)})
+
+    @extend_schema(request=None, responses=CountSerializer)
+    @action(detail=True, methods=["post"])
+    def certificates(self, request, pk=None):
+        """Issue the certificates of every eligible participant (rendered by a worker). Returns how many."""
+        workshop = _staff_workshop(self, pk)
+        return Response({"count": services.certificates_issue(workshop=workshop, by=request.user)})
+
+    @extend_schema(request=AssignmentSerializer, responses={201: AssignmentSerializer})
+    @action(detail=True, methods=["post"])
+    def assignments(self, request, pk=None):
+        """Propose an expert for the workshop (the expert is emailed); a double booking is allowed but flagged."""
+        workshop = _staff_workshop(self, pk)
+        body = AssignmentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        assignment, _overlaps = services.assignment_create(workshop=workshop, by=request.user, **body.validated_data)
+        return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+
+
+class NominationDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["accept", "waitlist", "decline"])
+
+
+NOMINATION_DECISIONS = {
+    "accept": services.nomination_accept,
+    "waitlist": services.nomination_waitlist,
+    "decline": services.nomination_decline,
+}
+
+
+class NominationWritesMixin:
+    @extend_schema(request=NominationDecisionSerializer, responses=NominationSerializer)
+    @action(detail=True, methods=["post"])
+    def decision(self, request, pk=None):
+        """Staff accept (while a seat is free), wait-list or decline a nomination."""
+        if not access.can_manage_workshops(request.user):
+            raise NotFound
+        nomination = self.get_object()
+        body = NominationDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        NOMINATION_DECISIONS[body.validated_data["decision"]](nomination=nomination, by=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=nomination.pk)).data)
+
+    @extend_schema(request=None, responses=NominationSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """The nominating administration's contact point (or staff) withdraws a nomination: its place is freed."""
+        nomination = self.get_object()
+        if not access.can_withdraw_nomination(request.user, nomination):
+            raise NotFound
+        services.nomination_withdraw(nomination=nomination, by=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=nomination.pk)).data)
+
+
+class AssignmentAnswerSerializer(serializers.Serializer):
+    accept = serializers.BooleanField()
+
+
+class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Expert assignments: staff see all; an expert sees and answers their own."""
+
+    serializer_class = AssignmentSerializer
+    filterset_fields = ["workshop", "status"]
+
+    def get_queryset(self):
+        return access.assignments_visible_to(self.request.user).select_related("expert").order_by("-pk")
+
+    @extend_schema(request=AssignmentAnswerSerializer, responses=AssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        """The expert confirms or declines a proposed assignment."""
+        assignment = self.get_object()
+        if not access.is_own_assignment(request.user, assignment):
+            raise NotFound
+        body = AssignmentAnswerSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.assignment_answer(assignment=assignment, accept=body.validated_data["accept"], by=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=assignment.pk)).data)
+
+
+class WorkshopViewSet(WorkshopWritesMixin, viewsets.ReadOnlyModelViewSet):
+    """Workshops the user may see: all for staff, their administration's for a contact point, their
+    assignments' for an expert."""
+
+    serializer_class = WorkshopSerializer
+    filterset_class = WorkshopFilter
+    search_fields = ["title", "host_city"]
+    ordering_fields = ["start_date", "title"]
+
+    def get_queryset(self):
+        visible = access.workshops_visible_to(self.request.user)
+        return selectors.workshop_list(visible=visible).only(*WORKSHOP_FIELDS)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else with_agenda(page)
+
+    def get_object(self):
+        return with_agenda([super().get_object()])[0]
+
+
 class NominationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    NominationWritesMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Nominations: staff see all; a contact point sees and creates only their administration's."""
 
@@ -169,3 +331,71 @@ class NominationViewSet(
             )
         except DjangoValidationError as error:
             raise ApiValidationError(getattr(error, "message_dict", None) or {"non_field_errors": error.messages})
+
+
+# --- Workshop requests ------------------------------------------------------------------------------------------
+class WorkshopRequestSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
+    administration = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    language = serializers.ChoiceField(choices=WorkingLanguage.choices)
+
+    class Meta:
+        model = WorkshopRequest
+        fields = ["id", "administration", "topic", "preferred_start", "preferred_end", "language",
+                  "expected_participants", "justification", "status", "decline_reason", "workshop",
+                  "created_at"]  # fmt: skip
+        read_only_fields = ["status", "decline_reason", "workshop", "created_at"]
+
+
+class RequestDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["accept", "decline"])
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, help_text="Required to decline.")
+
+
+class WorkshopRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Workshop requests: a contact point asks for a workshop for their administration; staff accept or decline."""
+
+    serializer_class = WorkshopRequestSerializer
+    filterset_fields = ["status"]
+
+    def get_queryset(self):
+        return access.requests_visible_to(self.request.user).select_related("administration").order_by("-pk")
+
+    def create(self, request, *args, **kwargs):
+        if not access.can_request_workshop(request.user):
+            raise NotFound
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.request_submit(
+            administration=access.requesting_administration(self.request.user),
+            by=self.request.user,
+            **serializer.validated_data,
+        )
+
+    @extend_schema(request=RequestDecisionSerializer, responses=WorkshopRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def decision(self, request, pk=None):
+        """Staff accept a request (a workshop is created in the "requested" state) or decline it with a reason."""
+        if not access.can_manage_workshops(request.user):
+            raise NotFound
+        workshop_request = self.get_object()
+        body = RequestDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if body.validated_data["decision"] == "accept":
+            services.request_accept(workshop_request=workshop_request, by=request.user)
+        else:
+            reason = body.validated_data.get("reason", "").strip()
+            if not reason:
+                raise ApiValidationError({"reason": [_("Please give the reason for declining.")]})
+            services.request_decline(workshop_request=workshop_request, reason=reason, by=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=workshop_request.pk)).data)
+
+    @extend_schema(request=None, responses=WorkshopRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """The requesting contact point withdraws a request that is still submitted."""
+        workshop_request = self.get_object()
+        if not access.can_withdraw_request(request.user, workshop_request):
+            raise NotFound
+        services.request_withdraw(workshop_request=workshop_request, by=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=workshop_request.pk)).data)

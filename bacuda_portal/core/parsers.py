@@ -3,12 +3,15 @@ answers to bodies Django refuses before any parser runs (``REST_FRAMEWORK["EXCEP
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
+from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import JSONParser
 
 from . import safe_json
+from .exceptions import TransitionError
 
 
 class PortalJSONParser(JSONParser):
@@ -35,7 +38,14 @@ class RequestBodyTooLarge(APIException):
 
 def exception_handler(exc, context):
     """DRF's handler, which also answers in JSON when Django refuses a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``
-    (413) or with too many form fields or files (400); DRF would leave both to Django's HTML error page."""
+    (413) or with too many form fields or files (400); DRF would leave both to Django's HTML error page.
+
+    A service's refusal reaches an API client as the page would show it: a refused transition (TransitionError)
+    or a Django ValidationError is a 400 with the service's reasons, by field where it names them."""
+    if isinstance(exc, TransitionError):
+        exc = ApiValidationError({"detail": str(exc)})
+    elif isinstance(exc, DjangoValidationError):
+        exc = ApiValidationError(getattr(exc, "message_dict", None) or {"non_field_errors": exc.messages})
     if isinstance(exc, RequestDataTooBig):
         exc = RequestBodyTooLarge(
             _("The request body is too large: at most %(limit)d bytes are accepted.")

@@ -36,11 +36,12 @@ def _takes_json(route) -> bool:
 @pytest.fixture
 def world(cast, kenya):
     """A row behind each detail route that has a write action, in a state where the action itself is refused (a
-    finished job cannot be cancelled, a course without its CLiKC! address cannot be published)."""
+    finished job cannot be cancelled, a course without its CLiKC! address cannot be published, a withdrawn nomination
+    is neither withdrawn again nor decided)."""
     dataset = DatasetFactory(administration=kenya, uploaded_by=cast["contact_point"])
     ModelJobFactory(dataset=dataset, status="succeeded")
     CourseFactory()
-    NominationFactory(workshop=WorkshopFactory(), administration=kenya)
+    NominationFactory(workshop=WorkshopFactory(), administration=kenya, status="withdrawn")  # nothing left to decide
 
 
 def _token_client(user) -> Client:
