@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bacuda_portal.core import privacy
+from bacuda_portal.core.background import Lifecycle
 from bacuda_portal.core.emails import send_templated_email
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.services import audit_record
@@ -830,63 +831,72 @@ def letter_update(*, letter: Letter, subject: str, body: str, by: User) -> Lette
     return letter
 
 
+MAX_SEND_ATTEMPTS = 5
+
+SENDING = Lifecycle(
+    model=Letter,
+    waiting=LetterStatus.APPROVED,
+    working=LetterStatus.SENDING,
+    failed=LetterStatus.FAILED,
+    task="scholarships.send_letter",
+    id_argument="letter_id",
+    sweep_action="scholarships.letters.sweep",
+    retry_action="scholarships.letter.retried",
+    stale_after=dt.timedelta(minutes=10),
+    max_attempts=MAX_SEND_ATTEMPTS,
+)
+
+
 @transaction.atomic
 def letter_approve(*, letter: Letter, by: User, now: dt.datetime | None = None) -> Letter:
     """Draft -> approved; a worker sends it once the transaction commits.
 
     Side effects: audit record; ``scholarships.send_letter`` queued on ``default`` after commit.
     """
-    from .tasks import send_letter
-
     letter = Letter.objects.select_for_update().get(pk=letter.pk)
     if letter.status != LetterStatus.DRAFT:
         raise TransitionError(_("This letter has already been approved."))
     letter.status = LetterStatus.APPROVED
     letter.approved_by = by
-    letter.approved_at = _now(now)
-    letter.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    letter.approved_at = letter.queued_at = _now(now)
+    letter.save(update_fields=["status", "approved_by", "approved_at", "queued_at", "updated_at"])
     audit_record(actor=by, action="scholarships.letter.approved", target=letter)
-    letter_id = letter.pk
-    transaction.on_commit(lambda: send_letter.delay(letter_id=letter_id))
+    SENDING.enqueue(letter.pk)
     return letter
 
 
 def letter_send(*, letter_id: int, now: dt.datetime | None = None) -> Letter | None:
-    """Send an approved letter (the worker's job); a letter already sent, or not approved, is left alone.
+    """Send an approved letter (the worker's job). Claims it (approved -> sending, one more attempt), so a letter
+    already sent or sending, a draft, or a failed one is left alone.
 
-    Side effects: one email; the letter marked sent, or its error recorded (and the exception re-raised, so
-    that the task retries).
+    Side effects: one email; the letter marked sent. A send that raises goes back to approved with the reason
+    while attempts remain (the exception re-raised, so that the task retries), and ends failed after
+    MAX_SEND_ATTEMPTS.
     """
-    with transaction.atomic():
-        letter = Letter.objects.select_for_update().filter(pk=letter_id).first()
-        if letter is None or letter.status != LetterStatus.APPROVED:
-            return letter
-        try:
-            EmailMessage(subject=letter.subject, body=letter.body, to=[letter.to]).send()
-        except Exception as error:
-            letter.error = str(error)[:2000]
-            letter.save(update_fields=["error", "updated_at"])
+    claimed = SENDING.claim(letter_id, now=now)
+    letter = Letter.objects.filter(pk=letter_id).first()
+    if not claimed or letter is None:
+        return letter
+    try:
+        EmailMessage(subject=letter.subject, body=letter.body, to=[letter.to]).send()
+    except Exception as error:
+        if SENDING.fail_or_retry(letter_id, error, now=now):
             raise
-        letter.status = LetterStatus.SENT
-        letter.sent_at = _now(now)
-        letter.error = ""
-        letter.save(update_fields=["status", "sent_at", "error", "updated_at"])
-        audit_record(actor=None, action="scholarships.letter.sent", target=letter)
+        letter.refresh_from_db()
+        return letter
+    letter.status = LetterStatus.SENT
+    letter.sent_at = letter.finished_at = _now(now)
+    letter.error = ""
+    letter.save(update_fields=["status", "sent_at", "finished_at", "error", "updated_at"])
+    audit_record(actor=None, action="scholarships.letter.sent", target=letter)
     return letter
 
 
-def letters_sweep(*, now: dt.datetime | None = None, stale_after: dt.timedelta = dt.timedelta(minutes=10)) -> int:
-    """Re-queue approved letters a lost message left unsent. Side effects: tasks queued."""
-    from .tasks import send_letter
-
-    ids = list(
-        Letter.objects.filter(status=LetterStatus.APPROVED, approved_at__lt=_now(now) - stale_after).values_list(
-            "pk", flat=True
-        )
-    )
-    for letter_id in ids:
-        send_letter.delay(letter_id=letter_id)
-    return len(ids)
+def letters_sweep(*, now: dt.datetime | None = None, stale_after: dt.timedelta | None = None) -> tuple[int, int]:
+    """Re-queue letters a lost message or a killed worker left approved or sending; fail those tried
+    MAX_SEND_ATTEMPTS times. Side effects: the sending task for each re-queued letter; one audit record when
+    anything changed. Returns ``(requeued, failed)``."""
+    return SENDING.sweep(now=now, stale_after=stale_after)
 
 
 # --- Offers and the reserve list ------------------------------------------------------------------------------
