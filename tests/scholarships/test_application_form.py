@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.models import AuditEntry
 from scholarships.models import Application
 
@@ -156,7 +157,7 @@ def test_a_double_submit_is_refused(
     from scholarships import services
 
     draft.refresh_from_db()
-    with pytest.raises(services.TransitionError, match="already been submitted"):
+    with pytest.raises(TransitionError, match="already been submitted"):
         services.application_submit(application=draft, by=applicant, consent=True)
     # The page redirects a second POST to the status page: it does not submit again.
     response = client.post(_step_url(draft, "review"), {"consent": "on"})
