@@ -305,6 +305,24 @@ class ManualAssignForm(forms.Form):
         return self.reviewers[self.cleaned_data["reviewer"]]
 
 
+class BulkReviewerForm(ManualAssignForm):
+    """One reviewer for several applications, their references typed or pasted (separated by commas or spaces)."""
+
+    application = None
+    applications = forms.CharField(
+        label=_("Application references"),
+        help_text=_("Several references separated by commas or spaces, e.g. 12, 15, 18."),
+        max_length=5000,
+    )
+    field_order = ["applications", "reviewer"]
+
+    def clean_applications(self) -> list[int]:
+        words = self.cleaned_data["applications"].replace(",", " ").replace(";", " ").split()
+        if not words or not all(word.isdigit() for word in words):
+            raise forms.ValidationError(_("Write application references (numbers) separated by commas or spaces."))
+        return list(dict.fromkeys(int(word) for word in words))
+
+
 # --- Ranking and decisions ---------------------------------------------------------------------------------
 class RankingFilterForm(forms.Form):
     region = forms.ChoiceField(label=_("Region"), required=False)

@@ -111,6 +111,13 @@ MATRIX = {
         lambda w: {"pk": w["open_workshop"].pk},
         ("L", "404", "ok", "404", "404", "404"),
     ),
+    "workshops:nomination_import": (
+        "get",
+        lambda w: {"pk": w["open_workshop"].pk},
+        ("L", "404", "ok", "404", "404", "404"),
+    ),
+    "workshops:past_activity_import": ("get", None, STAFF_ONLY),
+    "workshops:nominations_bulk": ("post", lambda w: {"pk": w["workshop"].pk}, STAFF_ONLY),
     "workshops:nomination_offer_next": ("post", lambda w: {"pk": w["workshop"].pk}, STAFF_ONLY),
     "workshops:nomination_withdraw": ("post", lambda w: {"nomination_pk": w["nomination"].pk}, KENYA_PAGE),
     "workshops:nomination_decide": (
@@ -171,6 +178,7 @@ MATRIX = {
     # missions: staff and the travelling expert
     "missions:list": ("get", None, EXPERTS_OWN),
     "missions:create": ("get", None, STAFF_ONLY),
+    "missions:bulk_approve": ("post", None, STAFF_ONLY),
     "missions:detail": ("get", lambda w: {"pk": w["mission"].pk}, EXPERTS_OWN),
     "missions:update": ("get", lambda w: {"pk": w["mission"].pk}, STAFF_ONLY),
     "missions:request_edit": ("get", lambda w: {"pk": w["mission"].pk}, STAFF_ONLY),

@@ -29,6 +29,8 @@ class WorkshopStatus(models.TextChoices):
 
 # A workshop that took place: it counts in the results framework and may be reported on.
 DELIVERED_WORKSHOP_STATUSES = (WorkshopStatus.DELIVERED, WorkshopStatus.CLOSED)
+# A workshop that still takes nominations.
+NOMINATION_OPEN_STATUSES = (WorkshopStatus.REQUESTED, WorkshopStatus.PLANNED, WorkshopStatus.CONFIRMED)
 
 
 class RequestStatus(models.TextChoices):

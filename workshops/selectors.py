@@ -31,6 +31,7 @@ from .enums import (
     ACTIVE_NOMINATION_STATUSES,
     ATTENDED_STATUSES,
     DELIVERED_WORKSHOP_STATUSES,
+    NOMINATION_OPEN_STATUSES,
     AssignmentStatus,
     NominationStatus,
     RequestStatus,
@@ -191,6 +192,28 @@ def nominations_of(visible: QuerySet[Nomination]) -> QuerySet[Nomination]:
 
 def accepted_count(workshop: Workshop) -> int:
     return workshop.nominations.filter(status=NominationStatus.ACCEPTED).count()
+
+
+def nominations_open(workshop: Workshop) -> bool:
+    return workshop.status in NOMINATION_OPEN_STATUSES
+
+
+def is_nominated(workshop: Workshop, email: str) -> bool:
+    """The person (by email address) has a nomination for the workshop that was not withdrawn."""
+    return workshop.nominations.filter(email__iexact=email).exclude(status=NominationStatus.WITHDRAWN).exists()
+
+
+def places_left(workshop: Workshop, administration) -> int:
+    """How many more officials the administration may nominate for the workshop (0 when it is no beneficiary)."""
+    link = Beneficiary.objects.filter(workshop=workshop, administration=administration).first()
+    if link is None:
+        return 0
+    used = workshop.nominations.filter(administration=administration, status__in=ACTIVE_NOMINATION_STATUSES).count()
+    return max(link.quota - used, 0)
+
+
+def workshop_exists(*, title: str, start_date: dt.date, end_date: dt.date) -> bool:
+    return Workshop.objects.filter(title__iexact=title.strip(), start_date=start_date, end_date=end_date).exists()
 
 
 def overlapping_assignments(

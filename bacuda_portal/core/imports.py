@@ -62,8 +62,9 @@ class ImportSpec:
     name: str  # e.g. "experts": the signing salt, the template's file name and the audit action's prefix
     columns: tuple[Column, ...]
     row_form: type[forms.Form]
-    # Checks across rows: given the rows' cleaned data (None where a row failed), returns {row index: [errors]}.
-    check_rows: Callable[[list[dict | None]], dict[int, list[str]]] | None = field(default=None)
+    # Checks across rows: given the rows' cleaned data (None where a row failed) and the row form's keyword
+    # arguments, returns {row index: [errors]}.
+    check_rows: Callable[..., dict[int, list[str]]] | None = field(default=None)
 
     def header(self) -> list[str]:
         return [str(column.label) for column in self.columns]
@@ -75,6 +76,72 @@ class RowResult:
     values: dict[str, str]
     errors: list[str]
     cleaned: dict | None
+
+
+def repeated_emails(rows: list[dict | None], **_form_kwargs) -> dict[int, list[str]]:
+    """Rows whose email address an earlier row of the file already has (a ``check_rows`` of an ImportSpec)."""
+    return repeated_rows(rows, key=lambda row: row["email"])
+
+
+def repeated_rows(rows: list[dict | None], *, key: Callable[[dict], Any]) -> dict[int, list[str]]:
+    """Rows whose ``key`` (an email address, or a person within a group) an earlier row of the file already has."""
+    seen, problems = {}, {}
+    for index, row in enumerate(rows):
+        if row is None:
+            continue
+        value = key(row)
+        if value in seen:
+            problems[index] = [_("The same email address is on row %(row)d.") % {"row": seen[value] + 2}]
+        else:
+            seen[value] = index
+    return problems
+
+
+class ImportChoiceField(forms.ChoiceField):
+    """A choice written in a spreadsheet: its code ("female") or its label in English or French ("Femme")."""
+
+    def to_python(self, value):
+        text = _normalised(super().to_python(value))
+        if not text:
+            return ""
+        for code, label in self.choices:
+            names = {_normalised(code)}
+            for language in ("en", "fr"):
+                with translation.override(language):
+                    names.add(_normalised(str(label)))
+            if text in names:
+                return code
+        raise ValidationError(
+            _("“%(value)s” is not one of: %(choices)s.")
+            % {"value": value, "choices": ", ".join(str(label) for code, label in self.choices if code)}
+        )
+
+
+class ImportBooleanField(forms.Field):
+    """Yes or no written in a spreadsheet, in English or French; an empty cell is ``empty_value``."""
+
+    TRUE = {"yes", "y", "oui", "o", "true", "vrai", "1", "x"}
+    FALSE = {"no", "n", "non", "false", "faux", "0"}
+
+    def __init__(self, *, empty_value: bool = False, **kwargs):
+        self.empty_value = empty_value
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        text = _normalised(value or "")
+        if not text:
+            return self.empty_value
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise ValidationError(_("Write yes or no (oui or non)."))
+
+
+class ImportDateField(forms.DateField):
+    """A date from a workbook cell (read as an ISO date) or typed as 2024-03-31, 31/03/2024 or 31.03.2024."""
+
+    input_formats = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y")
 
 
 def _normalised(name: str) -> str:
@@ -181,7 +248,7 @@ def validate_rows(spec: ImportSpec, rows: list[dict[str, str]], **form_kwargs) -
                 errors += [f"{label}: {message}" if label else message for message in messages_]
             results.append(RowResult(index + 2, values, errors, None))
     if spec.check_rows is not None:
-        for index, problems in spec.check_rows([result.cleaned for result in results]).items():
+        for index, problems in spec.check_rows([result.cleaned for result in results], **form_kwargs).items():
             results[index].errors += problems
             results[index].cleaned = None
     return results
@@ -257,10 +324,10 @@ def import_page(
             if "confirm" in request.POST and not failed:
                 try:
                     with transaction.atomic():
-                        written = write([result.cleaned for result in results])
+                        write([result.cleaned for result in results])
                 except ValidationError as error:
                     raise ImportFileError(" ".join(error.messages)) from None
-                count = len(written) if hasattr(written, "__len__") else len(results)
+                count = len(results)  # rows, whatever the service made of them (a workshop from many rows)
                 messages.success(
                     request,
                     ngettext("%(count)d row imported.", "%(count)d rows imported.", count) % {"count": count},

@@ -47,6 +47,8 @@ ROWS = {
     # ranking, decisions, letters, offers (the applicant's application holds a released offer)
     "scholarships:ranking": ("get", lambda w: {"pk": w["call"].pk}, STAFF_ONLY),
     "scholarships:decision_record": ("post", lambda w: {"pk": w["application"].pk}, STAFF_ONLY),
+    "scholarships:decisions_bulk": ("post", lambda w: {"pk": w["call"].pk}, STAFF_ONLY),
+    "scholarships:reviewers_bulk_assign": ("post", lambda w: {"pk": w["call"].pk}, STAFF_ONLY),
     "scholarships:decisions_release": ("post", lambda w: {"pk": w["call"].pk}, STAFF_ONLY),
     "scholarships:outbox": ("get", lambda w: {"pk": w["call"].pk}, STAFF_ONLY),
     "scholarships:letter_edit": ("get", lambda w: {"pk": w["letter"].pk}, STAFF_ONLY),

@@ -6,7 +6,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from bacuda_portal.core.imports import Column, ImportSpec
+from bacuda_portal.core.imports import Column, ImportSpec, repeated_emails
 from bacuda_portal.members.models import Administration
 
 from .enums import LanguageLevel, SpokenLanguage
@@ -80,22 +80,10 @@ class ExpertImportRowForm(forms.Form):
         return levels
 
 
-def _duplicate_emails(rows: list[dict | None]) -> dict[int, list[str]]:
-    seen, problems = {}, {}
-    for index, row in enumerate(rows):
-        if row is None:
-            continue
-        if row["email"] in seen:
-            problems[index] = [gettext("The same email address is on row %(row)d.") % {"row": seen[row["email"]] + 2}]
-        else:
-            seen[row["email"]] = index
-    return problems
-
-
 EXPERT_IMPORT = ImportSpec(
     name="experts",
     row_form=ExpertImportRowForm,
-    check_rows=_duplicate_emails,
+    check_rows=repeated_emails,
     columns=(
         Column("full_name", _("Full name"), required=True),
         Column("email", _("Email"), required=True, help=_("Unique: one expert per address.")),

@@ -7,6 +7,7 @@ app_name = "missions"
 urlpatterns = [
     path("", views.mission_list, name="list"),
     path("new/", views.mission_create, name="create"),
+    path("approve/", views.missions_bulk_approve, name="bulk_approve"),
     path("<int:pk>/", views.mission_detail, name="detail"),
     path("<int:pk>/edit/", views.mission_update, name="update"),
     path("<int:pk>/request/", views.travel_request_edit, name="request_edit"),

@@ -7,8 +7,10 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from bacuda_portal.core.bulk import BulkForm, bulk_apply, report_bulk
 from bacuda_portal.core.csv_export import export_format, table_response
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.pages import add_service_errors, query_without_page, run_state_change
@@ -96,8 +98,54 @@ def mission_list(request):
         "rows": rows,
         "query": query_without_page(request),
         "can_manage": access.can_manage_missions(request.user),
+        "can_decide": access.can_decide(request.user),
     }
     return render(request, "missions/mission_list.html", context)
+
+
+def _approve_submitted(kind: str, by):
+    """The approval of a mission's submitted travel request or claim, or a refusal saying there is none."""
+
+    def approve(mission):
+        if kind == "claims":
+            claim = mission.claim_or_none
+            if claim is None:
+                raise TransitionError(_("There is no claim to approve."))
+            services.claim_approve(claim=claim, by=by)
+        else:
+            travel_request = mission.travel_request_or_none
+            if travel_request is None:
+                raise TransitionError(_("There is no travel request to approve."))
+            services.travel_request_approve(travel_request=travel_request, by=by)
+
+    return approve
+
+
+BULK_APPROVALS = {
+    "claims": lambda n: ngettext("%(count)d claim approved.", "%(count)d claims approved.", n),
+    "requests": lambda n: ngettext("%(count)d travel request approved.", "%(count)d travel requests approved.", n),
+}
+
+
+@require_POST
+@login_required
+def missions_bulk_approve(request):
+    """The project manager approves the ticked missions' submitted claims (or travel requests) at once; as on the
+    mission page, any other staff member is refused row by row by the service, with its reason."""
+    access.require_mission_manager(request.user)
+    visible = access.missions_visible_to(request.user)
+    form = BulkForm(request.POST, row_ids=None, actions=[(kind, kind) for kind in BULK_APPROVALS])
+    if not form.is_valid():
+        messages.error(request, form.first_error())
+        return redirect("missions:list")
+    missions = selectors.for_list_page(visible.filter(pk__in=form.cleaned_data["rows"]))
+    kind = form.cleaned_data["action"]
+    outcome = bulk_apply(missions, _approve_submitted(kind, request.user), label=lambda m: m.traveller_name)
+    missing = len(set(form.cleaned_data["rows"])) - len(outcome.done) - len(outcome.failed)
+    if missing:  # ticked rows that are not (or no longer) missions this user sees
+        outcome.failed.append((_("Other rows"), _("Not found.")))
+    report_bulk(request, outcome, done=BULK_APPROVALS[kind])
+    return redirect("missions:list")
 
 
 # --- Missions ------------------------------------------------------------------------------------------

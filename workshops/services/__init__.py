@@ -15,6 +15,7 @@ from .certificates import (
     certificates_issue,
     certificates_sweep,
 )
+from .imports import nominations_import, past_activities_import
 from .nominations import (
     NOMINATION_OPEN_STATUSES,
     nomination_accept,
@@ -62,6 +63,8 @@ __all__ = [
     "nomination_offer_next",
     "nomination_waitlist",
     "nomination_withdraw",
+    "nominations_import",
+    "past_activities_import",
     "request_accept",
     "request_decline",
     "request_submit",

@@ -13,12 +13,10 @@ from bacuda_portal.members.models import Administration, User
 from .. import selectors
 from ..enums import (
     ACTIVE_NOMINATION_STATUSES,
+    NOMINATION_OPEN_STATUSES,
     NominationStatus,
-    WorkshopStatus,
 )
 from ..models import Beneficiary, Nomination, Workshop
-
-NOMINATION_OPEN_STATUSES = (WorkshopStatus.REQUESTED, WorkshopStatus.PLANNED, WorkshopStatus.CONFIRMED)
 
 
 @transaction.atomic

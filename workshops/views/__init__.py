@@ -12,7 +12,14 @@ from .certificates import (
     certificates_issue,
     certificates_zip,
 )
-from .nominations import nomination_create, nomination_decide, nomination_offer_next, nomination_withdraw
+from .imports import nomination_import, past_activity_import
+from .nominations import (
+    nomination_create,
+    nomination_decide,
+    nomination_offer_next,
+    nomination_withdraw,
+    nominations_bulk,
+)
 from .workshop_requests import request_create, request_decide, request_list, request_withdraw
 from .workshops import (
     public_calendar,
@@ -42,8 +49,11 @@ __all__ = [
     "certificates_zip",
     "nomination_create",
     "nomination_decide",
+    "nomination_import",
     "nomination_offer_next",
     "nomination_withdraw",
+    "nominations_bulk",
+    "past_activity_import",
     "public_calendar",
     "quota_update",
     "request_create",
