@@ -132,6 +132,7 @@ class OfferStatus(models.TextChoices):
 class LetterStatus(models.TextChoices):
     DRAFT = "draft", _("To review")
     APPROVED = "approved", _("Approved, sending")
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("applications/", views.staff_application_list, name="staff_application_list"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("applications/<int:pk>/step/<slug:step>/", views.application_step, name="application_step"),
+    path("applications/<int:pk>/submit/", views.application_submit, name="application_submit"),
     path("applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"),
     path("applications/<int:pk>/documents/<slug:name>/", views.application_document, name="application_document"),
     path("applications/<int:pk>/endorse/", views.endorsement_decide, name="endorsement_decide"),

@@ -5,6 +5,7 @@
   never another app's ``models``, forms, views or tasks.
 - ``core`` is the ground floor: it imports nothing of the portal's own apps.
 - Outside the app that owns a workflow, its statuses are read through its enums, never written as string literals.
+- No services module imports a tasks module: a service queues its task by name (``core.background``).
 """
 
 import ast
@@ -125,3 +126,41 @@ def test_no_admin_lets_staff_edit_a_workflow_state(rf, django_user_model):
                 if any(word in name for word in WORKFLOW_WORDS)
             ]
     assert not back_doors, "\n".join(sorted(set(back_doors)))
+
+
+def _is_services_module(path: Path) -> bool:
+    """``services.py``, ``privacy_services.py`` or any module of a ``services/`` package."""
+    return path.stem == "services" or path.stem.endswith("_services") or "services" in path.parent.parts[-1:]
+
+
+def _names_tasks(node: ast.AST) -> bool:
+    if isinstance(node, ast.Import):
+        return any("tasks" in alias.name.split(".") for alias in node.names)
+    if isinstance(node, ast.ImportFrom):
+        module = (node.module or "").split(".")
+        return "tasks" in module or (not node.module and any(alias.name == "tasks" for alias in node.names))
+    return False
+
+
+def test_no_services_module_imports_a_tasks_module():
+    """Services queue tasks by name on commit (``core.background.enqueue`` or a ``Lifecycle``), so the tasks,
+    which call the services, are never imported by them: no import circle, and a web process never loads them."""
+    breaches = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for package in PORTAL_APPS
+        for path, tree in _sources(package)
+        if _is_services_module(path)
+        for node in ast.walk(tree)
+        if _names_tasks(node)
+    ]
+    assert not breaches, "\n".join(breaches)
+
+
+def test_the_tasks_check_sees_every_kind_of_services_module():
+    """The check above would fail on any of these (it is not vacuous)."""
+    modules = [Path("x/services.py"), Path("x/services/letters.py"), Path("core/privacy_services.py")]
+    assert all(_is_services_module(path) for path in modules) and not _is_services_module(Path("x/selectors.py"))
+    for source in ("from .tasks import render", "from ..tasks import render", "from . import tasks",
+                   "import workshops.tasks", "from workshops.tasks import render_certificate"):  # fmt: skip
+        assert _names_tasks(ast.parse(source).body[0]), source
+    assert not _names_tasks(ast.parse("from bacuda_portal.core.background import enqueue").body[0])

@@ -92,5 +92,6 @@ ATTENDED_STATUSES = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE})
 
 class CertificateStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for a worker")
+    RENDERING = "rendering", _("Rendering")
     READY = "ready", _("Ready")
     FAILED = "failed", _("Rendering failed")

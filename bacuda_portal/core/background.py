@@ -122,7 +122,8 @@ class Lifecycle:
         Returns ``(requeued, failed)``."""
         now = now or timezone.now()
         stale = self.model.objects.filter(
-            status__in=(self.waiting, self.working), updated_at__lt=now - (stale_after or self.stale_after)
+            status__in=(self.waiting, self.working),
+            updated_at__lt=now - (self.stale_after if stale_after is None else stale_after),
         )
         failed = stale.filter(attempts__gte=self.max_attempts).update(
             status=self.failed, error=self.gave_up(self.max_attempts), finished_at=now, updated_at=now

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from bacuda_portal.core.models import TimeStampedModel
+from bacuda_portal.core.models import BackgroundWork, TimeStampedModel
 
 from ..enums import DecisionOutcome, DecisionStatus, LetterStatus, OfferStatus, ProgrammeResult
 from ..placeholders import PLACEHOLDERS, unknown_placeholders
@@ -112,8 +112,12 @@ class LetterTemplate(TimeStampedModel):
             raise ValidationError(errors)
 
 
-class Letter(TimeStampedModel):
-    """A decision letter in the outbox: staff read, edit and approve it; a worker sends it."""
+class Letter(BackgroundWork, TimeStampedModel):
+    """A decision letter in the outbox: staff read, edit and approve it; a worker sends it.
+
+    Its sending is background work (``core.background``): approved -> sending -> sent, or failed with the reason
+    after a few attempts.
+    """
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="letters")
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="letters")
@@ -128,7 +132,6 @@ class Letter(TimeStampedModel):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         verbose_name = _("decision letter")

@@ -77,6 +77,14 @@ def test_a_row_that_is_not_stale_is_left_alone(export):
     assert not AuditEntry.objects.filter(action="test.sweep").exists()
 
 
+def test_a_sweep_told_no_delay_takes_every_waiting_row(export, django_capture_on_commit_callbacks):
+    """``stale_after=timedelta(0)`` means at once (the fault tests' sweep right after a restart), not the default."""
+    import datetime as dt
+
+    with django_capture_on_commit_callbacks():
+        assert KIT.sweep(stale_after=dt.timedelta(0)) == (1, 0)
+
+
 def test_only_a_failed_row_is_queued_again(export, staff, django_capture_on_commit_callbacks):
     assert KIT.requeue(export.pk, by=staff) is False
     KIT.claim(export.pk)

@@ -50,18 +50,18 @@ def test_certificates_survive_a_worker_killed_while_rendering(tmp_path):
         workshop_services.certificates_issue(workshop=workshop, by=staff)
     # The moment a rendering has started (its attempt is counted before WeasyPrint runs), kill the worker.
     wait_for(
-        lambda: Certificate.objects.filter(attempts__gte=1, status="pending").exists(),
+        lambda: Certificate.objects.filter(attempts__gte=1, status="rendering").exists(),
         90,
         "a rendering in progress",
         first.process,
         first.log,
     )
     kill_hard(first)
-    assert Certificate.objects.filter(status="pending").exists(), "the kill came too late to test anything"
-    interrupted = set(Certificate.objects.filter(status="pending", attempts__gte=1).values_list("pk", flat=True))
+    assert Certificate.objects.filter(status="rendering").exists(), "the kill came too late to test anything"
+    interrupted = set(Certificate.objects.filter(status="rendering", attempts__gte=1).values_list("pk", flat=True))
 
     # A new worker starts (it purges its queue: the harshest case, nothing survives in the broker) and beat's
-    # sweep, some minutes later, queues every certificate still pending again.
+    # sweep, some minutes later, queues every certificate still pending or rendering again.
     (tmp_path / "second").mkdir()
     second = WorkerProcess(tmp_path / "second", queues="reports")
     try:

@@ -19,6 +19,7 @@ ROWS = {
     "scholarships:call_detail": ("get", lambda w: {"pk": w["call"].pk}, PUBLIC),
     "scholarships:application_start": ("post", lambda w: {"pk": w["call"].pk}, APPLICANTS_OWN),
     "scholarships:application_step": ("get", lambda w: {"pk": w["application"].pk, "step": "personal"}, APPLICANTS_OWN),
+    "scholarships:application_submit": ("post", lambda w: {"pk": w["application"].pk}, APPLICANTS_OWN),
     "scholarships:application_withdraw": ("post", lambda w: {"pk": w["application"].pk}, APPLICANTS_OWN),
     "scholarships:application_detail": ("get", lambda w: {"pk": w["application"].pk}, APPLICATION_READERS),
     "scholarships:application_document": (

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.models import AuditEntry
 from scholarships.models import Application
 
@@ -156,7 +157,7 @@ def test_a_double_submit_is_refused(
     from scholarships import services
 
     draft.refresh_from_db()
-    with pytest.raises(services.TransitionError, match="already been submitted"):
+    with pytest.raises(TransitionError, match="already been submitted"):
         services.application_submit(application=draft, by=applicant, consent=True)
     # The page redirects a second POST to the status page: it does not submit again.
     response = client.post(_step_url(draft, "review"), {"consent": "on"})
@@ -200,3 +201,53 @@ def test_typed_text_is_escaped_on_output(client_as, applicant, staff, applicatio
     content = client_as(staff).get(application.get_absolute_url()).content.decode()
     assert "<script>alert(1)</script>" not in content
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+
+
+# --- The submission's own address: POST applications/<pk>/submit/ -----------------------------------------------------
+def _submit_url(application):
+    return reverse("scholarships:application_submit", args=[application.pk])
+
+
+def test_the_review_steps_form_posts_to_the_submit_address(client_as, applicant, draft):
+    page = client_as(applicant).get(_step_url(draft, "review")).content.decode()
+    assert f'action="{_submit_url(draft)}"' in page
+
+
+def test_the_applicant_submits_their_draft_at_its_submit_address(
+    client_as, applicant, draft, eager_tasks, mailoutbox, django_capture_on_commit_callbacks
+):
+    client = client_as(applicant)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_submit_url(draft), {"consent": "on"})
+    assert response.status_code == 302 and response["Location"] == draft.get_absolute_url()
+    draft.refresh_from_db()
+    assert draft.status == "submitted" and draft.consent_given_at is not None
+    assert AuditEntry.objects.filter(action="scholarships.application.submitted").count() == 1
+    assert len(mailoutbox) == 1
+    again = client.post(_submit_url(draft), {"consent": "on"}, follow=True)
+    assert "This application has already been submitted." in again.content.decode()
+    assert AuditEntry.objects.filter(action="scholarships.application.submitted").count() == 1
+
+
+def test_the_submit_address_refuses_without_consent_and_shows_the_review_step(client_as, applicant, draft):
+    response = client_as(applicant).post(_submit_url(draft), {})
+    assert response.status_code == 400
+    assert "Submit the application" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_the_submit_address_takes_no_get(client_as, applicant, draft):
+    assert client_as(applicant).get(_submit_url(draft)).status_code == 405
+
+
+@pytest.mark.parametrize("who", ["other_applicant", "staff", "contact_point", None])
+def test_nobody_else_submits_a_draft(client_as, request, draft, who):
+    user = request.getfixturevalue(who) if who else None
+    response = client_as(user).post(_submit_url(draft), {"consent": "on"})
+    if user is None:
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    else:
+        assert response.status_code == 404
+    draft.refresh_from_db()
+    assert draft.status == "draft" and not AuditEntry.objects.filter(action="scholarships.application.submitted")

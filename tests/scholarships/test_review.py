@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.models import AuditEntry
 from bacuda_portal.members.models import Administration
 from scholarships import services
@@ -178,7 +179,7 @@ def test_a_future_phase_is_not_open_either(reviewer, assignment, criteria):
     ReviewPhase.objects.update(
         opens_at=timezone.now() + dt.timedelta(days=1), closes_at=timezone.now() + dt.timedelta(days=5)
     )
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(TransitionError):
         services.review_save(review=assignment, scores={criteria[0].pk: 5, criteria[1].pk: 5}, recommendation="no",
                              comment="", submit=True, by=reviewer)  # fmt: skip
 
@@ -208,7 +209,7 @@ def test_declaring_a_conflict_hides_the_application_and_removes_the_scores(clien
 
 def test_a_review_with_a_declared_conflict_is_refused(reviewer, assignment, criteria):
     ConflictOfInterest.objects.create(reviewer=assignment.reviewer, application=assignment.application, reason="x")
-    with pytest.raises(services.TransitionError, match="conflict of interest"):
+    with pytest.raises(TransitionError, match="conflict of interest"):
         services.review_save(review=assignment, scores={criteria[0].pk: 5, criteria[1].pk: 5}, recommendation="no",
                              comment="", submit=True, by=reviewer)  # fmt: skip
     assert not assignment.scores.exists()

@@ -227,13 +227,17 @@ def test_a_draft_letter_is_never_sent(released):
     assert released.status == "draft" and not mail.outbox
 
 
-def test_the_sweep_requeues_approved_letters_left_unsent(released, staff, eager_tasks):
+def test_the_sweep_requeues_approved_letters_left_unsent(
+    released, staff, eager_tasks, django_capture_on_commit_callbacks
+):
     import datetime as dt
 
     from django.utils import timezone
 
-    Letter.objects.filter(pk=released.pk).update(status="approved", approved_at=timezone.now() - dt.timedelta(hours=1))
-    assert services.letters_sweep() == 1
+    an_hour_ago = timezone.now() - dt.timedelta(hours=1)
+    Letter.objects.filter(pk=released.pk).update(status="approved", approved_at=an_hour_ago, updated_at=an_hour_ago)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.letters_sweep() == (1, 0)
     released.refresh_from_db()
     assert released.status == "sent" and len(mail.outbox) == 1
 
@@ -317,3 +321,30 @@ def test_the_outbox_query_count_does_not_grow(client_as, staff, released, django
     client.get(url)  # warm the session
     with django_assert_max_num_queries(6):
         assert client.get(url).status_code == 200
+
+
+def test_a_letter_the_mail_server_refuses_is_tried_again_then_fails_with_its_reason(released, staff, monkeypatch):
+    from django.core.mail import EmailMessage
+
+    def refused(self, fail_silently=False):
+        raise ConnectionRefusedError("mail server down")
+
+    services.letter_approve(letter=released, by=staff)  # its task is queued on commit, which never comes here
+    monkeypatch.setattr(EmailMessage, "send", refused)
+    for attempt in range(1, services.MAX_SEND_ATTEMPTS):
+        with pytest.raises(ConnectionRefusedError):  # raised for the task's own retry
+            services.letter_send(letter_id=released.pk)
+        released.refresh_from_db()
+        assert (released.status, released.attempts) == ("approved", attempt)
+        assert released.error == "ConnectionRefusedError: mail server down"
+    letter = services.letter_send(letter_id=released.pk)
+    assert (letter.status, letter.attempts, letter.sent_at) == ("failed", services.MAX_SEND_ATTEMPTS, None)
+    assert "mail server down" in letter.error and not mail.outbox
+
+
+def test_a_letter_being_sent_is_not_sent_twice(released, staff):
+    services.letter_approve(letter=released, by=staff)
+    Letter.objects.filter(pk=released.pk).update(status="sending", attempts=1)
+    services.letter_send(letter_id=released.pk)
+    released.refresh_from_db()
+    assert released.status == "sending" and not mail.outbox

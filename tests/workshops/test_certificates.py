@@ -160,3 +160,68 @@ def test_sweep_gives_up_after_three_attempts_and_staff_can_retry(
     assert stuck.status == "ready"
     with pytest.raises(TransitionError):
         services.certificate_retry(certificate=stuck, by=staff)
+
+
+def test_a_certificate_is_issued_on_the_day_it_is_issued_not_the_workshops_last_day(client, issued, delivered_workshop):
+    """Issue 20: "Issued on" is the day staff issued it (the portal's local date), on the page and on the PDF."""
+    from django.utils import formats, translation
+
+    alice = issued["Alice Wanjiru"]
+    today = timezone.localdate()
+    assert alice.issued_on == today != delivered_workshop.end_date
+    with translation.override("en"):
+        shown, last_day = (
+            formats.date_format(today, "DATE_FORMAT"),
+            formats.date_format(alice.nomination.workshop.end_date, "DATE_FORMAT"),
+        )
+    page = client.get(alice.get_verification_url()).content.decode()
+    assert f"<dd>{shown}</dd>" in page and f"<dd>{last_day}</dd>" not in page
+    assert f"Issued on {shown}." in pdf_text(alice.file)
+
+
+def _pending_certificate(workshop, name="Alice Wanjiru"):
+    nomination = workshop.nominations.get(full_name=name)
+    return Certificate.objects.create(nomination=nomination, issued_on=timezone.localdate())
+
+
+def test_a_failed_rendering_is_tried_again_then_fails_with_its_reason(delivered_workshop, monkeypatch):
+    from bacuda_portal.core import pdf
+
+    def broken(**kwargs):
+        raise OSError("font cache unreadable")
+
+    monkeypatch.setattr(pdf, "render_pdf", broken)
+    certificate = _pending_certificate(delivered_workshop)
+    for attempt in (1, 2):
+        with pytest.raises(OSError):  # raised for the task's own retry
+            services.certificate_render(certificate=certificate)
+        certificate.refresh_from_db()
+        assert (certificate.status, certificate.attempts) == ("pending", attempt)
+        assert certificate.error == "OSError: font cache unreadable"
+    certificate = services.certificate_render(certificate=certificate)  # the last attempt: no retry
+    assert (certificate.status, certificate.attempts) == ("failed", services.MAX_RENDER_ATTEMPTS)
+    assert certificate.error == "OSError: font cache unreadable" and certificate.finished_at is not None
+    assert not certificate.file
+
+
+def test_a_duplicate_message_does_not_render_a_certificate_being_rendered(delivered_workshop, monkeypatch):
+    from bacuda_portal.core import pdf
+
+    certificate = _pending_certificate(delivered_workshop)
+    Certificate.objects.filter(pk=certificate.pk).update(status="rendering", attempts=1)
+    monkeypatch.setattr(pdf, "render_pdf", lambda **kwargs: pytest.fail("rendered twice"))
+    services.certificate_render(certificate=certificate)
+    certificate.refresh_from_db()
+    assert (certificate.status, certificate.attempts) == ("rendering", 1)
+
+
+def test_the_sweep_requeues_a_certificate_whose_worker_died_while_rendering(
+    delivered_workshop, eager_tasks, django_capture_on_commit_callbacks
+):
+    certificate = _pending_certificate(delivered_workshop)
+    Certificate.objects.filter(pk=certificate.pk).update(status="rendering", attempts=1)
+    _age(certificate, 30)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.certificates_sweep() == (1, 0)
+    certificate.refresh_from_db()
+    assert (certificate.status, certificate.attempts) == ("ready", 2)

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from bacuda_portal.core.choices import ChoiceLabelsMixin
-from bacuda_portal.core.models import TimeStampedModel
+from bacuda_portal.core.models import BackgroundWork, TimeStampedModel
 from bacuda_portal.core.uploads import get_private_storage
 
 from ..enums import CertificateStatus
@@ -20,8 +20,12 @@ def new_verification_code() -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
-class Certificate(ChoiceLabelsMixin, TimeStampedModel):
-    """A certificate of attendance: rendered to PDF by a worker, verifiable by anyone with its code."""
+class Certificate(ChoiceLabelsMixin, BackgroundWork, TimeStampedModel):
+    """A certificate of attendance: rendered to PDF by a worker, verifiable by anyone with its code.
+
+    Its rendering is background work (``core.background``): pending -> rendering -> ready, or failed with the
+    reason after a few attempts.
+    """
 
     nomination = models.OneToOneField(
         Nomination, verbose_name=_("participant"), on_delete=models.PROTECT, related_name="certificate"
@@ -34,8 +38,6 @@ class Certificate(ChoiceLabelsMixin, TimeStampedModel):
     )
     file = models.FileField(_("PDF"), storage=get_private_storage, upload_to="certificates/", blank=True)
     checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    attempts = models.PositiveSmallIntegerField(_("rendering attempts"), default=0)
     issued_on = models.DateField(_("issued on"))
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 

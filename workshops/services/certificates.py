@@ -3,10 +3,10 @@
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from bacuda_portal.core.background import Lifecycle
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.members.models import User
@@ -19,71 +19,70 @@ from ..enums import (
 from ..models import Certificate, Workshop
 
 CERTIFICATE_STATUSES = (WorkshopStatus.DELIVERED, WorkshopStatus.CLOSED)
+MAX_RENDER_ATTEMPTS = 3
+
+
+RENDERING = Lifecycle(
+    model=Certificate,
+    waiting=CertificateStatus.PENDING,
+    working=CertificateStatus.RENDERING,
+    failed=CertificateStatus.FAILED,
+    task="workshops.render_certificate",
+    id_argument="certificate_id",
+    sweep_action="workshops.certificates.sweep",
+    retry_action="workshops.certificate.retried",
+    stale_after=dt.timedelta(minutes=15),
+    max_attempts=MAX_RENDER_ATTEMPTS,
+    gave_up=lambda count: _("Rendering did not finish after %(count)d attempts.") % {"count": count},
+)
 
 
 @transaction.atomic
-def certificates_issue(*, workshop: Workshop, by: User) -> int:
+def certificates_issue(*, workshop: Workshop, by: User, today: dt.date | None = None) -> int:
     """Create a certificate for every eligible participant who has none yet, and queue their rendering.
 
-    Eligibility follows the attendance rule (selectors.is_certificate_eligible). Side effects: audit record;
-    one rendering task per new certificate on the ``reports`` queue after commit. Returns how many were created.
+    Eligibility follows the attendance rule (selectors.is_certificate_eligible). A certificate is issued on the day
+    this runs (``today``, the portal's local date), not on the workshop's last day. Side effects: audit record;
+    one ``workshops.render_certificate`` task per new certificate on the ``reports`` queue after commit. Returns
+    how many were created.
     """
     if workshop.status not in CERTIFICATE_STATUSES:
         raise TransitionError(_("Certificates are issued once the workshop has been delivered."))
+    today = today or timezone.localdate()
+    now = timezone.now()
     _sessions, rows = selectors.attendance_sheet(workshop)
     already = set(Certificate.objects.filter(nomination__workshop=workshop).values_list("nomination_id", flat=True))
     created = [
-        Certificate.objects.create(nomination=row.nomination, issued_on=workshop.end_date)
+        Certificate.objects.create(nomination=row.nomination, issued_on=today, queued_at=now)
         for row in rows
         if row.eligible and row.nomination.pk not in already
     ]
     if created:
         audit_record(actor=by, action="workshops.certificates.issued", target=workshop, count=len(created))
-        _queue_certificate_rendering([certificate.pk for certificate in created])
+        for certificate in created:
+            RENDERING.enqueue(certificate.pk)
     return len(created)
 
 
-def _queue_certificate_rendering(certificate_ids: list[int]) -> None:
-    from ..tasks import render_certificate
+def certificates_sweep(*, stale_after: dt.timedelta | None = None, now=None) -> tuple[int, int]:
+    """Re-queue certificates a lost message or a killed worker left pending or rendering; give up on those tried
+    MAX_RENDER_ATTEMPTS times (failed, with the reason). Runs from beat.
 
-    transaction.on_commit(lambda: [render_certificate.delay(certificate_id=pk) for pk in certificate_ids])
-
-
-MAX_RENDER_ATTEMPTS = 3
-
-
-def certificates_sweep(*, stale_after: dt.timedelta = dt.timedelta(minutes=15)) -> tuple[int, int]:
-    """Re-queue certificates a lost message left waiting; give up on those that failed too often.
-
-    A certificate still pending ``stale_after`` after its last change is queued again (the broker may have
-    lost the message, or the worker died). One that reached MAX_RENDER_ATTEMPTS is marked failed with a reason.
-    Runs from beat. Returns (re-queued, failed).
+    Side effects: the rendering task for each re-queued certificate; one audit record when anything changed.
+    Returns ``(requeued, failed)``.
     """
-    cutoff = timezone.now() - stale_after
-    stale = Certificate.objects.filter(status=CertificateStatus.PENDING, updated_at__lt=cutoff)
-    failed = stale.filter(attempts__gte=MAX_RENDER_ATTEMPTS).update(
-        status=CertificateStatus.FAILED,
-        error=_("Rendering did not finish after %(count)d attempts.") % {"count": MAX_RENDER_ATTEMPTS},
-        updated_at=timezone.now(),
-    )
-    retry_ids = list(stale.filter(attempts__lt=MAX_RENDER_ATTEMPTS).values_list("pk", flat=True))
-    # Touch the rows so that the next sweep waits another full period for these.
-    Certificate.objects.filter(pk__in=retry_ids).update(updated_at=timezone.now())
-    _queue_certificate_rendering(retry_ids)
-    return len(retry_ids), failed
+    return RENDERING.sweep(now=now, stale_after=stale_after)
 
 
-@transaction.atomic
 def certificate_retry(*, certificate: Certificate, by: User) -> Certificate:
-    """Failed -> pending again, by staff (after fixing what made it fail). Side effects: audit; a render task."""
-    if certificate.status != CertificateStatus.FAILED:
-        raise TransitionError(_("Only a certificate whose rendering failed can be rendered again."))
-    Certificate.objects.filter(pk=certificate.pk).update(
-        status=CertificateStatus.PENDING, attempts=0, error="", updated_at=timezone.now()
-    )
+    """Failed -> pending again with a fresh count of attempts, by staff (after fixing what made it fail).
+
+    Side effects: audit record; the rendering task.
+    """
+    with transaction.atomic():
+        if not RENDERING.requeue(certificate.pk, by=by):
+            raise TransitionError(_("Only a certificate whose rendering failed can be rendered again."))
     certificate.refresh_from_db()
-    audit_record(actor=by, action="workshops.certificate.retried", target=certificate)
-    _queue_certificate_rendering([certificate.pk])
     return certificate
 
 
@@ -102,8 +101,10 @@ def _qr_code_data_uri(text: str) -> str:
 def certificate_render(*, certificate: Certificate) -> Certificate:
     """Render a certificate's PDF (WeasyPrint) and store it privately, with its checksum.
 
-    Runs in a worker. On failure the certificate is marked failed with the error, and the error re-raised so
-    the task can retry. Side effects: the PDF file; no audit record (the issuing was audited).
+    Runs in a worker. Claims the certificate (pending -> rendering, one more attempt), so a duplicate message does
+    nothing. A rendering that raises goes back to pending with the reason while attempts remain, and the error
+    is re-raised so that the task retries; after MAX_RENDER_ATTEMPTS it ends failed (staff may render it again).
+    Side effects: the PDF file; no audit record (the issuing was audited).
     """
     import hashlib
 
@@ -112,15 +113,15 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
 
     from bacuda_portal.core.pdf import render_pdf
 
-    certificate.refresh_from_db(fields=["status"])
-    if certificate.status == CertificateStatus.READY:
-        return certificate  # a duplicate message (re-queued by the sweep) found the work done
+    claimed = RENDERING.claim(certificate.pk)
+    certificate.refresh_from_db(fields=["status", "attempts", "started_at"])
+    if not claimed:
+        return certificate  # done, rendering elsewhere or failed: a duplicate message (re-queued by the sweep)
     nomination = certificate.nomination
     workshop = nomination.workshop
     language = nomination.language if nomination.language in ("en", "fr") else "en"
     with translation.override(language):
         verification_url = settings.SITE_URL + certificate.get_verification_url()
-    Certificate.objects.filter(pk=certificate.pk).update(attempts=F("attempts") + 1)
     try:
         pdf = render_pdf(
             template="workshops/pdf/certificate.html",
@@ -137,13 +138,16 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
             },
         )
     except Exception as error:
-        Certificate.objects.filter(pk=certificate.pk).update(status=CertificateStatus.FAILED, error=repr(error)[:2000])
-        raise
+        if RENDERING.fail_or_retry(certificate.pk, error):
+            raise  # the task's own retry renders it again
+        certificate.refresh_from_db(fields=["status", "error", "finished_at"])
+        return certificate
     if certificate.file:
         certificate.file.delete(save=False)
     certificate.file.save(f"{certificate.verification_code}.pdf", ContentFile(pdf), save=False)
     certificate.checksum = hashlib.sha256(pdf).hexdigest()
     certificate.status = CertificateStatus.READY
     certificate.error = ""
-    certificate.save(update_fields=["file", "checksum", "status", "error", "updated_at"])
+    certificate.finished_at = timezone.now()
+    certificate.save(update_fields=["file", "checksum", "status", "error", "finished_at", "updated_at"])
     return certificate

@@ -1,0 +1,185 @@
+"""Decision letters: drafted from the call's templates, edited and approved by staff, sent by a worker
+(background work: ``core.background``)."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bacuda_portal.core.background import Lifecycle
+from bacuda_portal.core.exceptions import TransitionError
+from bacuda_portal.core.services import audit_record
+from bacuda_portal.members.models import User
+
+from ..enums import (
+    DecisionOutcome,
+    LetterStatus,
+)
+from ..models import (
+    Call,
+    Decision,
+    Letter,
+    LetterTemplate,
+)
+from ..placeholders import fill_placeholders
+from .common import _now
+
+DEFAULT_LETTERS = {
+    DecisionOutcome.SELECTED: (
+        "Your BACUDA scholarship application: selected",
+        "Dear {{ full_name }},\n\nWe are pleased to tell you that you have been selected for {{ call }} at "
+        "{{ university }}.\n\nPlease accept or decline this offer before {{ reply_by }} on your application "
+        "page: {{ status_url }}\n\nWith our congratulations,\nThe BACUDA team, World Customs Organization",
+        "Votre candidature à la bourse BACUDA : retenue",
+        "Madame, Monsieur {{ full_name }},\n\nNous avons le plaisir de vous informer que votre candidature à "
+        "{{ call }} à {{ university }} a été retenue.\n\nMerci d'accepter ou de refuser cette offre avant le "
+        "{{ reply_by }} sur la page de votre candidature : {{ status_url }}\n\nAvec nos félicitations,\n"
+        "L'équipe BACUDA, Organisation mondiale des douanes",
+    ),
+    DecisionOutcome.RESERVE: (
+        "Your BACUDA scholarship application: reserve list",
+        "Dear {{ full_name }},\n\nYour application to {{ call }} is number {{ reserve_rank }} on the reserve "
+        "list. If a seat becomes free, we will offer it to you.\n\n{{ status_url }}\n\nThe BACUDA team, "
+        "World Customs Organization",
+        "Votre candidature à la bourse BACUDA : liste de réserve",
+        "Madame, Monsieur {{ full_name }},\n\nVotre candidature à {{ call }} figure au rang {{ reserve_rank }} "
+        "de la liste de réserve. Si une place se libère, nous vous la proposerons.\n\n{{ status_url }}\n\n"
+        "L'équipe BACUDA, Organisation mondiale des douanes",
+    ),
+    DecisionOutcome.NOT_SELECTED: (
+        "Your BACUDA scholarship application",
+        "Dear {{ full_name }},\n\nThank you for applying to {{ call }}. We regret that your application was not "
+        "selected this time.\n\nThe BACUDA team, World Customs Organization",
+        "Votre candidature à la bourse BACUDA",
+        "Madame, Monsieur {{ full_name }},\n\nNous vous remercions de votre candidature à {{ call }}. Nous avons "
+        "le regret de vous informer qu'elle n'a pas été retenue cette fois-ci.\n\nL'équipe BACUDA, "
+        "Organisation mondiale des douanes",
+    ),
+}
+
+
+def letter_template_for(*, call: Call, outcome: str) -> LetterTemplate:
+    """The call's template for an outcome, created from the default text the first time."""
+    subject_en, body_en, subject_fr, body_fr = DEFAULT_LETTERS[outcome]
+    template, _created = LetterTemplate.objects.get_or_create(
+        call=call,
+        outcome=outcome,
+        defaults={"subject_en": subject_en, "body_en": body_en, "subject_fr": subject_fr, "body_fr": body_fr},
+    )
+    return template
+
+
+def letter_draft(*, decision: Decision) -> Letter | None:
+    """Draft the letter of a released decision into the outbox, from the call's template in the applicant's
+    language. Nothing for an anonymised application (no address)."""
+    application = decision.application
+    applicant = application.applicant
+    if applicant is None:
+        return None
+    template = letter_template_for(call=decision.call, outcome=decision.outcome)
+    language = "fr" if applicant.preferred_language == "fr" else "en"
+    reply_by = timezone.localtime(decision.reply_by).strftime("%Y-%m-%d %H:%M %Z") if decision.reply_by else ""
+    values = {
+        "full_name": application.full_name,
+        "call": str(decision.call),
+        "programme": str(decision.call.programme),
+        "university": decision.call.partner_university,
+        "reply_by": reply_by,
+        "reserve_rank": decision.reserve_rank or "",
+        "status_url": settings.SITE_URL + application.get_absolute_url(),
+    }
+    return Letter.objects.create(
+        application=application,
+        call=decision.call,
+        outcome=decision.outcome,
+        to=applicant.email,
+        language=language,
+        subject=fill_placeholders(getattr(template, f"subject_{language}"), values),
+        body=fill_placeholders(getattr(template, f"body_{language}"), values),
+    )
+
+
+@transaction.atomic
+def letter_update(*, letter: Letter, subject: str, body: str, by: User) -> Letter:
+    """Staff edit a letter in the outbox before approving it. Side effects: audit record."""
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    if letter.status != LetterStatus.DRAFT:
+        raise TransitionError(_("Only a letter still to review can be edited."))
+    if not subject.strip() or not body.strip():
+        raise ValidationError(_("A letter needs a subject and a text."))
+    letter.subject, letter.body = subject.strip(), body.strip()
+    letter.save(update_fields=["subject", "body", "updated_at"])
+    audit_record(actor=by, action="scholarships.letter.edited", target=letter)
+    return letter
+
+
+MAX_SEND_ATTEMPTS = 5
+
+SENDING = Lifecycle(
+    model=Letter,
+    waiting=LetterStatus.APPROVED,
+    working=LetterStatus.SENDING,
+    failed=LetterStatus.FAILED,
+    task="scholarships.send_letter",
+    id_argument="letter_id",
+    sweep_action="scholarships.letters.sweep",
+    retry_action="scholarships.letter.retried",
+    stale_after=dt.timedelta(minutes=10),
+    max_attempts=MAX_SEND_ATTEMPTS,
+)
+
+
+@transaction.atomic
+def letter_approve(*, letter: Letter, by: User, now: dt.datetime | None = None) -> Letter:
+    """Draft -> approved; a worker sends it once the transaction commits.
+
+    Side effects: audit record; ``scholarships.send_letter`` queued on ``default`` after commit.
+    """
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    if letter.status != LetterStatus.DRAFT:
+        raise TransitionError(_("This letter has already been approved."))
+    letter.status = LetterStatus.APPROVED
+    letter.approved_by = by
+    letter.approved_at = letter.queued_at = _now(now)
+    letter.save(update_fields=["status", "approved_by", "approved_at", "queued_at", "updated_at"])
+    audit_record(actor=by, action="scholarships.letter.approved", target=letter)
+    SENDING.enqueue(letter.pk)
+    return letter
+
+
+def letter_send(*, letter_id: int, now: dt.datetime | None = None) -> Letter | None:
+    """Send an approved letter (the worker's job). Claims it (approved -> sending, one more attempt), so a letter
+    already sent or sending, a draft, or a failed one is left alone.
+
+    Side effects: one email; the letter marked sent. A send that raises goes back to approved with the reason
+    while attempts remain (the exception re-raised, so that the task retries), and ends failed after
+    MAX_SEND_ATTEMPTS.
+    """
+    claimed = SENDING.claim(letter_id, now=now)
+    letter = Letter.objects.filter(pk=letter_id).first()
+    if not claimed or letter is None:
+        return letter
+    try:
+        EmailMessage(subject=letter.subject, body=letter.body, to=[letter.to]).send()
+    except Exception as error:
+        if SENDING.fail_or_retry(letter_id, error, now=now):
+            raise
+        letter.refresh_from_db()
+        return letter
+    letter.status = LetterStatus.SENT
+    letter.sent_at = letter.finished_at = _now(now)
+    letter.error = ""
+    letter.save(update_fields=["status", "sent_at", "finished_at", "error", "updated_at"])
+    audit_record(actor=None, action="scholarships.letter.sent", target=letter)
+    return letter
+
+
+def letters_sweep(*, now: dt.datetime | None = None, stale_after: dt.timedelta | None = None) -> tuple[int, int]:
+    """Re-queue letters a lost message or a killed worker left approved or sending; fail those tried
+    MAX_SEND_ATTEMPTS times. Side effects: the sending task for each re-queued letter; one audit record when
+    anything changed. Returns ``(requeued, failed)``."""
+    return SENDING.sweep(now=now, stale_after=stale_after)
