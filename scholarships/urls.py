@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import bulk_views, views
+from . import views
 
 app_name = "scholarships"
 
@@ -26,11 +26,11 @@ urlpatterns = [
     path("calls/<int:pk>/review/", views.call_review, name="call_review"),
     path("calls/<int:pk>/review/assign/", views.reviews_assign, name="reviews_assign"),
     path("calls/<int:pk>/review/assign-one/", views.review_assign_one, name="review_assign_one"),
-    path("calls/<int:pk>/review/assign-many/", bulk_views.reviewers_bulk_assign, name="reviewers_bulk_assign"),
+    path("calls/<int:pk>/review/assign-many/", views.reviewers_bulk_assign, name="reviewers_bulk_assign"),
     # Ranking, decisions, letters, offers.
     path("calls/<int:pk>/ranking/", views.ranking, name="ranking"),
     path("applications/<int:pk>/decision/", views.decision_record, name="decision_record"),
-    path("calls/<int:pk>/decisions/bulk/", bulk_views.decisions_bulk, name="decisions_bulk"),
+    path("calls/<int:pk>/decisions/bulk/", views.decisions_bulk, name="decisions_bulk"),
     path("calls/<int:pk>/decisions/release/", views.decisions_release, name="decisions_release"),
     path("calls/<int:pk>/letters/", views.outbox, name="outbox"),
     path("letters/<int:pk>/", views.letter_edit, name="letter_edit"),

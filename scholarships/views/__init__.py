@@ -15,6 +15,7 @@ from .applications import (
     call_list,
     programme_outcome_record,
 )
+from .bulk import decisions_bulk, reviewers_bulk_assign
 from .data_protection import erasure_carry_out, erasure_list, erasure_request, my_data
 from .endorsement import ENDORSEMENT_PAGE_SIZE, endorsement_decide, endorsement_list, endorsement_rank
 from .letters import letter_approve, letter_edit, outbox
@@ -52,6 +53,7 @@ __all__ = [
     "call_list",
     "call_review",
     "decision_record",
+    "decisions_bulk",
     "decisions_release",
     "eligibility_override",
     "endorsement_decide",
@@ -74,6 +76,7 @@ __all__ = [
     "review_document",
     "review_form",
     "review_list",
+    "reviewers_bulk_assign",
     "reviews_assign",
     "staff_application_list",
 ]

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from bacuda_portal.core.bulk import BulkForm, bulk_apply, report_bulk
 
-from . import access, services
-from .enums import DecisionOutcome
-from .forms import BulkReviewerForm
+from .. import access, services
+from ..enums import DecisionOutcome
+from ..forms import BulkReviewerForm
 
 DECISION_DONE = {
     DecisionOutcome.SELECTED: lambda n: ngettext(
