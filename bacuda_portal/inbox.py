@@ -17,8 +17,8 @@ from django.utils.functional import SimpleLazyObject
 from algorithms import selectors as algorithm_selectors
 from bacuda_portal.core.inbox import InboxItem, grouped, total
 from bacuda_portal.members import access as member_access
-from bacuda_portal.members.enums import Role
 from bacuda_portal.members import selectors as member_selectors
+from bacuda_portal.members.enums import Role
 from bacuda_portal.reports import selectors as report_selectors
 from scholarships import access as scholarship_access
 from scholarships import selectors as scholarship_selectors

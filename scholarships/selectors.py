@@ -681,8 +681,9 @@ def administration_applications(administration) -> dict:
     statuses = dict(ApplicationStatus.choices)
     endorsements = dict(EndorsementStatus.choices)
     latest = list(
-        applications.values("pk", "full_name", "status", "endorsement_status", "submitted_at", "call__cohort_name")
-        .order_by("-submitted_at", "-pk")[:HOME_ROWS]
+        applications.values(
+            "pk", "full_name", "status", "endorsement_status", "submitted_at", "call__cohort_name"
+        ).order_by("-submitted_at", "-pk")[:HOME_ROWS]
     )
     for row in latest:
         row["status_label"] = statuses.get(row["status"], row["status"])
@@ -690,7 +691,9 @@ def administration_applications(administration) -> dict:
     figures = applications.aggregate(
         submitted=Count("pk", filter=Q(status=ApplicationStatus.SUBMITTED)),
         waiting=Count("pk", filter=Q(status=ApplicationStatus.SUBMITTED, endorsement_status=EndorsementStatus.PENDING)),
-        selected=Count("pk", filter=Q(decision__status=DecisionStatus.RELEASED, decision__outcome=DecisionOutcome.SELECTED)),
+        selected=Count(
+            "pk", filter=Q(decision__status=DecisionStatus.RELEASED, decision__outcome=DecisionOutcome.SELECTED)
+        ),
     )
     return {"latest": latest, "figures": figures}
 

@@ -20,7 +20,13 @@ from tests.algorithms.factories import AlgorithmFactory, ModelJobFactory
 from tests.missions.factories import ClaimFactory, TravelRequestFactory
 from tests.reports.factories import delivered_workshop, participant
 from tests.scholarships.factories import ApplicationFactory, ReviewerFactory, SubmittedApplicationFactory
-from tests.workshops.factories import AssignmentFactory, ExpertFactory, NominationFactory, WorkshopFactory, WorkshopRequestFactory
+from tests.workshops.factories import (
+    AssignmentFactory,
+    ExpertFactory,
+    NominationFactory,
+    WorkshopFactory,
+    WorkshopRequestFactory,
+)
 from workshops.enums import NominationStatus, RequestStatus
 
 INBOX = reverse("inbox")
@@ -71,7 +77,9 @@ def world(kenya, senegal, contact_point, other_contact_point, expert, reviewer, 
     )
     ModelJobFactory(dataset__administration=kenya, status=JobStatus.FAILED, finished_at=now)
     ModelJobFactory(dataset__administration=senegal, status=JobStatus.FAILED, finished_at=now)
-    AlgorithmFactory(slug="awaiting", name_en="Awaiting card", data_owner=contact_point, publication=Publication.AWAITING_APPROVAL)
+    AlgorithmFactory(
+        slug="awaiting", name_en="Awaiting card", data_owner=contact_point, publication=Publication.AWAITING_APPROVAL
+    )
     Report.objects.create(
         kind="progress",
         period_start=dt.date(2025, 1, 1),
@@ -128,8 +136,11 @@ def test_a_contact_point_sees_their_administrations_work_only(client, contact_po
 def test_senegals_contact_point_sees_nothing_of_kenyas(client, other_contact_point, world):
     client.force_login(other_contact_point)
     items = _items(client)
-    assert _titles(items) == {"Places to fill with your nominations", "Applications waiting for your endorsement",
-                              "A model job that failed"}
+    assert _titles(items) == {
+        "Places to fill with your nominations",
+        "Applications waiting for your endorsement",
+        "A model job that failed",
+    }
     assert ("Places to fill with your nominations", "Dakar valuation workshop") in items
     assert items[("Places to fill with your nominations", "Dakar valuation workshop")].count == 2
     text = client.get(INBOX).content.decode() + client.get(HOME).content.decode()

@@ -616,7 +616,9 @@ def inbox_items(user, *, today: dt.date) -> list:
                     count=row["n"],
                     date=row["workshop__start_date"],
                     due=True,
-                    urgency=Urgency.HIGH if row["workshop__start_date"] <= today + dt.timedelta(days=14) else Urgency.NORMAL,
+                    urgency=Urgency.HIGH
+                    if row["workshop__start_date"] <= today + dt.timedelta(days=14)
+                    else Urgency.NORMAL,
                 )
             )
         to_certify = (
@@ -709,7 +711,9 @@ def inbox_items(user, *, today: dt.date) -> list:
                     count=row["quota"] - row["used"],
                     date=row["workshop__start_date"],
                     due=True,
-                    urgency=Urgency.HIGH if row["workshop__start_date"] <= today + dt.timedelta(days=21) else Urgency.NORMAL,
+                    urgency=Urgency.HIGH
+                    if row["workshop__start_date"] <= today + dt.timedelta(days=21)
+                    else Urgency.NORMAL,
                 )
             )
     expert = access.expert_of(user)

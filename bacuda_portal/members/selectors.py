@@ -129,7 +129,9 @@ def inbox_items(user) -> list:
 
     if not privacy_access.can_see_register(user):
         return []
-    pending = pending_erasure_requests().exclude(user=user).order_by().aggregate(n=Count("pk"), oldest=Min("created_at"))
+    pending = (
+        pending_erasure_requests().exclude(user=user).order_by().aggregate(n=Count("pk"), oldest=Min("created_at"))
+    )
     if not pending["n"]:
         return []
     return [

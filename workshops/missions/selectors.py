@@ -224,16 +224,13 @@ def inbox_items(user) -> list:
         )
 
     def rows(queryset, *extra):
-        return (
-            queryset.values(
-                "mission_id",
-                "mission__destination_city",
-                "mission__traveller_user__full_name",
-                "mission__traveller_expert__full_name",
-                *extra,
-            )
-            .order_by("submitted_at", "id")[:INBOX_ROWS]
-        )
+        return queryset.values(
+            "mission_id",
+            "mission__destination_city",
+            "mission__traveller_user__full_name",
+            "mission__traveller_expert__full_name",
+            *extra,
+        ).order_by("submitted_at", "id")[:INBOX_ROWS]
 
     def named(row):
         row["traveller"] = row["mission__traveller_expert__full_name"] or row["mission__traveller_user__full_name"]
@@ -241,7 +238,9 @@ def inbox_items(user) -> list:
 
     if access.can_decide(user):
         own = Q(mission__traveller_user=user) | Q(submitted_by=user)
-        for row in rows(TravelRequest.objects.filter(status=TravelRequestStatus.SUBMITTED).exclude(own), "submitted_at"):
+        for row in rows(
+            TravelRequest.objects.filter(status=TravelRequestStatus.SUBMITTED).exclude(own), "submitted_at"
+        ):
             items.append(mission_item(_("A travel request to decide"), named(row), urgency=Urgency.HIGH))
         for row in rows(Claim.objects.filter(status=ClaimStatus.SUBMITTED).exclude(own), "submitted_at"):
             items.append(mission_item(_("A travel claim to decide"), named(row)))
