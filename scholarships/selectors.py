@@ -535,7 +535,7 @@ def inbox_items(user, *, now=None) -> list:
     from django.urls import reverse
     from django.utils.translation import gettext_lazy as _
 
-    from bacuda_portal.core.inbox import InboxItem, Urgency
+    from bacuda_portal.core.inbox import DUE, InboxItem, Urgency
 
     from . import access
     from .enums import LetterStatus
@@ -646,7 +646,7 @@ def inbox_items(user, *, now=None) -> list:
                     url=reverse("scholarships:application_detail", kwargs={"pk": row["pk"]}),
                     category=category,
                     date=row["call__closes_at"],
-                    due=True,
+                    date_kind=DUE,
                     urgency=Urgency.HIGH,
                 )
             )
@@ -663,7 +663,7 @@ def inbox_items(user, *, now=None) -> list:
                     url=reverse("scholarships:application_detail", kwargs={"pk": row["application_id"]}),
                     category=category,
                     date=row["reply_by"],
-                    due=True,
+                    date_kind=DUE,
                     urgency=Urgency.HIGH,
                 )
             )

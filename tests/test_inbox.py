@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from algorithms.enums import JobStatus, Publication
-from bacuda_portal.core.inbox import InboxItem, Urgency, grouped, ordered, total
+from bacuda_portal.core.inbox import DUE, InboxItem, Urgency, grouped, ordered, total
 from bacuda_portal.core.models import ErasureRequest
 from bacuda_portal.reports.enums import ReportStatus
 from bacuda_portal.reports.models import Report
@@ -172,7 +172,7 @@ def test_an_applicant_sees_their_draft_and_their_offer(client, applicant, world)
     items = _items(client)
     assert _titles(items) == {"Your application to finish and submit", "A scholarship offer to answer"}
     offer = next(item for (title, _), item in items.items() if title == "A scholarship offer to answer")
-    assert offer.due and offer.date == world["offer"].reply_by
+    assert offer.date_kind == DUE and offer.date == world["offer"].reply_by
     assert "Otieno" not in client.get(HOME).content.decode()
 
 

@@ -577,7 +577,7 @@ def inbox_items(user, *, today: dt.date) -> list:
     from django.urls import reverse
     from django.utils.translation import gettext_lazy as _
 
-    from bacuda_portal.core.inbox import InboxItem, Urgency
+    from bacuda_portal.core.inbox import STARTS, InboxItem, Urgency
 
     from . import access
     from .enums import CertificateStatus
@@ -615,7 +615,7 @@ def inbox_items(user, *, today: dt.date) -> list:
                     category=category,
                     count=row["n"],
                     date=row["workshop__start_date"],
-                    due=True,
+                    date_kind=STARTS,
                     urgency=Urgency.HIGH
                     if row["workshop__start_date"] <= today + dt.timedelta(days=14)
                     else Urgency.NORMAL,
@@ -674,7 +674,7 @@ def inbox_items(user, *, today: dt.date) -> list:
                     category=category,
                     count=row["n"],
                     date=row["workshop__start_date"],
-                    due=True,
+                    date_kind=STARTS,
                     urgency=Urgency.LOW,
                 )
             )
@@ -710,7 +710,7 @@ def inbox_items(user, *, today: dt.date) -> list:
                     category=category,
                     count=row["quota"] - row["used"],
                     date=row["workshop__start_date"],
-                    due=True,
+                    date_kind=STARTS,
                     urgency=Urgency.HIGH
                     if row["workshop__start_date"] <= today + dt.timedelta(days=21)
                     else Urgency.NORMAL,
@@ -733,7 +733,7 @@ def inbox_items(user, *, today: dt.date) -> list:
                     url=reverse("workshops:detail", kwargs={"pk": row["workshop_id"]}) + "#experts-heading",
                     category=category,
                     date=row["workshop__start_date"],
-                    due=True,
+                    date_kind=STARTS,
                     urgency=Urgency.HIGH,
                 )
             )

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
+SINCE, DUE, STARTS = "since", "due", "starts"
+
 
 class Urgency(IntEnum):
     """How soon the work is due: overdue or blocking others first, then the usual, then what can wait."""
@@ -28,8 +30,8 @@ class InboxItem:
     category: Any  # the group it is shown under ("Workshops", "Scholarships"...)
     detail: Any = ""
     count: int | None = None  # how many rows wait behind the item, when it stands for several
-    date: dt.date | dt.datetime | None = None  # since when it waits, or when it is due (``due``)
-    due: bool = False  # ``date`` is a deadline rather than the date the work arrived
+    date: dt.date | dt.datetime | None = None  # what ``date_kind`` says
+    date_kind: str = "since"  # SINCE: since when it waits; DUE: its deadline; STARTS: when its workshop starts
     urgency: Urgency = Urgency.NORMAL
 
     @property

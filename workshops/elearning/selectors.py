@@ -124,7 +124,7 @@ def inbox_items(user, *, today: date) -> list:
     from django.urls import reverse
     from django.utils.translation import gettext_lazy as _
 
-    from bacuda_portal.core.inbox import InboxItem, Urgency
+    from bacuda_portal.core.inbox import DUE, InboxItem, Urgency
 
     from . import access
 
@@ -138,7 +138,7 @@ def inbox_items(user, *, today: date) -> list:
             url=reverse("elearning:course_detail", kwargs={"code": row["course__code"]}),
             category=_("E-learning"),
             date=row["due_date"],
-            due=True,
+            date_kind=DUE,
             urgency=Urgency.HIGH,
         )
         for row in overdue.values("course__code", "title", "due_date")[:INBOX_ROWS]
