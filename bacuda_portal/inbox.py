@@ -91,7 +91,7 @@ def home(request):
             role="expert",
             assignments=workshop_selectors.expert_activity(expert, today=today) if expert else [],
         )
-    elif scholarship_access.is_reviewer(user):
+    elif scholarship_access.is_reviewer(user) or user.role == Role.REVIEWER:
         context["role"] = "reviewer"
     elif scholarship_access.can_apply(user):
         context.update(role="applicant", applications=scholarship_selectors.applicant_activity(user))

@@ -565,6 +565,7 @@ def search_participants(visible_nominations, words: list[str], *, limit: int) ->
 
 # --- The inbox: the pending work of the workshops app a user may act on --------------------------------------
 INBOX_ROWS = 8  # per kind of work: the page the item links to lists the rest
+INBOX_CERTIFICATES_LOOKBACK = dt.timedelta(days=365)  # certificates still to issue a year on are history
 
 
 def inbox_items(user, *, today: dt.date) -> list:
@@ -622,7 +623,7 @@ def inbox_items(user, *, today: dt.date) -> list:
                 )
             )
         to_certify = (
-            trained_participants()
+            trained_participants(period_start=today - INBOX_CERTIFICATES_LOOKBACK)
             .filter(certificate__isnull=True)
             .values("workshop_id", "workshop__title", "workshop__end_date")
             .annotate(n=Count("pk"))
