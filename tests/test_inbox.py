@@ -181,6 +181,9 @@ def test_an_empty_inbox_says_so(client, staff, db):
     response = client.get(INBOX)
     assert response.context["groups"] == []
     assert "Nothing waits for you" in response.content.decode()
+    home = client.get(HOME)
+    assert home.context["groups"] == [] and "Nothing waits for you" in home.content.decode()
+    assert "inbox-nav-count" not in home.content.decode()  # a count of zero is not shown
 
 
 @pytest.mark.parametrize("url", [INBOX, HOME])
@@ -192,7 +195,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, db, url):
 def test_no_placeholder_remains_on_any_home(client_as, cast, world):
     for role in ("staff", "contact_point", "expert", "reviewer", "applicant", "other_contact_point"):
         text = client_as(cast[role]).get(HOME).content.decode()
-        assert "will appear here" not in text, role
+        assert "The pages for your role will appear here" not in text, role
         assert reverse("inbox") in text, role
 
 
