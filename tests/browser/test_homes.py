@@ -1,5 +1,6 @@
-"""Every role's home (issue 20) in English and French, at desktop and phone widths: a screenshot of each in
-``test-artifacts/browser/homes/``, no horizontal overflow, no serious accessibility violation."""
+"""Every role's home (issue 20) and inbox (issue 19) in English and French, at desktop and phone widths: a
+screenshot of each in ``test-artifacts/browser/homes/``, no horizontal overflow, no serious accessibility
+violation on the homes."""
 
 import datetime as dt
 
@@ -60,5 +61,10 @@ def test_every_roles_home_fits_desktop_and_phone_in_both_languages(page, cast, h
                 problems[f"{language} {width_name} overflow"] = overflow
             if violations := run_axe(page):
                 problems[f"{language} {width_name} axe"] = violations
+            page.goto(f"/{language}/inbox/")
+            page.screenshot(path=str(folder / f"{role}-{language}-{width_name}-inbox.png"), full_page=True)
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            if overflow > 0:
+                problems[f"{language} {width_name} inbox overflow"] = overflow
     assert not problems, problems
     assert page.console_errors == []
