@@ -1,5 +1,6 @@
 """Reads of the algorithms app, with the joins the pages need."""
 
+import datetime as dt
 import hashlib
 import json
 
@@ -187,3 +188,109 @@ def search_cards(visible, words: list[str], *, limit: int) -> list[SearchHit]:
         SearchHit(kind=gettext("Model card"), title=algorithm.name, detail="", url=algorithm.get_absolute_url())
         for algorithm in rows[:limit]
     ]
+
+
+# --- The inbox: the algorithms work a user may act on ---------------------------------------------------------
+INBOX_ROWS = 8
+FAILED_JOBS_SHOWN_FOR = dt.timedelta(days=14)  # an older failure is history, not work
+
+
+def inbox_items(user, *, now=None) -> list:
+    """What ``user`` has to do in the algorithms app, as ``core.inbox.InboxItem``s, a few queries whatever the
+    rows: cards and versions awaiting their approval as data owner; the model jobs of the last two weeks that
+    failed (staff: all; a contact point: their administration's); labelled goods descriptions awaiting review."""
+    from django.db.models import Min
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.translation import get_language
+    from django.utils.translation import gettext_lazy as _
+
+    from bacuda_portal.core.inbox import InboxItem, Urgency
+
+    from . import access
+    from .enums import JobKind
+
+    now = now or timezone.now()
+    category = _("Algorithms")
+    name = "name_fr" if get_language() == "fr" else "name_en"
+    items: list[InboxItem] = []
+    if user is not None and user.is_authenticated:
+        cards = Algorithm.objects.filter(data_owner=user, publication=Publication.AWAITING_APPROVAL)
+        for row in cards.values("slug", "name_en", "name_fr", "updated_at").order_by("updated_at")[:INBOX_ROWS]:
+            items.append(
+                InboxItem(
+                    title=_("A model card to approve for publication"),
+                    detail=row[name] or row["name_en"],
+                    url=reverse("algorithms:card", kwargs={"slug": row["slug"]}),
+                    category=category,
+                    date=row["updated_at"],
+                    urgency=Urgency.HIGH,
+                )
+            )
+        versions = AlgorithmVersion.objects.filter(
+            algorithm__data_owner=user, publication=Publication.AWAITING_APPROVAL
+        ).values("pk", "number", "algorithm__name_en", "algorithm__name_fr", "updated_at")
+        for row in versions.order_by("updated_at")[:INBOX_ROWS]:
+            algorithm_name = row[f"algorithm__{name}"] or row["algorithm__name_en"]
+            items.append(
+                InboxItem(
+                    title=_("A model version to approve for publication"),
+                    detail=f"{algorithm_name} v{row['number']}",
+                    url=reverse("algorithms:version_detail", kwargs={"pk": row["pk"]}),
+                    category=category,
+                    date=row["updated_at"],
+                    urgency=Urgency.HIGH,
+                )
+            )
+    if not access.can_use_models(user):
+        return items
+    failed = access.jobs_visible_to(user).filter(status=JobStatus.FAILED, finished_at__gte=now - FAILED_JOBS_SHOWN_FOR)
+    kinds = dict(JobKind.choices)
+    for row in failed.values("pk", "kind", "finished_at").order_by("-finished_at", "-pk")[:INBOX_ROWS]:
+        items.append(
+            InboxItem(
+                title=_("A model job that failed"),
+                detail=f"#{row['pk']} {kinds.get(row['kind'], row['kind'])}",
+                url=reverse("algorithms:job_detail", kwargs={"pk": row["pk"]}),
+                category=category,
+                date=row["finished_at"],
+            )
+        )
+    labelled = (
+        access.labelled_visible_to(user)
+        .filter(status=ReviewStatus.PENDING)
+        .order_by()
+        .aggregate(n=Count("pk"), oldest=Min("created_at"))
+    )
+    if labelled["n"]:
+        items.append(
+            InboxItem(
+                title=_("Labelled goods descriptions to review"),
+                url=reverse("algorithms:hs_labelled_list") + f"?status={ReviewStatus.PENDING}",
+                category=category,
+                count=labelled["n"],
+                date=labelled["oldest"],
+                urgency=Urgency.LOW,
+            )
+        )
+    return items
+
+
+# --- Homes ----------------------------------------------------------------------------------------------------
+HOME_ROWS = 5
+
+
+def administration_activity(administration) -> dict:
+    """The contact point's home: their administration's datasets and model jobs (how many, how many succeeded)
+    and the latest jobs. Three queries whatever the rows."""
+    from .enums import JobKind
+
+    jobs = ModelJob.objects.filter(administration=administration)
+    kinds, statuses = dict(JobKind.choices), dict(JobStatus.choices)
+    latest = list(jobs.values("pk", "kind", "status", "created_at").order_by("-created_at", "-pk")[:HOME_ROWS])
+    for row in latest:
+        row["kind_label"] = kinds.get(row["kind"], row["kind"])
+        row["status_label"] = statuses.get(row["status"], row["status"])
+    figures = jobs.aggregate(jobs=Count("pk"), succeeded=Count("pk", filter=Q(status=JobStatus.SUCCEEDED)))
+    figures["datasets"] = Dataset.objects.filter(administration=administration).count()
+    return {"latest_jobs": latest, "figures": figures}

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_page
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from bacuda_portal import api_urls, operations, search
+from bacuda_portal import api_urls, inbox, operations, search
 from bacuda_portal.website import views as website_views
 from bacuda_portal.website.sitemaps import SITEMAPS
 
@@ -35,6 +35,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("search/", search.search, name="search"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("dashboard/", inbox.home, name="home"),
     path("staff/health/", operations.health, name="health"),
     path("staff/audit/", operations.audit_log, name="audit_log"),
     path("workshops/", include("workshops.urls")),

@@ -163,7 +163,7 @@ CASES = [
     ("my missions", "expert", "missions:list", None, ""),
     ("API workshops", "expert", "v1:workshop-list", None, ""),
     # Applicant
-    ("dashboard", "applicant", "members:dashboard", None, ""),
+    ("home", "applicant", "home", None, ""),
     ("scholarship calls", "applicant", "scholarships:call_list", None, ""),
     ("API my applications", "applicant", "v1:scholarship-application-list", None, ""),
 ]

@@ -66,7 +66,8 @@ MATRIX = {
     "api-schema": ("get", None, PUBLIC),
     "api-docs": ("get", None, PUBLIC),
     # members
-    "members:dashboard": ("get", None, SIGNED_IN),
+    "home": ("get", None, SIGNED_IN),
+    "inbox": ("get", None, SIGNED_IN),
     "members:administration_list": ("get", None, STAFF_ONLY),
     "members:administration_detail": ("get", lambda w: {"code": "KEN"}, KENYA_PAGE),
     "members:invitation_create": ("post", lambda w: {"code": "KEN"}, STAFF_ONLY),

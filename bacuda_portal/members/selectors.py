@@ -113,3 +113,34 @@ def search_administrations(visible, words: list[str], *, limit: int) -> list[Sea
         )
         for administration in rows[:limit]
     ]
+
+
+# --- The inbox ------------------------------------------------------------------------------------------------
+def inbox_items(user) -> list:
+    """Erasure requests staff are to carry out (not their own), as ``core.inbox.InboxItem``s, one query."""
+    from django.db.models import Min
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy
+
+    from bacuda_portal.core.inbox import InboxItem, Urgency
+    from bacuda_portal.core.privacy_selectors import pending_erasure_requests
+
+    from . import privacy_access
+
+    if not privacy_access.can_see_register(user):
+        return []
+    pending = (
+        pending_erasure_requests().exclude(user=user).order_by().aggregate(n=Count("pk"), oldest=Min("created_at"))
+    )
+    if not pending["n"]:
+        return []
+    return [
+        InboxItem(
+            title=gettext_lazy("Erasure requests to carry out"),
+            url=reverse("privacy:register"),
+            category=gettext_lazy("Data protection"),
+            count=pending["n"],
+            date=pending["oldest"],
+            urgency=Urgency.HIGH,
+        )
+    ]

@@ -5,7 +5,6 @@ from . import views
 app_name = "members"
 
 urlpatterns = [
-    path("dashboard/", views.dashboard, name="dashboard"),
     path("administrations/", views.administration_list, name="administration_list"),
     path("administrations/<str:code>/", views.administration_detail, name="administration_detail"),
     path("administrations/<str:code>/invite/", views.invitation_create, name="invitation_create"),

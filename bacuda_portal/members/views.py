@@ -26,17 +26,6 @@ PAGE_SIZE = 50
 
 
 @login_required
-def dashboard(request):
-    """Where a user lands after signing in: staff and contact points go to their pages."""
-    if access.is_wco_staff(request.user):
-        return redirect("workshops:dashboard")
-    administration = access.administration_of(request.user)
-    if administration is not None:
-        return redirect(administration)
-    return render(request, "members/dashboard.html")
-
-
-@login_required
 def administration_list(request):
     if not access.is_wco_staff(request.user):
         raise Http404

@@ -458,3 +458,40 @@ def current_model_card_pdfs(algorithm) -> dict[str, Report]:
     for report in ready:
         found.setdefault(report.language, report)
     return found
+
+
+# --- The inbox ------------------------------------------------------------------------------------------------
+INBOX_ROWS = 8
+
+
+def inbox_items(user) -> list:
+    """PDF reports that failed (staff, who retry them), as ``core.inbox.InboxItem``s, one query."""
+    from django.urls import reverse
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext_lazy
+
+    from bacuda_portal.core.inbox import InboxItem, Urgency
+
+    from . import access
+
+    if not access.can_manage_reports(user):
+        return []
+    kinds = dict(ReportKind.choices)
+
+    def short(day):
+        return date_format(day, "SHORT_DATE_FORMAT")
+
+    failed = access.reports_visible_to(user).filter(status=ReportStatus.FAILED)
+    return [
+        InboxItem(
+            title=gettext_lazy("A report that failed"),
+            detail=f"{kinds.get(row['kind'], row['kind'])} · {short(row['period_start'])} – {short(row['period_end'])}",
+            url=reverse("reports:report_detail", kwargs={"pk": row["pk"]}),
+            category=gettext_lazy("Reports"),
+            date=row["finished_at"] or row["updated_at"],
+            urgency=Urgency.NORMAL,
+        )
+        for row in failed.values("pk", "kind", "period_start", "period_end", "finished_at", "updated_at").order_by(
+            "-updated_at", "-pk"
+        )[:INBOX_ROWS]
+    ]

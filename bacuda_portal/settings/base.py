@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bacuda_portal.members.context_processors.portal_user",
+                "bacuda_portal.inbox.inbox_count",
             ],
         },
     },
@@ -158,7 +159,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "members:dashboard"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "website:home"
 
 ACCOUNT_ADAPTER = "bacuda_portal.members.adapters.PortalAccountAdapter"

@@ -58,29 +58,26 @@ def test_staff_pages(client_as, cast, role, expected, url_name):
 
 
 @pytest.mark.parametrize(
-    ("role", "expected_target"),
+    ("role", "expected_role"),
     [
-        ("project_manager", "/en/workshops/dashboard/"),
-        ("staff", "/en/workshops/dashboard/"),
-        ("contact_point", "/en/administrations/KEN/"),
-        ("other_contact_point", "/en/administrations/SEN/"),
+        ("project_manager", "staff"),
+        ("staff", "staff"),
+        ("contact_point", "contact_point"),
+        ("other_contact_point", "contact_point"),
+        ("applicant", "applicant"),
+        ("expert", "expert"),
+        ("reviewer", "reviewer"),
     ],
 )
-def test_dashboard_sends_each_role_to_its_page(client_as, cast, role, expected_target):
-    response = client_as(cast[role]).get(reverse("members:dashboard"))
-    assert response.status_code == 302
-    assert response["Location"] == expected_target
-
-
-@pytest.mark.parametrize("role", ["applicant", "expert", "reviewer"])
-def test_dashboard_for_other_roles(client_as, cast, role):
-    response = client_as(cast[role]).get(reverse("members:dashboard"))
+def test_every_role_lands_on_its_own_home(client_as, cast, role, expected_role):
+    response = client_as(cast[role]).get(reverse("home"))
     assert response.status_code == 200
+    assert response.context["role"] == expected_role
     assert cast[role].get_role_display() in response.content.decode()
 
 
 def test_dashboard_anonymous_goes_to_login(db, client_as):
-    _expect(client_as(None).get(reverse("members:dashboard")), "login")
+    _expect(client_as(None).get(reverse("home")), "login")
 
 
 @pytest.mark.parametrize(

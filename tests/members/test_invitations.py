@@ -73,7 +73,7 @@ def test_accepting_creates_a_working_login(client, invitation_and_token):
     client.logout()
     response = client.post(reverse("account_login"), {"login": "wanjiru.new@example.org", "password": GOOD_PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("members:dashboard")
+    assert response["Location"] == reverse("home")
 
 
 def test_accept_page_shows_administration_and_prefills_name(client, invitation_and_token):

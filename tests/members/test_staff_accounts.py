@@ -172,7 +172,7 @@ def test_manager_can_deactivate_an_officer_who_is_told_and_loses_every_way_in(
     staff.refresh_from_db()
     assert not staff.is_active
     assert not Token.objects.filter(pk=token.pk).exists()
-    assert officer_client.get(reverse("members:dashboard")).status_code == 302  # signed out
+    assert officer_client.get(reverse("home")).status_code == 302  # signed out
     assert [message.to for message in mailoutbox] == [[staff.email]]
     entry = AuditEntry.objects.get(action="members.account.changed", actor=project_manager)
     assert entry.data["changes"]["is_active"] == [True, False]

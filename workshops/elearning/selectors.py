@@ -113,3 +113,33 @@ def search_courses(visible, words: list[str], *, limit: int) -> list[SearchHit]:
         SearchHit(kind=gettext("Course"), title=course.title, detail=course.code, url=course.get_absolute_url())
         for course in rows[:limit]
     ]
+
+
+# --- The inbox ------------------------------------------------------------------------------------------------
+INBOX_ROWS = 8
+
+
+def inbox_items(user, *, today: date) -> list:
+    """Overdue production milestones of the courses ``user`` manages (staff), as ``core.inbox.InboxItem``s."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from bacuda_portal.core.inbox import DUE, InboxItem, Urgency
+
+    from . import access
+
+    if not access.can_manage_courses(user):
+        return []
+    overdue = overdue_milestones(visible=access.courses_visible_to(user), today=today).select_related(None)
+    return [
+        InboxItem(
+            title=_("An overdue e-learning milestone"),
+            detail=f"{row['course__code']} · {row['title']}",
+            url=reverse("elearning:course_detail", kwargs={"code": row["course__code"]}),
+            category=_("E-learning"),
+            date=row["due_date"],
+            date_kind=DUE,
+            urgency=Urgency.HIGH,
+        )
+        for row in overdue.values("course__code", "title", "due_date")[:INBOX_ROWS]
+    ]

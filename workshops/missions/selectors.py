@@ -190,3 +190,84 @@ def pending_claims() -> QuerySet[Claim]:
         .prefetch_related("lines")
         .order_by("submitted_at", "id")
     )
+
+
+# --- The inbox ------------------------------------------------------------------------------------------------
+INBOX_ROWS = 8
+
+
+def inbox_items(user) -> list:
+    """Missions work ``user`` may act on, as ``core.inbox.InboxItem``s, a few queries whatever the rows.
+
+    The project manager: travel requests and claims to decide (never their own travel, nor what they submitted).
+    Staff: approved claims whose payment is to be recorded. A traveller: their claims still in draft.
+    """
+    from django.db.models import Count, Min
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from bacuda_portal.core.inbox import InboxItem, Urgency
+
+    from . import access
+
+    category = _("Missions and travel")
+    items: list[InboxItem] = []
+
+    def mission_item(title, row, *, urgency=Urgency.NORMAL, date_field="submitted_at"):
+        return InboxItem(
+            title=title,
+            detail=f"{row['traveller']} – {row['mission__destination_city']}",
+            url=reverse("missions:detail", kwargs={"pk": row["mission_id"]}),
+            category=category,
+            date=row[date_field],
+            urgency=urgency,
+        )
+
+    def rows(queryset, *extra):
+        return queryset.values(
+            "mission_id",
+            "mission__destination_city",
+            "mission__traveller_user__full_name",
+            "mission__traveller_expert__full_name",
+            *extra,
+        ).order_by("submitted_at", "id")[:INBOX_ROWS]
+
+    def named(row):
+        row["traveller"] = row["mission__traveller_expert__full_name"] or row["mission__traveller_user__full_name"]
+        return row
+
+    if access.can_decide(user):
+        own = Q(mission__traveller_user=user) | Q(submitted_by=user)
+        for row in rows(
+            TravelRequest.objects.filter(status=TravelRequestStatus.SUBMITTED).exclude(own), "submitted_at"
+        ):
+            items.append(mission_item(_("A travel request to decide"), named(row), urgency=Urgency.HIGH))
+        for row in rows(Claim.objects.filter(status=ClaimStatus.SUBMITTED).exclude(own), "submitted_at"):
+            items.append(mission_item(_("A travel claim to decide"), named(row)))
+    if access.can_manage_missions(user):
+        to_pay = Claim.objects.filter(status=ClaimStatus.APPROVED).aggregate(n=Count("pk"), oldest=Min("decided_at"))
+        if to_pay["n"]:
+            items.append(
+                InboxItem(
+                    title=_("Approved claims whose payment is to be recorded"),
+                    url=reverse("missions:list") + f"?stage={MissionStage.CLAIM_APPROVED}",
+                    category=category,
+                    count=to_pay["n"],
+                    date=to_pay["oldest"],
+                )
+            )
+    else:
+        drafts = Claim.objects.filter(status=ClaimStatus.DRAFT, mission__in=access.missions_visible_to(user))
+        for row in drafts.values("mission_id", "mission__destination_city", "mission__end_date").order_by(
+            "mission__end_date", "mission_id"
+        )[:INBOX_ROWS]:
+            items.append(
+                InboxItem(
+                    title=_("Your travel claim to submit"),
+                    detail=row["mission__destination_city"],
+                    url=reverse("missions:detail", kwargs={"pk": row["mission_id"]}),
+                    category=category,
+                    date=row["mission__end_date"],
+                )
+            )
+    return items
