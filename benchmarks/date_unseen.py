@@ -112,7 +112,8 @@ def main():
             "Figures on the test period (never used for tuning or choosing); on unseen rows the ranking is among "
             "those rows. Mean over seeds (min-max).",
             "",
-            "| model | P@5% all test rows | P@5% unseen | AUC unseen | P@5% unseen on valid (champion criterion) "
+            "| model (routed: fraud history where the combination was seen, label-free model where not) "
+            "| P@5% all test rows | P@5% unseen | AUC unseen | P@5% unseen on valid (champion criterion) "
             "| times champion |",
             "|---|---:|---:|---:|---:|---:|",
             *rows,

@@ -78,7 +78,7 @@ MODEL_LABELS = {
     "date": "DATE",
     "lightgbm": "LightGBM (native categoricals)",
     "xgboost": "XGBoost (plain)",
-    "routed": "LightGBM routed by combination (history for seen, label-free for unseen)",
+    "routed": "LightGBM routed by combination",  # history where seen, label-free model where unseen
 }
 CHAMPION_DECIMALS = 2  # figures equal to two decimals are a tie (one declaration moves P@5% by ~0.013 on valid)
 
