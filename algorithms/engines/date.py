@@ -72,6 +72,7 @@ from algorithms.engines.fraud_metrics import (
 )
 
 ENGINE_VERSION = "date-2"
+READABLE_ENGINE_VERSIONS = ("date-1", "date-2")  # date-1 models (three models, no routed one) still score
 # Simplest and fastest first: a tie on the champion criterion goes to the earlier model.
 MODEL_NAMES = ("lightgbm", "xgboost", "routed", "date")
 MODEL_LABELS = {
@@ -658,7 +659,7 @@ def _load_model(model_dir: Path):
         features = features_from_state(json.loads((model_dir / "features.json").read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError) as error:
         raise EngineError(f"The model directory is incomplete or unreadable ({error}).")
-    if meta.get("engine") != ENGINE_VERSION:
+    if meta.get("engine") not in READABLE_ENGINE_VERSIONS:
         raise EngineError(f"The model was made by engine {meta.get('engine')!r}, not {ENGINE_VERSION!r}.")
     params = meta["params"]
     importers, items = date_model.IdVocabulary(pd.Series([], dtype=str)), date_model.IdVocabulary(pd.Series([]))
@@ -701,7 +702,8 @@ def score(model_path: Path, dataset_csv: Path, *, workdir: Path, progress: Progr
         probability = booster.predict(table)
         if champion == "routed":
             unseen = [
-                lgb.Booster(model_file=str(Path(model_path) / f"unseen_{i}.txt")) for i in range(meta["unseen_models"])
+                lgb.Booster(model_file=str(Path(model_path) / f"unseen_{i}.txt"))
+                for i in range(meta.get("unseen_models", 0))
             ]
             probability = routed_scores(probability, predict_unseen(unseen, table), is_unseen(table))
     progress(85, "writing the ranking")

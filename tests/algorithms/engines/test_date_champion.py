@@ -10,7 +10,7 @@ import pytest
 
 from algorithms.declarations import LABEL_COLUMNS, read_declarations
 from algorithms.engines import date
-from algorithms.engines.base import noop_progress
+from algorithms.engines.base import EngineError, noop_progress
 from algorithms.engines.features import COMBINATION, DeclarationFeatures, unseen_mask
 
 SAMPLE = Path(__file__).resolve().parents[3] / "algorithms" / "data" / "declarations_sample.csv"
@@ -158,3 +158,34 @@ def test_a_routed_champion_scores_seen_rows_with_history_and_unseen_rows_with_th
     assert unseen.any() and (~unseen).any()
     assert np.allclose(a[~unseen.to_numpy()], b[~unseen.to_numpy()])
     assert not np.allclose(a[unseen.to_numpy()], b[unseen.to_numpy()])
+
+
+def test_a_model_of_the_previous_engine_version_still_scores(trained, tmp_path):
+    model_dir = tmp_path / "model"
+    shutil.copytree(trained.artifacts["model"], model_dir)
+    meta = json.loads((model_dir / "meta.json").read_text())
+    meta.update(engine="date-1", champion="lightgbm")
+    del meta["unseen_models"]
+    (model_dir / "meta.json").write_text(json.dumps(meta))
+    for path in model_dir.glob("unseen_*.txt"):
+        path.unlink()
+    to_score = tmp_path / "to_score.csv"
+    pd.read_csv(SAMPLE, dtype=str, keep_default_na=False).drop(columns=list(LABEL_COLUMNS)).to_csv(
+        to_score, index=False
+    )
+    result = date.score(model_dir, to_score, workdir=tmp_path / "scored", progress=noop_progress)
+    assert result.metrics["rows"] == 3000 and result.metrics["champion"] == "lightgbm"
+    meta["engine"] = "date-0"
+    (model_dir / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(EngineError, match="date-0"):
+        date.score(model_dir, to_score, workdir=tmp_path / "refused", progress=noop_progress)
+
+
+def test_the_page_table_is_absent_for_metrics_without_a_champion_selection(trained):
+    from algorithms.date_views import champion_selection_for
+
+    assert champion_selection_for({"champion": "date", "models": {"date": {"test": {"precision@5": 1.0}}}}) is None
+    assert champion_selection_for(None) is None and champion_selection_for("x") is None
+    table = champion_selection_for(trained.metrics)
+    assert [row["label"] for row in table["rows"]] == [date.MODEL_LABELS[name] for name in date.MODEL_NAMES]
+    assert sum(row["champion"] for row in table["rows"]) == 1
