@@ -26,7 +26,7 @@ from bacuda_portal.reports import access as report_access
 from bacuda_portal.reports import selectors as report_selectors
 from bacuda_portal.reports.forms import ModelCardReportForm
 
-from . import access, hs, hs_views, selectors, services
+from . import access, date_views, hs, hs_views, selectors, services
 from .enums import AlgorithmKind, DatasetKind, JobKind, JobStatus
 from .forms import (
     AlgorithmForm,
@@ -196,6 +196,7 @@ def version_detail(request, pk):
             "can_approve": access.can_approve(request.user, version.algorithm),
             "metrics": sorted(_flat_metrics(version.metrics)),
             "comparison": hs_views.comparison_for(version.metrics),
+            "champion_selection": date_views.champion_selection_for(version.metrics),
             "version_form": VersionForm(
                 initial={"release_notes_en": version.release_notes_en, "release_notes_fr": version.release_notes_fr}
             ),
@@ -431,6 +432,7 @@ def job_detail(request, pk):
             "version": version,
             "metrics": sorted(_flat_metrics(job.metrics)),
             "comparison": hs_views.comparison_for(version.metrics if version else job.metrics),
+            "champion_selection": date_views.champion_selection_for(job.metrics),
             "batch": hs_views.batch_summary(job),
         },
     )

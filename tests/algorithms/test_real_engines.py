@@ -36,7 +36,9 @@ def _run(**kwargs):
     return runner.job_run(job_id=job.pk, heartbeat=False)
 
 
-def test_date_trains_then_scores_a_ranked_csv(real_engines, sample_dataset, kenya, contact_point):
+def test_date_trains_then_scores_a_ranked_csv(
+    real_engines, sample_dataset, kenya, contact_point, other_contact_point, client_as
+):
     pytest.importorskip("algorithms.engines.date")
     trained = _run(
         kind="date_train", administration=kenya, dataset=sample_dataset, params=FAST_DATE, seed=1, by=contact_point
@@ -45,6 +47,20 @@ def test_date_trains_then_scores_a_ranked_csv(real_engines, sample_dataset, keny
     assert {"model", "chart"} <= {artifact.name for artifact in trained.artifacts.all()}
     version = trained.produced_version
     assert version.model_artifact.is_directory and version.metrics == trained.metrics
+    # the job page and the version page show how the champion was chosen, every model on all rows and unseen ones
+    selection = trained.metrics["champion_selection"]
+    for url in (trained.get_absolute_url(), version.get_absolute_url()):
+        page = client_as(contact_point).get(url).content.decode()
+        assert "How the champion was chosen" in page and "Test, unseen combinations" in page
+        assert page.index("How the champion was chosen") < page.index("<details><summary>Every figure of the job")
+        assert "highest precision at 5 % inspected there" in page or not selection["on_unseen"]
+        champion_label = trained.metrics["models"][trained.metrics["champion"]]["label"]
+        assert f"{champion_label} <strong>(champion)</strong>" in page
+        for model in trained.metrics["models"].values():
+            assert model["label"] in page
+            assert f"{model['test_unseen']['precision@5']:.3f}" in page
+        assert client_as(other_contact_point).get(url).status_code == 404
+        assert client_as(None).get(url).status_code in (302, 404)
     scored = _run(
         kind="date_score", administration=kenya, dataset=sample_dataset, source_version=version, by=contact_point
     )

@@ -31,7 +31,7 @@ def trained(tmp_path_factory):
 def test_train_returns_metrics_and_artifacts(trained):
     result, _ = trained
     metrics = result.metrics
-    assert set(metrics["models"]) == {"date", "lightgbm", "xgboost"}
+    assert set(metrics["models"]) == {"date", "lightgbm", "xgboost", "routed"}
     assert metrics["champion"] in metrics["models"]
     for model in metrics["models"].values():
         for part in ("valid", "test"):
