@@ -80,6 +80,9 @@ MATRIX = {
     "workshops:create": ("get", None, STAFF_ONLY),
     "workshops:dashboard": ("get", None, STAFF_ONLY),
     "workshops:public_calendar": ("get", None, PUBLIC),
+    "workshops:calendar_feed": ("get", None, ("L", "ok", "404", "404", "ok", "404")),
+    # An unknown key: nobody (signed in or not) gets a feed; known keys are tested in tests/workshops/test_feeds.py.
+    "workshops:personal_calendar": ("get", lambda w: {"key": "no-such-key"}, ("404",) * 6),
     "workshops:calendar": ("get", lambda w: {"pk": w["workshop"].pk}, PUBLIC),  # a public workshop
     "workshops:programme": ("get", lambda w: {"pk": w["workshop"].pk}, KENYA_WORKSHOP),
     "workshops:detail": ("get", lambda w: {"pk": w["workshop"].pk}, KENYA_WORKSHOP),

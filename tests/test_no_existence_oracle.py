@@ -168,6 +168,7 @@ API_BODIES = {
         "file": csv_upload(sample_csv(5)),
     },
     ("POST", "/api/v1/hs-suggestions/"): lambda own: {"description": "green coffee"},
+    ("POST", "/api/v1/workshops/{id}/assignments/"): lambda own: {"role": "lead_trainer"},
 }
 
 

@@ -12,7 +12,7 @@ from bacuda_portal.members.access import administration_of, is_wco_staff
 from workshops.experts.access import expert_of
 
 from .enums import NominationStatus, RequestStatus, WorkshopStatus
-from .models import Assignment, Certificate, Nomination, Workshop, WorkshopRequest
+from .models import Assignment, CalendarFeed, Certificate, Nomination, Workshop, WorkshopRequest
 
 
 def workshops_visible_to(user) -> QuerySet[Workshop]:
@@ -105,6 +105,14 @@ def get_request_for(user, pk: int, *, decide: bool = False) -> WorkshopRequest:
     return workshop_request
 
 
+def requests_to_withdraw(user) -> QuerySet[WorkshopRequest]:
+    """The requests ``can_withdraw_request`` allows: the user's administration's, still submitted."""
+    own = administration_of(user)
+    if own is None:
+        return WorkshopRequest.objects.none()
+    return WorkshopRequest.objects.filter(administration=own, status=RequestStatus.SUBMITTED)
+
+
 def can_withdraw_request(user, workshop_request: WorkshopRequest) -> bool:
     own = administration_of(user)
     return (
@@ -152,11 +160,30 @@ def get_nomination_for(user, pk: int) -> Nomination:
     return nomination
 
 
+def nominations_to_withdraw(user) -> QuerySet[Nomination]:
+    """The nominations ``can_withdraw_nomination`` allows, as a queryset (the API's withdraw looks them up there)."""
+    return nominations_visible_to(user).exclude(status__in=(NominationStatus.WITHDRAWN, NominationStatus.DECLINED))
+
+
 def can_withdraw_nomination(user, nomination: Nomination) -> bool:
     if nomination.status in (NominationStatus.WITHDRAWN, NominationStatus.DECLINED):
         return False
     own = administration_of(user)
     return is_wco_staff(user) or (own is not None and own.pk == nomination.administration_id)
+
+
+# --- Personal calendar feeds ----------------------------------------------------------------------------
+def can_have_calendar_feed(user) -> bool:
+    """Staff (their own workshops) and experts (their assignments) may subscribe to a personal calendar."""
+    return is_wco_staff(user) or expert_of(user) is not None
+
+
+def feed_owner(key: str):
+    """The active user whose calendar feed has this key and who may still have one, or None."""
+    feed = CalendarFeed.objects.select_related("user").filter(key=key).first() if key else None
+    if feed is None or not feed.user.is_active or not can_have_calendar_feed(feed.user):
+        return None
+    return feed.user
 
 
 # --- Assignments ---------------------------------------------------------------------------------------
@@ -168,9 +195,17 @@ def assignments_visible_to(user) -> QuerySet[Assignment]:
     return Assignment.objects.filter(expert=expert) if expert is not None else Assignment.objects.none()
 
 
-def is_own_assignment(user, assignment: Assignment) -> bool:
+def assignments_to_answer(user) -> QuerySet[Assignment]:
+    """An expert answers only their own assignments."""
     expert = expert_of(user)
-    return expert is not None and assignment.expert_id == expert.pk
+    return Assignment.objects.filter(expert=expert) if expert is not None else Assignment.objects.none()
+
+
+def assignable_experts(user):
+    """The experts staff may propose for a workshop (active ones); nobody else proposes any."""
+    from workshops.experts.models import Expert
+
+    return Expert.objects.filter(is_active=True) if can_manage_workshops(user) else Expert.objects.none()
 
 
 def get_assignment_to_answer(user, pk: int) -> Assignment:

@@ -145,7 +145,7 @@ class CountSerializer(serializers.Serializer):
 
 
 class AssignmentSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
-    expert = serializers.PrimaryKeyRelatedField(queryset=Expert.objects.filter(is_active=True))
+    expert = ScopedPrimaryKeyRelatedField(model=Expert, visible=access.assignable_experts)
     expert_name = serializers.CharField(source="expert.full_name", read_only=True)
     role = serializers.ChoiceField(choices=AssignmentRole.choices)
 
@@ -202,7 +202,7 @@ class WorkshopWritesMixin:
     def assignments(self, request, pk=None):
         """Propose an expert for the workshop (the expert is emailed); a double booking is allowed but flagged."""
         workshop = _staff_workshop(self, pk)
-        body = AssignmentSerializer(data=request.data)
+        body = AssignmentSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         assignment, _overlaps = services.assignment_create(workshop=workshop, by=request.user, **body.validated_data)
         return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
@@ -237,36 +237,45 @@ class NominationWritesMixin:
     def withdraw(self, request, pk=None):
         """The nominating administration's contact point (or staff) withdraws a nomination: its place is freed."""
         nomination = self.get_object()
-        if not access.can_withdraw_nomination(request.user, nomination):
-            raise NotFound
         services.nomination_withdraw(nomination=nomination, by=request.user)
-        return Response(self.get_serializer(self.get_queryset().get(pk=nomination.pk)).data)
+        nomination.refresh_from_db()
+        return Response(self.get_serializer(nomination).data)
 
 
 class AssignmentAnswerSerializer(serializers.Serializer):
     accept = serializers.BooleanField()
 
 
+class AssignmentFilter(django_filters.FilterSet):
+    workshop = ScopedModelChoiceFilter(visible=access.workshops_visible_to)
+
+    class Meta:
+        model = Assignment
+        fields = ["workshop", "status"]
+
+
 class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     """Expert assignments: staff see all; an expert sees and answers their own."""
 
     serializer_class = AssignmentSerializer
-    filterset_fields = ["workshop", "status"]
+    filterset_class = AssignmentFilter
 
     def get_queryset(self):
-        return access.assignments_visible_to(self.request.user).select_related("expert").order_by("-pk")
+        visible = access.assignments_visible_to(self.request.user)
+        if self.action == "answer":  # only the expert's own: anyone else finds nothing, as for a missing row
+            visible = access.assignments_to_answer(self.request.user)
+        return visible.select_related("expert").order_by("-pk")
 
     @extend_schema(request=AssignmentAnswerSerializer, responses=AssignmentSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         """The expert confirms or declines a proposed assignment."""
         assignment = self.get_object()
-        if not access.is_own_assignment(request.user, assignment):
-            raise NotFound
         body = AssignmentAnswerSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.assignment_answer(assignment=assignment, accept=body.validated_data["accept"], by=request.user)
-        return Response(self.get_serializer(self.get_queryset().get(pk=assignment.pk)).data)
+        assignment.refresh_from_db()
+        return Response(self.get_serializer(assignment).data)
 
 
 class WorkshopViewSet(WorkshopWritesMixin, viewsets.ReadOnlyModelViewSet):
@@ -306,11 +315,10 @@ class NominationViewSet(
     def get_queryset(self):
         # Newest first along the created_at index: sorting all rows by administration name before taking a page of
         # 50 cost ~100 ms at 40,000 nominations (benchmarks/load.py); the pages keep the by-administration order.
-        return (
-            selectors.nominations_of(access.nominations_visible_to(self.request.user))
-            .select_related("workshop")
-            .order_by("-created_at", "-pk")
-        )
+        visible = access.nominations_visible_to(self.request.user)
+        if self.action == "withdraw":  # only those this user may withdraw: any other is not found, like a missing one
+            visible = access.nominations_to_withdraw(self.request.user)
+        return selectors.nominations_of(visible).select_related("workshop").order_by("-created_at", "-pk")
 
     def create(self, request, *args, **kwargs):
         # Decided before the body is read, so that the answer never depends on which workshop it names.
@@ -358,7 +366,10 @@ class WorkshopRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
     filterset_fields = ["status"]
 
     def get_queryset(self):
-        return access.requests_visible_to(self.request.user).select_related("administration").order_by("-pk")
+        visible = access.requests_visible_to(self.request.user)
+        if self.action == "withdraw":  # the requesting administration's only: anyone else finds nothing
+            visible = access.requests_to_withdraw(self.request.user)
+        return visible.select_related("administration").order_by("-pk")
 
     def create(self, request, *args, **kwargs):
         if not access.can_request_workshop(request.user):
@@ -395,7 +406,6 @@ class WorkshopRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
     def withdraw(self, request, pk=None):
         """The requesting contact point withdraws a request that is still submitted."""
         workshop_request = self.get_object()
-        if not access.can_withdraw_request(request.user, workshop_request):
-            raise NotFound
         services.request_withdraw(workshop_request=workshop_request, by=request.user)
-        return Response(self.get_serializer(self.get_queryset().get(pk=workshop_request.pk)).data)
+        workshop_request.refresh_from_db()
+        return Response(self.get_serializer(workshop_request).data)

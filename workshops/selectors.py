@@ -804,3 +804,20 @@ def expert_activity(expert, *, today: dt.date) -> list[dict]:
         row["role_label"] = roles.get(row["role"], row["role"])
         row["status_label"] = statuses.get(row["status"], row["status"])
     return rows
+
+
+def personal_calendar_workshops(user, *, since: dt.date, expert=None, staff: bool = False) -> QuerySet[Workshop]:
+    """A person's own workshops ending on or after ``since``: those a staff member created, and those an expert is
+    proposed for or confirmed in (not the assignments they declined), with their sessions for the feed."""
+    own = Q(pk__in=[])
+    if staff:
+        own |= Q(created_by=user)
+    if expert is not None:
+        own |= Q(assignments__expert=expert, assignments__status__in=(AssignmentStatus.PROPOSED,
+                                                                       AssignmentStatus.CONFIRMED))  # fmt: skip
+    return (
+        Workshop.objects.filter(own, end_date__gte=since)
+        .distinct()
+        .order_by("start_date", "pk")
+        .prefetch_related("sessions")
+    )

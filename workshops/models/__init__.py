@@ -3,6 +3,7 @@
 from .assignments import Assignment
 from .attendance import Attendance
 from .certificates import Certificate
+from .feeds import CalendarFeed
 from .nominations import Nomination
 from .requests import WorkshopRequest
 from .workshops import Beneficiary, Session, Workshop
@@ -11,6 +12,7 @@ __all__ = [
     "Assignment",
     "Attendance",
     "Beneficiary",
+    "CalendarFeed",
     "Certificate",
     "Nomination",
     "Session",

@@ -15,6 +15,7 @@ from .certificates import (
     certificates_issue,
     certificates_sweep,
 )
+from .feeds import calendar_feed_renew, calendar_feed_stop
 from .imports import nominations_import, past_activities_import
 from .nominations import (
     NOMINATION_OPEN_STATUSES,
@@ -53,6 +54,8 @@ __all__ = [
     "assignment_create",
     "attendance_record",
     "beneficiary_set_quota",
+    "calendar_feed_renew",
+    "calendar_feed_stop",
     "certificate_render",
     "certificate_retry",
     "certificates_issue",

@@ -12,6 +12,7 @@ from .certificates import (
     certificates_issue,
     certificates_zip,
 )
+from .feeds import calendar_feed, personal_calendar
 from .imports import nomination_import, past_activity_import
 from .nominations import (
     nomination_create,
@@ -42,6 +43,7 @@ __all__ = [
     "assignment_create",
     "assignment_search",
     "attendance",
+    "calendar_feed",
     "certificate_download",
     "certificate_retry",
     "certificate_verify",
@@ -54,6 +56,7 @@ __all__ = [
     "nomination_withdraw",
     "nominations_bulk",
     "past_activity_import",
+    "personal_calendar",
     "public_calendar",
     "quota_update",
     "request_create",
