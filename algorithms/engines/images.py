@@ -225,6 +225,7 @@ def _extract_split(
     net = np.zeros((n, FEATURES), np.float32)
     mirrored = np.zeros((n, FEATURES), np.float32) if flips else None
     base = []
+    progress(start, f"{label}: features of {n} images")
     for first in range(0, n, BATCH):
         chunk = files[first : first + BATCH]
         images = [open_image(f) for f in chunk]
