@@ -211,3 +211,19 @@ def test_tampered_model_is_refused(trained, tmp_path):
     (copy / "classes.json").write_text('["x", "y", "z"]')
     with pytest.raises(EngineError, match="checksum"):
         images.load_classifier(copy)
+
+
+def test_shipped_demo_sample_is_a_valid_image_set_with_an_hs_code_per_class():
+    from pathlib import Path
+
+    data = Path(images.__file__).resolve().parents[1] / "data" / "images"
+    classes, splits, notes = images.read_layout(data / "demo", seed=0)
+    assert len(classes) == 43 and notes["layout"] == "class folders"
+    assert {k: len(v) for k, v in splits.items()} == {"train": 43, "val": 43, "test": 43}
+    for path, _ in splits["train"][:5]:
+        assert max(images.open_image(path).size) <= 224
+    with open(data / "hs_codes.csv", encoding="utf-8") as handle:
+        codes = {row["class"]: row["hs_code"] for row in csv.DictReader(handle)}
+    assert set(codes) == set(classes)
+    assert all(len(code.replace(".", "")) in (4, 6) for code in codes.values())
+    assert (data / "LICENSE").read_text().startswith("MIT License")
