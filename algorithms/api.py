@@ -137,9 +137,10 @@ class DatasetSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     class Meta:
         model = Dataset
         fields = ["id", "administration", "kind", "name", "description", "file", "original_name", "size",
-                  "row_count", "date_from", "date_to", "has_labels", "sha256", "created_at"]  # fmt: skip
-        read_only_fields = ["original_name", "size", "row_count", "date_from", "date_to", "has_labels", "sha256",
-                            "created_at"]  # fmt: skip
+                  "row_count", "date_from", "date_to", "has_labels", "summary", "hs_codes", "sha256",
+                  "created_at"]  # fmt: skip
+        read_only_fields = ["original_name", "size", "row_count", "date_from", "date_to", "has_labels", "summary",
+                            "hs_codes", "sha256", "created_at"]  # fmt: skip
 
 
 def _administration_for(user, requested):
@@ -189,7 +190,11 @@ class DatasetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             raise ApiValidationError(
                 {
                     "file": [
-                        f"row {p.row}, {p.column}: {p.message}" if p.row and p.column else p.message
+                        f"row {p.row}, {p.column}: {p.message}"
+                        if p.row and p.column
+                        else f"{p.column}: {p.message}"
+                        if p.column
+                        else p.message
                         for p in rejected.report.problems
                     ]
                 }
