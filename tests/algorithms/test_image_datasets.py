@@ -115,7 +115,10 @@ REFUSED = {
         "This picture has no label in the labels file.",
     ),
     "decompression bomb": (
-        lambda: samples.zip_bytes({**samples.class_folders(5, ("apple", "banana")), "apple/huge.png": png_bomb()}),
+        lambda: samples.zip_bytes(
+            {**samples.class_folders(5, ("apple", "banana")), "apple/huge.png": png_bomb()},
+            compression=zipfile.ZIP_STORED,  # not refused from the directory: decoding must catch it
+        ),
         "apple/huge.png",
         "more than 40 million pixels",
     ),
