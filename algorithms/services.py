@@ -296,6 +296,7 @@ JOB_DATASET = {
     JobKind.IMAGE_SCORE: (DatasetKind.IMAGES_TO_SCORE, False),
 }
 SYNTH_MAX_ROWS = 1_000_000
+IMAGE_MAX_EPOCHS = 500
 
 
 def job_needs_dataset(kind: str) -> bool:
@@ -335,8 +336,26 @@ def _check_job(*, kind, administration, dataset, source_version, params) -> None
             errors["source_version"] = _("This model belongs to another administration.")
         elif "dataset" not in errors and dataset is not None:
             errors.update(_batch_column_errors(dataset, params))
+    elif kind == JobKind.IMAGE_SCORE:
+        if source_version is None:
+            errors["source_version"] = _("Choose the trained image model to classify with.")
+        elif source_version.model_artifact_id is None or source_version.algorithm.kind != JOB_ALGORITHM[kind]:
+            errors["source_version"] = _("This version has no trained image model.")
+        elif source_version.administration_id not in (None, administration.pk):
+            errors["source_version"] = _("This model belongs to another administration.")
     elif source_version is not None:
         errors["source_version"] = _("Only a scoring job uses a trained model.")
+    if kind == JobKind.IMAGE_TRAIN:
+        unknown = sorted(set(params) - {"epochs"})
+        epochs = params.get("epochs", 1)
+        if unknown:
+            errors["params"] = _("Unknown parameters: %(names)s.") % {"names": ", ".join(unknown)}
+        elif isinstance(epochs, bool) or not isinstance(epochs, int) or not 1 <= epochs <= IMAGE_MAX_EPOCHS:
+            errors["params"] = _("Give the number of epochs as a whole number from 1 to %(max)d.") % {
+                "max": IMAGE_MAX_EPOCHS
+            }
+    elif kind == JobKind.IMAGE_SCORE and params:
+        errors["params"] = _("Classifying images takes no parameters.")
     source = params.get("source")
     if source is not None and (kind != JobKind.AIHS_TRAIN or source != FEEDBACK_SOURCE):
         errors["params"] = _("Only an AI-HS training job takes a source, and only “%(source)s”.") % {

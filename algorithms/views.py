@@ -43,6 +43,7 @@ from .forms import (
     StaffJobFilterForm,
     VersionForm,
 )
+from .image_charts import image_report
 from .models import AlgorithmVersion, ModelCard
 
 PAGE_SIZE = 50
@@ -197,6 +198,7 @@ def version_detail(request, pk):
             "can_approve": access.can_approve(request.user, version.algorithm),
             "metrics": sorted(_flat_metrics(version.metrics)),
             "comparison": hs_views.comparison_for(version.metrics),
+            "image_report": image_report(version.metrics) if version.algorithm.kind == AlgorithmKind.IMAGE else None,
             "version_form": VersionForm(
                 initial={"release_notes_en": version.release_notes_en, "release_notes_fr": version.release_notes_fr}
             ),
@@ -464,7 +466,7 @@ def job_list(request):
 
 def _job_form(request, data=None):
     visible_versions = access.versions_visible_to(request.user).filter(
-        algorithm__kind=AlgorithmKind.DATE, model_artifact__isnull=False
+        algorithm__kind__in=(AlgorithmKind.DATE, AlgorithmKind.IMAGE), model_artifact__isnull=False
     )
     return JobForm(
         data,
@@ -507,6 +509,7 @@ def job_detail(request, pk):
             "metrics": sorted(_flat_metrics(job.metrics)),
             "comparison": hs_views.comparison_for(version.metrics if version else job.metrics),
             "batch": hs_views.batch_summary(job),
+            "image_report": image_report(job.metrics) if job.kind == JobKind.IMAGE_TRAIN else None,
         },
     )
 

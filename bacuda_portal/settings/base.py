@@ -399,6 +399,9 @@ BACUDA_ALGORITHM_ENGINES = {
     "synth": "algorithms.engines.synth.train_and_generate",
     "aihs_load": "algorithms.engines.aihs.load",
     "aihs_default": "algorithms.engines.aihs.default_model",
+    "image_train": "algorithms.engines.images.train_images",
+    "image_score": "algorithms.engines.images.score_images",
+    "image_load": "algorithms.engines.images.load_classifier",
     **env.json("BACUDA_ALGORITHM_ENGINES", default={}),
 }
 
