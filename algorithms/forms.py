@@ -309,3 +309,18 @@ class HsBatchForm(forms.Form):
         if administrations.count() == 1:
             self.fields["administration"].initial = administrations.first()
             self.fields["administration"].widget = forms.HiddenInput()
+
+
+# --- Image analysis (issue 15) -----------------------------------------------------------------------------------
+class ImageClassifyForm(forms.Form):
+    """One picture to classify with a trained image model the user may use."""
+
+    picture = forms.FileField(label=_("Picture"), help_text=_("A PNG or JPEG picture, up to 15 MB."))
+    version = forms.ModelChoiceField(label=_("Model"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, versions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = versions.select_related("algorithm", "administration").order_by("-pk")
+        self.fields["version"].label_from_instance = lambda version: (
+            f"{version} ({version.administration.code if version.administration else 'WCO'})"
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import hs_views, views
+from . import hs_views, image_views, views
 
 app_name = "algorithms"
 
@@ -32,4 +32,5 @@ urlpatterns = [
     path("hs/labelled/review/", hs_views.hs_labelled_review, name="hs_labelled_review"),
     path("hs/labelled/train/", hs_views.hs_labelled_train, name="hs_labelled_train"),
     path("hs/batch/", hs_views.hs_batch, name="hs_batch"),
+    path("images/classify/", image_views.image_classify, name="image_classify"),
 ]
