@@ -147,6 +147,13 @@ class DatasetSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
                             "hs_codes", "sha256", "created_at"]  # fmt: skip
 
 
+class ImageHsCodesSerializer(serializers.Serializer):
+    codes = serializers.DictField(
+        child=serializers.CharField(max_length=20, allow_blank=True),
+        help_text="Class -> six-digit HS 2022 subheading (dots and spaces allowed); an empty code removes it.",
+    )
+
+
 def _administration_for(user, requested):
     """The administration a write is for: the one named (the field admits only those the user may act for), or
     else a contact point's own; staff must name one."""
@@ -488,13 +495,6 @@ class HsFeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
 
 # --- Image analysis (issue 15) -------------------------------------------------------------------------------------
-class ImageHsCodesSerializer(serializers.Serializer):
-    codes = serializers.DictField(
-        child=serializers.CharField(max_length=20, allow_blank=True),
-        help_text="Class -> six-digit HS 2022 subheading (dots and spaces allowed); an empty code removes it.",
-    )
-
-
 class ImageClassifyInputSerializer(serializers.Serializer):
     picture = serializers.FileField(help_text="A PNG or JPEG picture, up to 15 MB.")
     version = ScopedPrimaryKeyRelatedField(
