@@ -197,3 +197,15 @@ def image_report(metrics: dict, *, charts: bool = True) -> dict | None:
                 calibration_svg(report["calibration_bins"], title)
             )
     return report
+
+
+def newest_image_report(versions) -> dict | None:
+    """The figures of the newest of ``versions`` (published ones, for the card's PDF) that has an image model's
+    metrics, with its number; None if none has."""
+    for version in versions:
+        if version.algorithm.kind != "image":
+            return None
+        report = image_report(version.metrics or {})
+        if report is not None:
+            return {**report, "version": version.number}
+    return None

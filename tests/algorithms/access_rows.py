@@ -66,6 +66,10 @@ ROWS = {
     "algorithms:hs_labelled_review": ("post", None, MODEL_USERS),
     "algorithms:hs_labelled_train": ("post", None, MODEL_USERS),
     "algorithms:hs_batch": ("get", None, MODEL_USERS),
+    # image analysis (issue 15): a POST without a picture or codes is a 400 for those let in
+    "algorithms:image_classify": ("get", None, MODEL_USERS),
+    "v1:image-classification-list": ("post", None, API_MODEL_USERS),
+    "v1:dataset-hs-codes": ("post", lambda w: {"pk": w["image_dataset"].pk}, API_KENYA),
     "v1:algorithm-list": ("get", None, API_PUBLIC),
     "v1:algorithm-detail": ("get", _slug, API_PUBLIC),
     "v1:algorithm-version-list": ("get", None, API_PUBLIC),
