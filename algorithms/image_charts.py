@@ -74,9 +74,10 @@ def confusion_svg(classes: list[str], matrix: list[list[int]], title: str) -> st
                     f'<text x="{x + cell / 2:.1f}" y="{y + cell / 2 + 4:.1f}" text-anchor="middle" {FONT} '
                     f'font-size="10" fill="{colour}">{count}</text>'
                 )
+    axes = escape(_("rows: true class; columns: predicted class"))
     parts.append(
         f'<text x="{left + size / 2:.0f}" y="{top + size + 24}" text-anchor="middle" {FONT} font-size="12">'
-        f"{escape(_('rows: true class; columns: predicted class'))}</text>"
+        f"{axes}</text>"
     )
     parts.append("</svg>")
     return "".join(parts)
@@ -122,13 +123,14 @@ def calibration_svg(bins: list[dict], title: str) -> str:
         if item.get("confidence") is not None:
             cy = top + plot * (1 - float(item["confidence"]))
             parts.append(f'<circle cx="{x + w / 2:.1f}" cy="{cy:.1f}" r="3" fill="#e07b1a"/>')
+    x_label, y_label = escape(_("confidence shown (orange: mean of the bin)")), escape(_("share right"))
     parts.append(
         f'<text x="{left + plot / 2:.0f}" y="{top + plot + 36}" text-anchor="middle" {FONT} font-size="12">'
-        f"{escape(_('confidence shown (orange: mean of the bin)'))}</text>"
+        f"{x_label}</text>"
     )
     parts.append(
         f'<text x="16" y="{top + plot / 2:.0f}" transform="rotate(-90 16 {top + plot / 2:.0f})" text-anchor="middle" '
-        f'{FONT} font-size="12">{escape(_("share right"))}</text>'
+        f'{FONT} font-size="12">{y_label}</text>'
     )
     parts.append("</svg>")
     return "".join(parts)
