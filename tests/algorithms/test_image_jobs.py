@@ -226,3 +226,58 @@ def test_the_classify_page_needs_a_model_user(client, applicant, contact_point):
     client.force_login(contact_point)
     page = client.get(reverse("algorithms:image_classify")).content.decode()
     assert "There is no trained image model you may use yet." in page
+
+
+# --- figures and charts --------------------------------------------------------------------------------------------
+def _metrics(classes):
+    """Metrics as the engine writes them, computed by its own evaluation on made-up probabilities."""
+    import numpy as np
+
+    from algorithms.engines.images import evaluate
+
+    rng = np.random.default_rng(0)
+    y = np.repeat(np.arange(len(classes)), 5)
+    proba = rng.dirichlet(np.ones(len(classes)), size=len(y))
+    proba[np.arange(len(y)), y] += 1.0
+    proba /= proba.sum(axis=1, keepdims=True)
+    network = {**evaluate(proba, y, classes), "val_top1": 0.9}
+    baseline = {**evaluate(rng.dirichlet(np.ones(len(classes)), size=len(y)), y, classes), "val_top1": 0.4}
+    return {"champion": "network", "champion_reason": "network 0.900, baseline 0.400", "seed": 5,
+            "classes": classes, "split_sizes": {"train": 30, "val": 5, "test": 15},
+            "models": {"network": network, "baseline": baseline}}  # fmt: skip
+
+
+def test_the_confusion_chart_escapes_class_names_and_shows_every_cell():
+    from algorithms.image_charts import image_report
+
+    report = image_report(_metrics(["<script>alert(1)</script>", "b&c", "plain"]))
+    svg = str(report["confusion_svg"])
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and "b&amp;c" in svg
+    assert svg.count("<rect x=") == 9
+    assert report["rows"][0]["champion"] and report["rows"][0]["top1"] == "100.0 %"
+    assert [row["label"] for row in report["per_class"]] == ["<script>alert(1)</script>", "b&c", "plain"]
+    assert "calibration_svg" in report
+
+
+def test_other_metrics_have_no_image_report():
+    from algorithms.image_charts import image_report
+
+    assert image_report({"auc": 0.8}) is None
+    assert image_report({}) is None
+
+
+@pytest.mark.django_db
+def test_the_model_card_pdf_has_the_figures_of_the_newest_published_image_version():
+    from bacuda_portal.reports import selectors as report_selectors
+    from tests.algorithms.factories import AlgorithmFactory, AlgorithmVersionFactory
+
+    algorithm = AlgorithmFactory(slug="image", kind="image", publication="published")
+    AlgorithmVersionFactory(algorithm=algorithm, number=1, publication="published", metrics=_metrics(["a", "b"]))
+    AlgorithmVersionFactory(algorithm=algorithm, number=2, publication="draft", metrics=_metrics(["x", "y"]))
+    context = report_selectors.model_card_report(algorithm.pk)
+    assert context["image_report"]["version"] == 1
+    assert [row["label"] for row in context["image_report"]["per_class"]] == ["a", "b"]
+    from django.template.loader import render_to_string
+
+    html = render_to_string("algorithms/pdf/model_card.html", {**context, "logo_uri": ""})
+    assert "Measured figures of version 1" in html and 'aria-labelledby="confusion-title"' in html
