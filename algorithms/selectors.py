@@ -187,3 +187,10 @@ def search_cards(visible, words: list[str], *, limit: int) -> list[SearchHit]:
         SearchHit(kind=gettext("Model card"), title=algorithm.name, detail="", url=algorithm.get_absolute_url())
         for algorithm in rows[:limit]
     ]
+
+
+def newest_image_report(versions) -> dict | None:
+    """The image model figures of the newest of ``versions`` that has them (the model card's PDF)."""
+    from .image_charts import newest_image_report as report
+
+    return report(versions)

@@ -279,7 +279,7 @@ def dataset_list(request):
 def upload_too_large(request) -> str:
     """The refusal of a request body over the dataset size limit, decided from its declared length before any
     of the body is read (an empty string when it may be read)."""
-    limit = max(settings.BACUDA_DATASET_MAX_MEGABYTES, settings.BACUDA_IMAGE_SET_MAX_MEGABYTES)
+    limit = settings.BACUDA_DATASET_MAX_MEGABYTES  # image archives too: their own limit may only be lower
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:

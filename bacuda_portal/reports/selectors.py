@@ -417,15 +417,13 @@ def selection_report(call_id: int) -> dict:
 
 
 def model_card_report(algorithm_id: int) -> dict:
-    from algorithms.image_charts import newest_image_report
-
     algorithm = algorithm_selectors.algorithm_with_card(algorithm_id)
     versions = list(algorithm_selectors.published_versions(algorithm))
     return {
         "algorithm": algorithm,
         "card": getattr(algorithm, "card", None),
         "versions": versions,
-        "image_report": newest_image_report(versions),
+        "image_report": algorithm_selectors.newest_image_report(versions),
         "document_title": f"{_('Model card')} – {algorithm.name}",
     }
 
