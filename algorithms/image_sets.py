@@ -179,6 +179,18 @@ def _class_problem(label: str) -> str:
     return ""
 
 
+def _declared_entries(handle) -> int | None:
+    """The number of entries the archive's end record declares (read before Python parses the whole directory:
+    millions of tiny entries would take gigabytes of memory); None when there is no readable end record."""
+    try:
+        record = zipfile._EndRecData(handle)  # the standard library's own reader of that record
+    except (OSError, ValueError, AttributeError):
+        return None
+    finally:
+        handle.seek(0)
+    return int(record[zipfile._ECD_ENTRIES_TOTAL]) if record else None
+
+
 def open_archive(source) -> zipfile.ZipFile:
     """The archive in ``source`` (a path or a binary file); ValidationError when it is not a readable ZIP."""
     try:
@@ -397,6 +409,11 @@ def inspect_archive(uploaded, *, labelled: bool = True) -> ImageSetReport:
         digest.update(chunk)
     report.sha256 = digest.hexdigest()
     uploaded.seek(0)
+    declared = _declared_entries(uploaded)
+    if declared is not None and declared > 2 * caps["max_files"]:  # before the directory is parsed into memory
+        report.add("", _("The archive holds %(count)d files; the limit is %(limit)d.")
+                   % {"count": declared, "limit": caps["max_files"]}, caps["max_problems"])  # fmt: skip
+        return report
     try:
         archive = open_archive(uploaded)
     except ValidationError as error:

@@ -151,10 +151,17 @@ def test_a_bomb_is_refused_from_the_directory_before_anything_is_decompressed(mo
     assert not report.ok and opened == []
 
 
-def test_too_many_files_and_too_much_unpacked_are_refused(settings):
+def test_too_many_files_and_too_much_unpacked_are_refused(settings, monkeypatch):
     settings.BACUDA_IMAGE_SET_MAX_FILES = 30
     report = image_sets.inspect_archive(samples.upload(samples.too_many_files(31)))
     assert [problem.message for problem in report.problems] == ["The archive holds 31 files; the limit is 30."]
+    settings.BACUDA_IMAGE_SET_MAX_FILES = 10  # far beyond the cap: refused from the end record, before parsing
+    opened = []
+    monkeypatch.setattr(image_sets, "open_archive", lambda *args: opened.append(args))
+    report = image_sets.inspect_archive(samples.upload(samples.too_many_files(31)))
+    assert [problem.message for problem in report.problems] == ["The archive holds 31 files; the limit is 10."]
+    assert opened == []
+    monkeypatch.undo()
     settings.BACUDA_IMAGE_SET_MAX_FILES = 1000
     settings.BACUDA_IMAGE_SET_MAX_UNCOMPRESSED_MEGABYTES = 1
     members = {**samples.class_folders(5), "apple/big.png": __import__("os").urandom(2 * 1024 * 1024)}
