@@ -70,7 +70,7 @@ class ImageHsCodesForm(forms.Form):
 
     def __init__(self, *args, classes, codes, **kwargs):
         super().__init__(*args, **kwargs)
-        self.classes = list(classes)
+        self.classes = sorted(classes, key=lambda name: (name.lower(), name))  # JSONB keeps no key order
         for index, label in enumerate(self.classes):
             self.fields[f"class_{index}"] = forms.CharField(
                 label=label,

@@ -44,6 +44,7 @@ from .forms import (
     VersionForm,
 )
 from .image_charts import image_report
+from .image_sets import SPLITS
 from .models import AlgorithmVersion, ModelCard
 
 PAGE_SIZE = 50
@@ -342,10 +343,12 @@ def _image_set_context(dataset, hs_form=None) -> dict:
     classes = summary.get("classes", {})
     splits = summary.get("splits", {})
     codes = dataset.hs_codes or {}
+    split_names = [name for name in SPLITS if name in splits]  # in this order (JSONB keeps no key order)
+    labels = sorted(classes, key=lambda name: (name.lower(), name))
     rows = [
-        {"label": label, "count": count, "splits": [splits[name].get(label, 0) for name in splits],
+        {"label": label, "count": classes[label], "splits": [splits[name].get(label, 0) for name in split_names],
          "hs_code": codes.get(label, "")}
-        for label, count in classes.items()
+        for label in labels
     ]  # fmt: skip
     if hs_form is None and dataset.kind == DatasetKind.IMAGES:
         hs_form = ImageHsCodesForm(classes=classes, codes=codes)
@@ -356,10 +359,10 @@ def _image_set_context(dataset, hs_form=None) -> dict:
     return {
         "image_set": summary,
         "class_rows": rows,
-        "split_names": list(splits),
+        "split_names": split_names,
         "samples": samples,
         "hs_form": hs_form,
-        "hs_fields": [(label, hs_form[hs_form.field_for(label)]) for label in classes] if hs_form else [],
+        "hs_fields": [(label, hs_form[hs_form.field_for(label)]) for label in labels] if hs_form else [],
     }
 
 
