@@ -80,6 +80,22 @@ def versions_visible_to(user) -> QuerySet[AlgorithmVersion]:
     return qs.filter(condition)
 
 
+def image_versions_usable_by(user) -> QuerySet[AlgorithmVersion]:
+    """Trained image models a user may classify pictures with: staff, any; a contact point, those trained on
+    their administration's data and the WCO's own releases (as the AI-HS suggestion page answers with their
+    administration's model or the WCO's)."""
+    from .enums import AlgorithmKind
+
+    qs = AlgorithmVersion.objects.filter(algorithm__kind=AlgorithmKind.IMAGE, model_artifact__isnull=False)
+    if is_staff(user):
+        return qs
+    own = administration_of(user)
+    if own is None:
+        return qs.none()
+    wco = Q(administration__isnull=True, publication=Publication.PUBLISHED)
+    return qs.filter(Q(administration=own) | wco)
+
+
 def get_version_for(user, pk: int) -> AlgorithmVersion:
     version = (
         versions_visible_to(user)

@@ -4,7 +4,11 @@
 - ``datasets/`` (the user's administration, staff all): list, detail, upload (multipart, validated);
 - ``model-jobs/``: submit, list, detail, ``cancel``;
 - ``hs-suggestions/``: POST one goods description, get ranked HS6 suggestions;
-- ``hs-feedback/``: confirm or correct a suggestion; list, accept and reject the labelled descriptions.
+- ``hs-feedback/``: confirm or correct a suggestion; list, accept and reject the labelled descriptions;
+- ``image-classifications/``: POST one picture (multipart), get the top classes and a heat map (issue 15);
+  ``datasets/{id}/hs-codes/``: map an image set's classes to HS codes. Image sets are uploaded on ``datasets/``
+  (kind ``images`` or ``images_to_score``, a ZIP) and trained or scored on ``model-jobs/`` (``image_train``,
+  ``image_score``).
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -13,7 +17,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from bacuda_portal.core.api_fields import (
@@ -137,9 +141,17 @@ class DatasetSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     class Meta:
         model = Dataset
         fields = ["id", "administration", "kind", "name", "description", "file", "original_name", "size",
-                  "row_count", "date_from", "date_to", "has_labels", "sha256", "created_at"]  # fmt: skip
-        read_only_fields = ["original_name", "size", "row_count", "date_from", "date_to", "has_labels", "sha256",
-                            "created_at"]  # fmt: skip
+                  "row_count", "date_from", "date_to", "has_labels", "summary", "hs_codes", "sha256",
+                  "created_at"]  # fmt: skip
+        read_only_fields = ["original_name", "size", "row_count", "date_from", "date_to", "has_labels", "summary",
+                            "hs_codes", "sha256", "created_at"]  # fmt: skip
+
+
+class ImageHsCodesSerializer(serializers.Serializer):
+    codes = serializers.DictField(
+        child=serializers.CharField(max_length=20, allow_blank=True),
+        help_text="Class -> six-digit HS 2022 subheading (dots and spaces allowed); an empty code removes it.",
+    )
 
 
 def _administration_for(user, requested):
@@ -173,6 +185,21 @@ class DatasetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             return Response({"file": [refusal]}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         return super().create(request, *args, **kwargs)
 
+    @extend_schema(request=ImageHsCodesSerializer, responses={200: DatasetSerializer})
+    @action(detail=True, methods=["post"], url_path="hs-codes", parser_classes=[JSONParser, MultiPartParser])
+    def hs_codes(self, request, pk=None):
+        """Map the classes of a labelled image set to HS 2022 subheadings (replaces the whole mapping)."""
+        dataset = self.get_object()
+        if dataset.kind != DatasetKind.IMAGES:
+            raise NotFound
+        query = ImageHsCodesSerializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        try:
+            services.dataset_hs_codes_update(dataset=dataset, codes=query.validated_data["codes"], by=request.user)
+        except DjangoValidationError as error:
+            raise ApiValidationError({"codes": getattr(error, "message_dict", None) or error.messages}) from None
+        return Response(self.get_serializer(dataset).data)
+
     def perform_create(self, serializer):
         data = serializer.validated_data
         administration = _administration_for(self.request.user, data.get("administration"))
@@ -189,7 +216,11 @@ class DatasetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             raise ApiValidationError(
                 {
                     "file": [
-                        f"row {p.row}, {p.column}: {p.message}" if p.row and p.column else p.message
+                        f"row {p.row}, {p.column}: {p.message}"
+                        if p.row and p.column
+                        else f"{p.column}: {p.message}"
+                        if p.column
+                        else p.message
                         for p in rejected.report.problems
                     ]
                 }
@@ -463,6 +494,59 @@ class HsFeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(HsReviewSummarySerializer(summary).data)
 
 
+# --- Image analysis (issue 15) -------------------------------------------------------------------------------------
+class ImageClassifyInputSerializer(serializers.Serializer):
+    picture = serializers.FileField(help_text="A PNG or JPEG picture, up to 15 MB.")
+    version = ScopedPrimaryKeyRelatedField(
+        model=AlgorithmVersion,
+        visible=access.image_versions_usable_by,
+        required=False,
+        allow_null=True,
+        help_text="The trained image model (left out: your administration's champion, else the newest you may use).",
+    )
+    top_k = serializers.IntegerField(min_value=1, max_value=10, default=3)
+
+
+class ImagePredictionSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    confidence = serializers.FloatField()
+    hs_code = serializers.CharField(allow_blank=True)
+
+
+class ImageAnswerSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    predictions = ImagePredictionSerializer(many=True)
+    heatmap = serializers.CharField(help_text="A PNG as a data URL: the regions that drove the first answer.")
+    milliseconds = serializers.IntegerField()
+
+
+class ImageClassificationViewSet(viewsets.GenericViewSet):
+    """Classify one picture with a trained image model (staff and contact points; nothing is kept)."""
+
+    permission_classes = [IsModelUser]
+    serializer_class = ImageClassifyInputSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request=ImageClassifyInputSerializer, responses={200: ImageAnswerSerializer})
+    def create(self, request):
+        from .image_classify import classify
+        from .image_views import default_image_version
+
+        query = ImageClassifyInputSerializer(data=request.data, context={"request": request})
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        versions = access.image_versions_usable_by(request.user)
+        version = data.get("version") or default_image_version(request.user, versions)
+        if version is None:
+            raise ApiValidationError({"version": ["There is no trained image model you may use yet."]})
+        try:
+            answer = classify(version=version, uploaded=data["picture"], top_k=data["top_k"])
+        except DjangoValidationError as error:
+            raise ApiValidationError({"picture": error.messages}) from None
+        answer["version"] = version.pk
+        return Response(ImageAnswerSerializer(answer).data)
+
+
 def register(router) -> None:
     """Add this app's viewsets to the router (called by bacuda_portal.api)."""
     router.register("algorithms", AlgorithmViewSet, basename="algorithm")
@@ -471,3 +555,4 @@ def register(router) -> None:
     router.register("model-jobs", JobViewSet, basename="model-job")
     router.register("hs-suggestions", HsSuggestionViewSet, basename="hs-suggestion")
     router.register("hs-feedback", HsFeedbackViewSet, basename="hs-feedback")
+    router.register("image-classifications", ImageClassificationViewSet, basename="image-classification")

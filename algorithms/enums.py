@@ -23,6 +23,8 @@ class DatasetKind(models.TextChoices):
     DECLARATIONS = "declarations", _("Import declarations")
     HS_LABELLED = "hs_labelled", _("Labelled goods descriptions (description, HS code)")
     HS_DESCRIPTIONS = "hs_descriptions", _("Goods descriptions to classify (description, optional declared code)")
+    IMAGES = "images", _("Labelled images (ZIP of class folders, or pictures and a labels CSV)")
+    IMAGES_TO_SCORE = "images_to_score", _("Images to classify (ZIP of pictures)")
 
 
 class JobKind(models.TextChoices):
@@ -31,6 +33,11 @@ class JobKind(models.TextChoices):
     AIHS_TRAIN = "aihs_train", _("Train HS-code recommendation (AI-HS)")
     AIHS_BATCH = "aihs_batch", _("Classify goods descriptions in bulk (AI-HS)")
     SYNTH = "synth", _("Generate synthetic data (AI-Synth)")
+    IMAGE_TRAIN = "image_train", _("Train image analysis")
+    IMAGE_SCORE = "image_score", _("Classify images (image analysis)")
+
+
+IMAGE_DATASET_KINDS = (DatasetKind.IMAGES, DatasetKind.IMAGES_TO_SCORE)
 
 
 # Which algorithm each kind of job belongs to, and which kinds produce a model version.
@@ -40,8 +47,10 @@ JOB_ALGORITHM = {
     JobKind.AIHS_TRAIN: AlgorithmKind.AIHS,
     JobKind.AIHS_BATCH: AlgorithmKind.AIHS,
     JobKind.SYNTH: AlgorithmKind.SYNTH,
+    JobKind.IMAGE_TRAIN: AlgorithmKind.IMAGE,
+    JobKind.IMAGE_SCORE: AlgorithmKind.IMAGE,
 }
-VERSION_PRODUCING_KINDS = (JobKind.DATE_TRAIN, JobKind.AIHS_TRAIN, JobKind.SYNTH)
+VERSION_PRODUCING_KINDS = (JobKind.DATE_TRAIN, JobKind.AIHS_TRAIN, JobKind.SYNTH, JobKind.IMAGE_TRAIN)
 
 
 class JobStatus(models.TextChoices):

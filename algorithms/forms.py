@@ -1,6 +1,7 @@
 """Forms of the algorithms pages."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bacuda_portal.core import safe_json
@@ -44,10 +45,16 @@ class DatasetUploadForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_("UTF-8 CSV with a header row. Declarations: the 22 columns of the Customs Import Declaration "
-                    "layout (Fraud and Critical Fraud may be left out for scoring). Labelled descriptions: the "
-                    "columns description and hs_code."),
+        label=_("Data file"),
+        help_text=format_lazy(
+            "{} {}",
+            _("UTF-8 CSV with a header row. Declarations: the 22 columns of the Customs Import Declaration "
+              "layout (Fraud and Critical Fraud may be left out for scoring). Labelled descriptions: the "
+              "columns description and hs_code."),
+            _("Images: a ZIP of PNG or JPEG pictures, one folder per class (optionally inside train, val and test "
+              "folders), or the pictures with a labels CSV (columns file and label); pictures to classify need no "
+              "labels."),
+        ),
     )  # fmt: skip
 
     def __init__(self, *args, administrations, **kwargs):
@@ -56,6 +63,28 @@ class DatasetUploadForm(forms.Form):
         if administrations.count() == 1:
             self.fields["administration"].initial = administrations.first()
             self.fields["administration"].widget = forms.HiddenInput()
+
+
+class ImageHsCodesForm(forms.Form):
+    """One optional HS 2022 subheading for each class of a labelled image set."""
+
+    def __init__(self, *args, classes, codes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.classes = sorted(classes, key=lambda name: (name.lower(), name))  # JSONB keeps no key order
+        for index, label in enumerate(self.classes):
+            self.fields[f"class_{index}"] = forms.CharField(
+                label=label,
+                max_length=20,
+                required=False,
+                initial=codes.get(label, ""),
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 10}),
+            )
+
+    def codes(self) -> dict:
+        return {label: self.cleaned_data.get(f"class_{index}", "") for index, label in enumerate(self.classes)}
+
+    def field_for(self, label: str) -> str:
+        return f"class_{self.classes.index(label)}"
 
 
 class JobForm(forms.Form):
@@ -280,3 +309,18 @@ class HsBatchForm(forms.Form):
         if administrations.count() == 1:
             self.fields["administration"].initial = administrations.first()
             self.fields["administration"].widget = forms.HiddenInput()
+
+
+# --- Image analysis (issue 15) -----------------------------------------------------------------------------------
+class ImageClassifyForm(forms.Form):
+    """One picture to classify with a trained image model the user may use."""
+
+    picture = forms.FileField(label=_("Picture"), help_text=_("A PNG or JPEG picture, up to 15 MB."))
+    version = forms.ModelChoiceField(label=_("Model"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, versions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = versions.select_related("algorithm", "administration").order_by("-pk")
+        self.fields["version"].label_from_instance = lambda version: (
+            f"{version} ({version.administration.code if version.administration else 'WCO'})"
+        )

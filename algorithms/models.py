@@ -174,6 +174,18 @@ class Dataset(TimeStampedModel):
     date_from = models.DateField(_("first date"), null=True, blank=True)
     date_to = models.DateField(_("last date"), null=True, blank=True)
     has_labels = models.BooleanField(_("has fraud labels"), default=False)
+    summary = models.JSONField(
+        _("summary"),
+        default=dict,
+        blank=True,
+        help_text=_("Images: the classes, their counts, the picture sizes and the samples of the contact sheet."),
+    )
+    hs_codes = models.JSONField(
+        _("HS codes of the classes"),
+        default=dict,
+        blank=True,
+        help_text=_("Images: an optional HS 2022 subheading for each class (class -> six digits)."),
+    )
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"

@@ -201,11 +201,56 @@ def _call_engine(job: ModelJob, workdir: Path, progress) -> EngineResult:
     elif job.kind == JobKind.SYNTH:
         rows = int(params.pop("rows"))
         result = engine("synth")(dataset, workdir=out, seed=job.seed, rows=rows, progress=progress, params=params)
+    elif job.kind == JobKind.IMAGE_TRAIN:
+        images = _image_folder(dataset, workdir / "images", labelled=True, progress=progress)
+        epochs = params.get("epochs")
+        result = engine("image_train")(images, out, seed=job.seed, progress=progress, epochs=epochs)
+    elif job.kind == JobKind.IMAGE_SCORE:
+        model = materialize(job.source_version.model_artifact, workdir / "model")
+        images = workdir / "images"
+        names = _image_folder(dataset, images, labelled=False, progress=progress, names=True)
+        training_set = job.source_version.job.dataset if job.source_version.job_id else None
+        hs_codes = dict(training_set.hs_codes or {}) if training_set is not None else {}
+        result = engine("image_score")(model, images, out, hs_codes=hs_codes, progress=progress)
+        if isinstance(result, EngineResult) and "scores" in (result.artifacts or {}):
+            _restore_image_names(Path(result.artifacts["scores"]), names)
     else:
         raise EngineError(_("Unknown kind of job."))
     if not isinstance(result, EngineResult):
         raise EngineError(_("The engine returned no result."))
     return result
+
+
+def _image_folder(dataset: Path, target: Path, *, labelled: bool, progress, names: bool = False):
+    """The job's image archive unpacked as the engine reads it (checked again on the way: see image_sets)."""
+    from django.core.exceptions import ValidationError
+
+    from .image_sets import extract_image_set
+
+    progress(1, _("Unpacking the pictures"))
+    try:
+        written = extract_image_set(dataset, target, labelled=labelled)
+    except ValidationError as error:
+        raise EngineError(" ".join(error.messages)) from error
+    return written if names else target
+
+
+def _restore_image_names(scores: Path, names: dict[str, str]) -> None:
+    """The scores CSV names each picture as it was named in the uploaded archive (not the working copy's name)."""
+    import csv
+
+    from bacuda_portal.core.csv_cells import safe_cell
+
+    with scores.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    if not rows or "file" not in rows[0]:
+        return
+    column = rows[0].index("file")
+    for row in rows[1:]:
+        if len(row) > column and row[column] in names:
+            row[column] = safe_cell(names[row[column]])
+    with scores.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
 
 
 def _aihs_train(job: ModelJob, dataset: Path | None, workdir: Path, out: Path, progress, params: dict):

@@ -19,6 +19,7 @@ from bacuda_portal.core.services import audit_record
 
 from . import access, jobs, selectors
 from .enums import (
+    IMAGE_DATASET_KINDS,
     JOB_ALGORITHM,
     AlgorithmKind,
     Alias,
@@ -169,8 +170,12 @@ def dataset_upload(
     to classify, the ``description`` and ``declared_code`` columns the user named (else they are looked for).
 
     Raises DatasetRejected (with the report) when the file is refused; nothing is stored then.
-    Side effects: the file in private storage; audit record.
+    Side effects: the file in private storage; audit record. Image sets (a ZIP): see ``image_dataset_upload``.
     """
+    if kind in IMAGE_DATASET_KINDS:
+        return image_dataset_upload(
+            administration=administration, kind=kind, name=name, uploaded=uploaded, by=by, description=description
+        )
     report = validate_csv(
         uploaded,
         kind=kind,
@@ -203,6 +208,82 @@ def dataset_upload(
     return dataset
 
 
+@transaction.atomic
+def image_dataset_upload(*, administration, kind: str, name: str, uploaded, by, description: str = "") -> Dataset:
+    """Check an uploaded ZIP of pictures (``image_sets.inspect_archive``: sizes, zip bomb, names, every picture
+    decoded) and keep it privately for ``administration`` with its summary (classes, counts, sizes, samples).
+    ``kind``: labelled images (to train on) or images to score.
+
+    Raises DatasetRejected (with the report, problems by file name) when the archive is refused; nothing is
+    stored then. Side effects: the archive in private storage; audit record.
+    """
+    from .image_sets import inspect_archive
+
+    report = inspect_archive(uploaded, labelled=kind == DatasetKind.IMAGES)
+    if not report.ok:
+        raise DatasetRejected(report)
+    summary = report.summary()
+    uploaded.seek(0)
+    dataset = Dataset(
+        administration=administration,
+        kind=kind,
+        name=name,
+        description=description,
+        original_name=(getattr(uploaded, "name", "") or "").replace("\x00", "")[:255],
+        size=report.size,
+        row_count=report.row_count,
+        has_labels=kind == DatasetKind.IMAGES,
+        summary=summary,
+        sha256=report.sha256,
+        uploaded_by=by,
+    )
+    dataset.file.save(f"{report.sha256[:16]}.zip", uploaded, save=False)
+    dataset.save()
+    audit_record(
+        actor=by,
+        action="algorithms.dataset.uploaded",
+        target=dataset,
+        sha256=report.sha256,
+        rows=report.row_count,
+        classes=len(summary["classes"]),
+    )
+    return dataset
+
+
+@transaction.atomic
+def dataset_hs_codes_update(*, dataset: Dataset, codes: dict, by) -> Dataset:
+    """Map the classes of a labelled image set to HS 2022 subheadings (class -> six digits, or "" for none).
+
+    Every code is checked against the nomenclature; a class the set does not have is refused.
+    Side effects: audit record.
+    """
+    if dataset.kind != DatasetKind.IMAGES:
+        raise ValidationError(_("Only a labelled image set has classes to map to HS codes."))
+    classes = set((dataset.summary or {}).get("classes", {}))
+    errors, mapping = {}, {}
+    for label, raw in codes.items():
+        if label not in classes:
+            errors[label] = _("“%(name)s” is not a class of this image set.") % {"name": str(label)[:100]}
+            continue
+        code = normalised_hs_code(str(raw or ""))
+        if not code:
+            continue
+        refusal = hs6_refusal(code)
+        if refusal:
+            errors[label] = refusal
+        else:
+            mapping[label] = code
+    if errors:
+        raise ValidationError(errors)
+    previous = dataset.hs_codes
+    dataset.hs_codes = dict(sorted(mapping.items()))
+    dataset.save(update_fields=["hs_codes", "updated_at"])
+    audit_record(
+        actor=by, action="algorithms.dataset.hs_codes_updated", target=dataset, mapped=len(mapping), previous=previous
+    )
+    return dataset
+
+
 # --- Model jobs -------------------------------------------------------------------------------------------------
 # What each kind of job needs: the dataset kind (None: no dataset allowed or optional), and whether labels must be in.
 JOB_DATASET = {
@@ -211,8 +292,11 @@ JOB_DATASET = {
     JobKind.AIHS_TRAIN: (DatasetKind.HS_LABELLED, False),
     JobKind.AIHS_BATCH: (DatasetKind.HS_DESCRIPTIONS, False),
     JobKind.SYNTH: (DatasetKind.DECLARATIONS, False),
+    JobKind.IMAGE_TRAIN: (DatasetKind.IMAGES, True),
+    JobKind.IMAGE_SCORE: (DatasetKind.IMAGES_TO_SCORE, False),
 }
 SYNTH_MAX_ROWS = 1_000_000
+IMAGE_MAX_EPOCHS = 500
 
 
 def job_needs_dataset(kind: str) -> bool:
@@ -252,8 +336,26 @@ def _check_job(*, kind, administration, dataset, source_version, params) -> None
             errors["source_version"] = _("This model belongs to another administration.")
         elif "dataset" not in errors and dataset is not None:
             errors.update(_batch_column_errors(dataset, params))
+    elif kind == JobKind.IMAGE_SCORE:
+        if source_version is None:
+            errors["source_version"] = _("Choose the trained image model to classify with.")
+        elif source_version.model_artifact_id is None or source_version.algorithm.kind != JOB_ALGORITHM[kind]:
+            errors["source_version"] = _("This version has no trained image model.")
+        elif source_version.administration_id not in (None, administration.pk):
+            errors["source_version"] = _("This model belongs to another administration.")
     elif source_version is not None:
         errors["source_version"] = _("Only a scoring job uses a trained model.")
+    if kind == JobKind.IMAGE_TRAIN:
+        unknown = sorted(set(params) - {"epochs"})
+        epochs = params.get("epochs", 1)
+        if unknown:
+            errors["params"] = _("Unknown parameters: %(names)s.") % {"names": ", ".join(unknown)}
+        elif isinstance(epochs, bool) or not isinstance(epochs, int) or not 1 <= epochs <= IMAGE_MAX_EPOCHS:
+            errors["params"] = _("Give the number of epochs as a whole number from 1 to %(max)d.") % {
+                "max": IMAGE_MAX_EPOCHS
+            }
+    elif kind == JobKind.IMAGE_SCORE and params:
+        errors["params"] = _("Classifying images takes no parameters.")
     source = params.get("source")
     if source is not None and (kind != JobKind.AIHS_TRAIN or source != FEEDBACK_SOURCE):
         errors["params"] = _("Only an AI-HS training job takes a source, and only “%(source)s”.") % {

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import hs_views, views
+from . import hs_views, image_views, views
 
 app_name = "algorithms"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("datasets/new/", views.dataset_upload, name="dataset_upload"),
     path("datasets/<int:pk>/", views.dataset_detail, name="dataset_detail"),
     path("datasets/<int:pk>/download/", views.dataset_download, name="dataset_download"),
+    path("datasets/<int:pk>/samples/<int:index>/", views.dataset_thumbnail, name="dataset_thumbnail"),
+    path("datasets/<int:pk>/hs-codes/", views.dataset_hs_codes, name="dataset_hs_codes"),
     path("jobs/", views.job_list, name="job_list"),
     path("jobs/new/", views.job_create, name="job_create"),
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
@@ -30,4 +32,5 @@ urlpatterns = [
     path("hs/labelled/review/", hs_views.hs_labelled_review, name="hs_labelled_review"),
     path("hs/labelled/train/", hs_views.hs_labelled_train, name="hs_labelled_train"),
     path("hs/batch/", hs_views.hs_batch, name="hs_batch"),
+    path("images/classify/", image_views.image_classify, name="image_classify"),
 ]

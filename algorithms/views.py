@@ -21,13 +21,13 @@ from bacuda_portal.core.pages import (
     run_state_change,
 )
 from bacuda_portal.core.services import audit_record
-from bacuda_portal.core.uploads import private_file_response
+from bacuda_portal.core.uploads import attachment_response, private_file_response
 from bacuda_portal.reports import access as report_access
 from bacuda_portal.reports import selectors as report_selectors
 from bacuda_portal.reports.forms import ModelCardReportForm
 
 from . import access, date_views, hs, hs_views, selectors, services
-from .enums import AlgorithmKind, DatasetKind, JobKind, JobStatus
+from .enums import IMAGE_DATASET_KINDS, AlgorithmKind, DatasetKind, JobKind, JobStatus
 from .forms import (
     AlgorithmForm,
     AliasForm,
@@ -35,6 +35,7 @@ from .forms import (
     DatasetFilterForm,
     DatasetUploadForm,
     HsSuggestForm,
+    ImageHsCodesForm,
     JobFilterForm,
     JobForm,
     ModelCardForm,
@@ -42,6 +43,8 @@ from .forms import (
     StaffJobFilterForm,
     VersionForm,
 )
+from .image_charts import image_report
+from .image_sets import SPLITS
 from .models import AlgorithmVersion, ModelCard
 
 PAGE_SIZE = 50
@@ -197,6 +200,7 @@ def version_detail(request, pk):
             "metrics": sorted(_flat_metrics(version.metrics)),
             "comparison": hs_views.comparison_for(version.metrics),
             "champion_selection": date_views.champion_selection_for(version.metrics),
+            "image_report": image_report(version.metrics) if version.algorithm.kind == AlgorithmKind.IMAGE else None,
             "version_form": VersionForm(
                 initial={"release_notes_en": version.release_notes_en, "release_notes_fr": version.release_notes_fr}
             ),
@@ -277,7 +281,7 @@ def dataset_list(request):
 def upload_too_large(request) -> str:
     """The refusal of a request body over the dataset size limit, decided from its declared length before any
     of the body is read (an empty string when it may be read)."""
-    limit = settings.BACUDA_DATASET_MAX_MEGABYTES
+    limit = settings.BACUDA_DATASET_MAX_MEGABYTES  # image archives too: their own limit may only be lower
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -329,7 +333,82 @@ def dataset_upload(request):
 def dataset_detail(request, pk):
     dataset = access.get_dataset_for(request.user, pk)
     jobs = access.jobs_visible_to(request.user).filter(dataset=dataset).order_by("-created_at")[:20]
-    return render(request, "algorithms/dataset_detail.html", {"dataset": dataset, "jobs": jobs})
+    context = {"dataset": dataset, "jobs": jobs}
+    if dataset.kind in IMAGE_DATASET_KINDS:
+        context.update(_image_set_context(dataset))
+    return render(request, "algorithms/dataset_detail.html", context)
+
+
+def _image_set_context(dataset, hs_form=None) -> dict:
+    summary = dataset.summary or {}
+    classes = summary.get("classes", {})
+    splits = summary.get("splits", {})
+    codes = dataset.hs_codes or {}
+    split_names = [name for name in SPLITS if name in splits]  # in this order (JSONB keeps no key order)
+    labels = sorted(classes, key=lambda name: (name.lower(), name))
+    rows = [
+        {"label": label, "count": classes[label], "splits": [splits[name].get(label, 0) for name in split_names],
+         "hs_code": codes.get(label, "")}
+        for label in labels
+    ]  # fmt: skip
+    if hs_form is None and dataset.kind == DatasetKind.IMAGES:
+        hs_form = ImageHsCodesForm(classes=classes, codes=codes)
+    samples = [
+        {"index": index, "label": sample.get("label", ""), "split": sample.get("split", "")}
+        for index, sample in enumerate(summary.get("samples", []))
+    ]
+    return {
+        "image_set": summary,
+        "class_rows": rows,
+        "split_names": split_names,
+        "samples": samples,
+        "hs_form": hs_form,
+        "hs_fields": [(label, hs_form[hs_form.field_for(label)]) for label in labels] if hs_form else [],
+    }
+
+
+@login_required
+def dataset_thumbnail(request, pk, index):
+    """One picture of an image set's contact sheet, as a small PNG made from the kept archive."""
+    from .image_sets import read_picture, thumbnail_png
+
+    dataset = access.get_dataset_for(request.user, pk)
+    samples = (dataset.summary or {}).get("samples", [])
+    if dataset.kind not in IMAGE_DATASET_KINDS or not dataset.file or not 0 <= index < len(samples):
+        raise Http404
+    try:
+        with read_picture(dataset.file.path, samples[index]["member"]) as picture:
+            content = thumbnail_png(picture)
+    except (KeyError, OSError, ValidationError):
+        raise Http404 from None
+    response = attachment_response(content, filename=f"dataset-{dataset.pk}-sample-{index}.png")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_POST
+@login_required
+def dataset_hs_codes(request, pk):
+    dataset = access.get_dataset_for(request.user, pk)
+    if dataset.kind != DatasetKind.IMAGES:
+        raise Http404
+    classes = (dataset.summary or {}).get("classes", {})
+    form = ImageHsCodesForm(request.POST, classes=classes, codes=dataset.hs_codes or {})
+    if form.is_valid():
+        try:
+            services.dataset_hs_codes_update(dataset=dataset, codes=form.codes(), by=request.user)
+        except ValidationError as error:
+            for label, messages_of in error.message_dict.items():
+                if label in form.classes:
+                    form.add_error(form.field_for(label), messages_of)
+                else:
+                    form.add_error(None, messages_of)
+        else:
+            messages.success(request, _("The HS codes of the classes were saved."))
+            return redirect(dataset)
+    jobs = access.jobs_visible_to(request.user).filter(dataset=dataset).order_by("-created_at")[:20]
+    context = {"dataset": dataset, "jobs": jobs, **_image_set_context(dataset, form)}
+    return render(request, "algorithms/dataset_detail.html", context, status=400)
 
 
 @login_required
@@ -339,7 +418,8 @@ def dataset_download(request, pk):
         raise Http404
     # An administration's declarations are confidential: who took a copy is on record.
     audit_record(actor=request.user, action="algorithms.dataset.downloaded", target=dataset)
-    return private_file_response(dataset.file, download_name=f"dataset-{dataset.pk}.csv")
+    extension = "zip" if dataset.kind in IMAGE_DATASET_KINDS else "csv"
+    return private_file_response(dataset.file, download_name=f"dataset-{dataset.pk}.{extension}")
 
 
 # --- Jobs -------------------------------------------------------------------------------------------------------
@@ -390,7 +470,7 @@ def job_list(request):
 
 def _job_form(request, data=None):
     visible_versions = access.versions_visible_to(request.user).filter(
-        algorithm__kind=AlgorithmKind.DATE, model_artifact__isnull=False
+        algorithm__kind__in=(AlgorithmKind.DATE, AlgorithmKind.IMAGE), model_artifact__isnull=False
     )
     return JobForm(
         data,
@@ -434,6 +514,7 @@ def job_detail(request, pk):
             "comparison": hs_views.comparison_for(version.metrics if version else job.metrics),
             "champion_selection": date_views.champion_selection_for(job.metrics),
             "batch": hs_views.batch_summary(job),
+            "image_report": image_report(job.metrics) if job.kind == JobKind.IMAGE_TRAIN else None,
         },
     )
 

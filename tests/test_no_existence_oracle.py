@@ -35,6 +35,8 @@ from scholarships.models import Call
 from tests.access_roles import ROLES
 from tests.algorithms.conftest import csv_upload
 from tests.algorithms.factories import AlgorithmFactory, AlgorithmVersionFactory, DatasetFactory, sample_csv
+from tests.algorithms.image_samples import picture
+from tests.algorithms.image_samples import upload as image_upload
 from tests.api.routes import api_routes, view_for, write_operations
 from tests.hostile.test_forms import FORMS, _build
 from tests.missions.factories import MissionFactory
@@ -169,6 +171,7 @@ API_BODIES = {
     },
     ("POST", "/api/v1/hs-suggestions/"): lambda own: {"description": "green coffee"},
     ("POST", "/api/v1/workshops/{id}/assignments/"): lambda own: {"role": "lead_trainer"},
+    ("POST", "/api/v1/image-classifications/"): lambda own: {"picture": image_upload(picture("apple", 1), "a.png")},
 }
 
 
@@ -323,6 +326,7 @@ FORMS_WITH_PAGE_CASES = {
     "algorithms.forms.HsSuggestForm": "HS suggestions",
     "algorithms.forms.HsBatchForm": "HS batch classification",
     "algorithms.forms.HsTrainForm": "HS training on accepted feedback",
+    "algorithms.forms.ImageClassifyForm": "image classification",
     "bacuda_portal.reports.forms.DashboardFilterForm": "dashboard",
     "workshops.missions.forms.MissionFilterForm": "missions list",
 }
@@ -373,6 +377,8 @@ def _page_cases():
          Administration),
         ("HS training on accepted feedback", "contact_point", "post", "algorithms:hs_labelled_train", _nothing_else,
          "administration", Administration),
+        ("image classification", "contact_point", "post", "algorithms:image_classify",
+         lambda own, field: {"picture": image_upload(picture("apple", 1), "a.png")}, "version", AlgorithmVersion),
         ("dashboard", "contact_point", "get", "reports:dashboard", _nothing_else, "administration", Administration),
         ("endorsement queue", "contact_point", "get", "scholarships:endorsement_list", _nothing_else, "call", Call),
         ("missions list", "expert", "get", "missions:list", _nothing_else, "workshop", Workshop),

@@ -418,10 +418,12 @@ def selection_report(call_id: int) -> dict:
 
 def model_card_report(algorithm_id: int) -> dict:
     algorithm = algorithm_selectors.algorithm_with_card(algorithm_id)
+    versions = list(algorithm_selectors.published_versions(algorithm))
     return {
         "algorithm": algorithm,
         "card": getattr(algorithm, "card", None),
-        "versions": list(algorithm_selectors.published_versions(algorithm)),
+        "versions": versions,
+        "image_report": algorithm_selectors.newest_image_report(versions),
         "document_title": f"{_('Model card')} – {algorithm.name}",
     }
 

@@ -371,6 +371,14 @@ BACUDA_WORKER_STALE_SECONDS = env.int("BACUDA_WORKER_STALE_SECONDS", default=90)
 # An uploaded dataset larger than this is refused before it is read; validation reports at most N problems.
 BACUDA_DATASET_MAX_MEGABYTES = env.int("BACUDA_DATASET_MAX_MEGABYTES", default=200)
 BACUDA_DATASET_MAX_PROBLEMS = env.int("BACUDA_DATASET_MAX_PROBLEMS", default=20)
+# Image sets (ZIP archives): the archive's size, its number of files, its size unpacked, one picture's size
+# unpacked, the compression ratio beyond which a file is taken for a zip bomb, and the pictures a class needs.
+BACUDA_IMAGE_SET_MAX_MEGABYTES = env.int("BACUDA_IMAGE_SET_MAX_MEGABYTES", default=BACUDA_DATASET_MAX_MEGABYTES)
+BACUDA_IMAGE_SET_MAX_FILES = env.int("BACUDA_IMAGE_SET_MAX_FILES", default=20_000)
+BACUDA_IMAGE_SET_MAX_UNCOMPRESSED_MEGABYTES = env.int("BACUDA_IMAGE_SET_MAX_UNCOMPRESSED_MEGABYTES", default=2048)
+BACUDA_IMAGE_SET_MAX_IMAGE_MEGABYTES = env.int("BACUDA_IMAGE_SET_MAX_IMAGE_MEGABYTES", default=30)
+BACUDA_IMAGE_SET_MAX_RATIO = env.int("BACUDA_IMAGE_SET_MAX_RATIO", default=100)
+BACUDA_IMAGE_SET_MIN_PER_CLASS = env.int("BACUDA_IMAGE_SET_MIN_PER_CLASS", default=5)
 # A model job running longer than the soft limit (seconds) ends failed; the hard limit kills its task.
 BACUDA_MODEL_JOB_SOFT_TIME_LIMIT = env.int("BACUDA_MODEL_JOB_SOFT_TIME_LIMIT", default=60 * 60)
 BACUDA_MODEL_JOB_TIME_LIMIT = env.int("BACUDA_MODEL_JOB_TIME_LIMIT", default=BACUDA_MODEL_JOB_SOFT_TIME_LIMIT + 120)
@@ -392,6 +400,9 @@ BACUDA_ALGORITHM_ENGINES = {
     "synth": "algorithms.engines.synth.train_and_generate",
     "aihs_load": "algorithms.engines.aihs.load",
     "aihs_default": "algorithms.engines.aihs.default_model",
+    "image_train": "algorithms.engines.images.train_images",
+    "image_score": "algorithms.engines.images.score_images",
+    "image_load": "algorithms.engines.images.load_classifier",
     **env.json("BACUDA_ALGORITHM_ENGINES", default={}),
 }
 

@@ -50,6 +50,8 @@ ROWS = {
     "algorithms:dataset_upload": ("get", None, MODEL_USERS),
     "algorithms:dataset_detail": ("get", lambda w: {"pk": w["dataset"].pk}, KENYA_PAGE),
     "algorithms:dataset_download": ("get", lambda w: {"pk": w["dataset"].pk}, KENYA_PAGE),
+    "algorithms:dataset_thumbnail": ("get", lambda w: {"pk": w["image_dataset"].pk, "index": 0}, KENYA_PAGE),
+    "algorithms:dataset_hs_codes": ("post", lambda w: {"pk": w["image_dataset"].pk}, KENYA_PAGE),
     "algorithms:job_list": ("get", None, MODEL_USERS),
     "algorithms:job_create": ("get", None, MODEL_USERS),
     "algorithms:job_detail": ("get", _job, KENYA_PAGE),
@@ -64,6 +66,10 @@ ROWS = {
     "algorithms:hs_labelled_review": ("post", None, MODEL_USERS),
     "algorithms:hs_labelled_train": ("post", None, MODEL_USERS),
     "algorithms:hs_batch": ("get", None, MODEL_USERS),
+    # image analysis (issue 15): a POST without a picture or codes is a 400 for those let in
+    "algorithms:image_classify": ("get", None, MODEL_USERS),
+    "v1:image-classification-list": ("post", None, API_MODEL_USERS),
+    "v1:dataset-hs-codes": ("post", lambda w: {"pk": w["image_dataset"].pk}, API_KENYA),
     "v1:algorithm-list": ("get", None, API_PUBLIC),
     "v1:algorithm-detail": ("get", _slug, API_PUBLIC),
     "v1:algorithm-version-list": ("get", None, API_PUBLIC),
@@ -97,5 +103,19 @@ def world(base: dict, cast: dict, kenya, senegal) -> dict:
         "dataset": dataset,
         "model_job": job,
         "job_artifact": artifact,
+        "image_dataset": _image_dataset(kenya, cast["contact_point"]),
         "hs_label": HsLabelledDescriptionFactory(administration=kenya, created_by=cast["contact_point"]),
     }
+
+
+def _image_dataset(kenya, contact_point):
+    from algorithms import services
+    from tests.algorithms import image_samples
+
+    return services.image_dataset_upload(
+        administration=kenya,
+        kind="images",
+        name="Fruit",
+        uploaded=image_samples.upload(image_samples.zip_bytes(image_samples.class_folders(5))),
+        by=contact_point,
+    )

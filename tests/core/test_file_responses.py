@@ -33,6 +33,7 @@ FILE_URLS = {
     "reports:evidence_download",
     "scholarships:application_document",
     "algorithms:dataset_download",
+    "algorithms:dataset_thumbnail",
     # generated files
     "algorithms:artifact_download",
     "reports:report_download",

@@ -83,6 +83,8 @@ def _provider(name: str):
         "administrations": lambda: Administration.objects.filter(code__in=["KEN", "SEN"]),
         "datasets": lambda: _model("algorithms", "Dataset").objects.all(),
         "versions": lambda: _model("algorithms", "AlgorithmVersion").objects.all(),
+        "classes": lambda: {"apple": 5, "banana": 5},
+        "codes": lambda: {"apple": "080810"},
     }
     if name not in known:
         pytest.fail(f"The form needs a constructor argument {name!r}: add a provider for it in {__file__}.")
