@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from django.utils.translation import gettext_lazy as _
 
 from .declarations import COLUMNS, TARIFF_CODE
 
@@ -93,6 +94,22 @@ def usable(kinds: dict[str, dict]) -> FeatureColumns:
         elif info["kind"] == CATEGORICAL and not (info["filled"] > 1 and info["distinct"] >= info["filled"]):
             result.categorical.append(column)
     return result
+
+
+KIND_LABELS = {NUMERIC: _("numeric"), CATEGORICAL: _("categorical"), EMPTY: _("empty")}
+
+
+def described(kinds: dict[str, dict]) -> list[dict]:
+    """For the dataset page: each extra column, its kind in words, and whether a model may use it."""
+    features = usable(kinds)
+    return [
+        {
+            "name": column,
+            "kind_label": KIND_LABELS.get(info.get("kind"), info.get("kind")),
+            "usable": column in features.numeric or column in features.categorical,
+        }
+        for column, info in kinds.items()
+    ]
 
 
 def kinds_of_frame(frame: pd.DataFrame) -> dict[str, dict]:

@@ -6,6 +6,7 @@ Model jobs are run by ``algorithms.runner`` in a worker; their state machine (cl
 
 import csv
 import io
+import secrets
 import tempfile
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.utils.translation import ngettext
 
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.services import audit_record
-from bacuda_portal.core.uploads import text_lines
+from bacuda_portal.core.uploads import get_private_storage, text_lines
 
 from . import access, column_mapping, jobs, selectors
 from .declarations import HS6_CODE
@@ -219,6 +220,34 @@ def declarations_mapping(*, administration, uploaded, mapping: dict | None) -> d
     if not column_mapping.mappable(header):
         return None
     raise MappingNeeded(header, suggestion)
+
+
+PENDING_DIR = "algorithms/pending/"
+
+
+def pending_upload_keep(uploaded) -> str:
+    """Keep an uploaded file in private storage while its user maps its columns; the name to find it again (the
+    view keeps it in the user's session, so only that session can use it). Side effects: a file in private
+    storage (removed by ``pending_upload_discard``)."""
+    name = f"{PENDING_DIR}{secrets.token_hex(16)}.csv"
+    uploaded.seek(0)
+    return get_private_storage().save(name, uploaded)
+
+
+def pending_upload_open(name: str, original_name: str = ""):
+    """The kept file (named as the user's file was), or None when it is gone."""
+    storage = get_private_storage()
+    if not name.startswith(PENDING_DIR) or ".." in name or not storage.exists(name):
+        return None
+    handle = storage.open(name, "rb")
+    handle.name = original_name or name
+    return handle
+
+
+def pending_upload_discard(name: str) -> None:
+    storage = get_private_storage()
+    if name.startswith(PENDING_DIR) and ".." not in name and storage.exists(name):
+        storage.delete(name)
 
 
 @transaction.atomic
