@@ -83,6 +83,8 @@ def _provider(name: str):
         "administrations": lambda: Administration.objects.filter(code__in=["KEN", "SEN"]),
         "datasets": lambda: _model("algorithms", "Dataset").objects.all(),
         "versions": lambda: _model("algorithms", "AlgorithmVersion").objects.all(),
+        "header": lambda: ["N° Déclaration", "HS10 Code", "Poids net", "Extra"],  # a declarations file's columns
+        "initial_mapping": lambda: {"HS6 Code": "HS10 Code"},
     }
     if name not in known:
         pytest.fail(f"The form needs a constructor argument {name!r}: add a provider for it in {__file__}.")
