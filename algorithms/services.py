@@ -5,6 +5,7 @@ Model jobs are run by ``algorithms.runner`` in a worker; their state machine (cl
 """
 
 import csv
+import datetime as dt
 import io
 import secrets
 import tempfile
@@ -248,6 +249,23 @@ def pending_upload_discard(name: str) -> None:
     storage = get_private_storage()
     if name.startswith(PENDING_DIR) and ".." not in name and storage.exists(name):
         storage.delete(name)
+
+
+def pending_uploads_sweep(*, older_than: dt.timedelta = dt.timedelta(hours=24)) -> int:
+    """Delete the files kept for a mapping step that was never finished; how many were deleted. Side effects:
+    files removed from private storage."""
+    storage = get_private_storage()
+    try:
+        _folders, names = storage.listdir(PENDING_DIR)
+    except FileNotFoundError:
+        return 0
+    limit, deleted = timezone.now() - older_than, 0
+    for name in names:
+        path = PENDING_DIR + name
+        if storage.get_modified_time(path) < limit:
+            storage.delete(path)
+            deleted += 1
+    return deleted
 
 
 @transaction.atomic

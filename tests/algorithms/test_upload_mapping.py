@@ -6,6 +6,8 @@ the next upload; access for the owner, another administration's contact point an
 import csv
 import io
 import json
+import os
+import time
 
 import pytest
 from django.test import Client
@@ -292,3 +294,19 @@ def test_another_administrations_contact_point_can_neither_use_the_kept_file_nor
     )  # fmt: skip
     assert named_kenya.status_code == 400 and "administration" in named_kenya.json()
     assert ColumnMapping.objects.get().administration == kenya and Dataset.objects.get().administration == kenya
+
+
+def test_files_kept_for_an_unfinished_mapping_step_are_swept_after_a_day(client, contact_point, eager_tasks):
+    from algorithms import tasks
+    from bacuda_portal.core.uploads import get_private_storage
+
+    client.force_login(contact_point)
+    assert _post(client, renamed_file()).status_code == 200
+    assert _post(client, renamed_file(), name="Second").status_code == 200
+    storage = get_private_storage()
+    kept = sorted(services.PENDING_DIR + name for name in storage.listdir(services.PENDING_DIR)[1])
+    assert len(kept) == 2
+    old = time.time() - 25 * 3600
+    os.utime(storage.path(kept[0]), (old, old))
+    tasks.sweep_pending_uploads.delay()  # as the beat sends it (run eagerly here)
+    assert [storage.exists(name) for name in kept] == [False, True]
