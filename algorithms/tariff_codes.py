@@ -72,6 +72,9 @@ def read_code(text: str, *, width: int | None = None) -> TariffCode:
     if len(code) < 5 or len(code) > 12 or (len(code) == 5 and width not in (None, 6)):
         message = _("“%(value)s” has %(count)d digits; a tariff code has 6, 8 or 10.")
         raise CodeRefused(message % {"value": text[:40], "count": len(code)})
+    if width is not None and len(code) > width:  # an HS6 column with HS10 codes: the column's name is wrong
+        message = _("“%(value)s” has %(count)d digits; the column's name announces %(width)d.")
+        raise CodeRefused(message % {"value": text[:40], "count": len(code), "width": width})
     if len(code) % 2 == 1 and width != len(code):  # 5, 7, 9 or 11 digits: a published code that lost its zero?
         padded = "0" + code
         known = hs6_codes()

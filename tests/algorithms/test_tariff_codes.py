@@ -37,9 +37,12 @@ def test_a_nine_digit_national_code_whose_own_six_digits_are_in_the_nomenclature
     assert read_code("847130000", width=10).restored
 
 
-@pytest.mark.parametrize("cell", ["", "7108", "abc123", "1234567890123", "4.20231109E+09", "71080", "1 0"])
+@pytest.mark.parametrize(
+    "cell", ["", "7108", "abc123", "1234567890123", "4.20231109E+09", "71080", "1 0", "4202311090"]
+)
 def test_what_is_not_a_tariff_code_is_refused_with_a_reason(cell):
-    width = 10 if cell == "71080" else None  # five digits in an HS10 column is not a code
+    # Five digits in an HS10 column is not a code; ten digits in an HS6 column are not what its name says.
+    width = {"71080": 10, "4202311090": 6}.get(cell)
     with pytest.raises(CodeRefused) as refused:
         read_code(cell, width=width)
     assert str(refused.value)
