@@ -8,6 +8,7 @@ from bacuda_portal.core.admin import PortalModelAdmin
 from .models import (
     Algorithm,
     AlgorithmVersion,
+    ColumnMapping,
     Dataset,
     HsLabelledDescription,
     JobArtifact,
@@ -85,3 +86,12 @@ class HsLabelledDescriptionAdmin(PortalModelAdmin):
     search_fields = ["=id", "code", "description", "administration__name_en"]
     list_select_related = ["administration", "created_by"]
     readonly_fields = [field.name for field in HsLabelledDescription._meta.fields]
+
+
+@admin.register(ColumnMapping)
+class ColumnMappingAdmin(PortalModelAdmin):
+    list_display = ["administration", "kind", "updated_by", "updated_at"]
+    list_filter = ["kind"]
+    search_fields = ["administration__name_en", "administration__code"]
+    list_select_related = ["administration", "updated_by"]
+    readonly_fields = ["updated_by", "created_at", "updated_at"]

@@ -20,6 +20,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from bacuda_portal.core import safe_json
 from bacuda_portal.core.api_fields import (
     BoundedJSONField,
     FieldsBuiltOnceMixin,
@@ -137,14 +138,36 @@ class DatasetSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     administration = administration_field()
     file = serializers.FileField(write_only=True)
     kind = serializers.ChoiceField(choices=DatasetKind.choices, default=DatasetKind.DECLARATIONS)
+    column_mapping = serializers.JSONField(
+        required=False,
+        help_text="Declarations whose columns differ from the layout: an object of layout field -> the file's column "
+        '(e.g. {"HS6 Code": "Commodity code", ...}); saved for the administration. Without it, a file the portal '
+        "cannot map by itself is refused with the suggested mapping.",
+    )
 
     class Meta:
         model = Dataset
-        fields = ["id", "administration", "kind", "name", "description", "file", "original_name", "size",
-                  "row_count", "date_from", "date_to", "has_labels", "summary", "hs_codes", "sha256",
-                  "created_at"]  # fmt: skip
+        fields = ["id", "administration", "kind", "name", "description", "file", "column_mapping", "original_name",
+                  "size", "row_count", "date_from", "date_to", "has_labels", "summary", "hs_codes", "sha256",
+                  "tariff_code_column", "code_lengths", "restored_codes", "extra_columns", "created_at"]  # fmt: skip
         read_only_fields = ["original_name", "size", "row_count", "date_from", "date_to", "has_labels", "summary",
-                            "hs_codes", "sha256", "created_at"]  # fmt: skip
+                            "hs_codes", "sha256", "tariff_code_column", "code_lengths", "restored_codes",
+                            "extra_columns", "created_at"]  # fmt: skip
+
+    def validate_column_mapping(self, value):
+        try:
+            safe_json.check_value(value)
+        except safe_json.UnsafeJSON as error:
+            raise serializers.ValidationError(str(error)) from None
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("Give the mapping as an object of field name to column name.")
+        return value
+
+    def validate(self, attrs):
+        if "column_mapping" in attrs and attrs.get("kind", DatasetKind.DECLARATIONS) != DatasetKind.DECLARATIONS:
+            message = "Only a declarations upload takes a column mapping."
+            raise serializers.ValidationError({"column_mapping": [message]})
+        return attrs
 
 
 class ImageHsCodesSerializer(serializers.Serializer):
@@ -211,7 +234,19 @@ class DatasetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 description=data.get("description", ""),
                 uploaded=data["file"],
                 by=self.request.user,
+                mapping=data.get("column_mapping"),
             )
+        except services.MappingNeeded as needed:
+            raise ApiValidationError(
+                {
+                    "column_mapping": [str(needed.messages[0])],
+                    "columns": needed.header,
+                    "suggested_mapping": needed.suggestion.mapping,
+                }
+            ) from None
+        except services.MappingInvalid as invalid:
+            errors = [f"{name}: {message}" if name else message for name, message in invalid.errors.items()]
+            raise ApiValidationError({"column_mapping": errors}) from None
         except services.DatasetRejected as rejected:
             raise ApiValidationError(
                 {

@@ -13,6 +13,9 @@ DECLARATION_ID = "Declaration ID"
 DATE = "Date"
 IMPORTER_ID = "Importer ID"
 HS6_CODE = "HS6 Code"
+# The national code as published (HS6, HS8 or HS10, a lost leading zero restored): written by the upload next to
+# the HS6 Code derived from it (see tariff_codes.py). Not in COLUMNS: a file need not have it.
+TARIFF_CODE = "Tariff Code"
 TAX_RATE = "Tax Rate"
 NET_MASS = "Net Mass"
 ITEM_PRICE = "Item Price"
@@ -53,6 +56,8 @@ def read_declarations(path: str | Path) -> pd.DataFrame:
     """The CSV as strings (empty cells stay ""), with Date parsed and the numeric columns as floats.
 
     Assumes a file that validation has accepted; it does not report problems row by row.
+    Columns beyond the layout (the national ``Tariff Code``, an administration's extra columns) are kept as strings;
+    ``extra_columns.py`` says which are numeric or categorical.
     """
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     frame[DATE] = pd.to_datetime(frame[DATE], format="%Y-%m-%d")

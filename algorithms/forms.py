@@ -49,16 +49,23 @@ class DatasetUploadForm(forms.Form):
         help_text=format_lazy(
             "{} {}",
             _("UTF-8 CSV with a header row. Declarations: the 22 columns of the Customs Import Declaration "
-              "layout (Fraud and Critical Fraud may be left out for scoring). Labelled descriptions: the "
-              "columns description and hs_code."),
+              "layout (Fraud and Critical Fraud may be left out for scoring); the tariff code may be HS6, HS8 "
+              "or HS10, and other column names or extra columns are mapped on the next step. Labelled "
+              "descriptions: the columns description and hs_code."),
             _("Images: a ZIP of PNG or JPEG pictures, one folder per class (optionally inside train, val and test "
               "folders), or the pictures with a labels CSV (columns file and label); pictures to classify need no "
               "labels."),
         ),
     )  # fmt: skip
+    # The file kept from the first step while the user maps its columns (see the mapping step).
+    pending = forms.CharField(label=_("Kept file"), required=False, widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args, administrations, **kwargs):
+    def __init__(self, *args, administrations, pending_name: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        if pending_name:  # the file is already here: another one may replace it
+            self.fields["file"].required = False
+            self.fields["file"].help_text = _("Kept from the previous step: %(name)s. Choose a file only to replace "
+                                              "it.") % {"name": pending_name}  # fmt: skip
         self.fields["administration"].queryset = administrations.order_by("name_en")
         if administrations.count() == 1:
             self.fields["administration"].initial = administrations.first()
@@ -85,6 +92,36 @@ class ImageHsCodesForm(forms.Form):
 
     def field_for(self, label: str) -> str:
         return f"class_{self.classes.index(label)}"
+
+
+class ColumnMappingForm(forms.Form):
+    """The mapping step: for each field of the declarations layout, one of the file's columns (suggested, or the
+    administration's saved choice preselected). Fields are named ``map_<index in COLUMNS>``."""
+
+    def __init__(self, *args, header: list[str], initial_mapping: dict[str, str], **kw):
+        super().__init__(*args, **kw)
+        from .column_mapping import REQUIRED
+        from .declarations import COLUMNS
+
+        choices = [("", _("– not in the file –"))] + [(column, column) for column in header]
+        for index, name in enumerate(COLUMNS):
+            self.fields[f"map_{index}"] = forms.ChoiceField(
+                label=name,
+                choices=choices,
+                required=False,
+                initial=initial_mapping.get(name, ""),
+                help_text=_("Required.") if name in REQUIRED else _("Optional (fraud labels, for training)."),
+            )
+        self.layout_fields = COLUMNS
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """The service's verdict on the mapping (``services.MappingInvalid.errors``), on the fields concerned."""
+        for name, message in errors.items():
+            self.add_error(f"map_{self.layout_fields.index(name)}" if name in self.layout_fields else None, message)
+
+    def mapping(self) -> dict[str, str]:
+        data = self.cleaned_data
+        return {name: data.get(f"map_{index}") or "" for index, name in enumerate(self.layout_fields)}
 
 
 class JobForm(forms.Form):

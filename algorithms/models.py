@@ -186,7 +186,17 @@ class Dataset(TimeStampedModel):
         blank=True,
         help_text=_("Images: an optional HS 2022 subheading for each class (class -> six digits)."),
     )
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, help_text=_("Of the file as uploaded."))
+    # Declarations: how the file's columns were read, what was restored, what was kept beyond the layout.
+    column_mapping = models.JSONField(_("column mapping"), default=dict, blank=True)  # field -> the file's column
+    tariff_code_column = models.CharField(_("tariff code column"), max_length=200, blank=True)
+    code_lengths = models.JSONField(_("tariff code lengths"), default=dict, blank=True)  # "10" -> rows
+    restored_codes = models.PositiveIntegerField(
+        _("tariff codes restored"),
+        default=0,
+        help_text=_("Codes whose leading zero, lost in a spreadsheet, was put back."),
+    )
+    extra_columns = models.JSONField(_("extra columns"), default=dict, blank=True)  # see extra_columns.py
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -201,6 +211,33 @@ class Dataset(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("algorithms:dataset_detail", kwargs={"pk": self.pk})
+
+
+class ColumnMapping(TimeStampedModel):
+    """How an administration's declarations files name the layout's fields: saved at an upload's mapping step,
+    preselected at the next one (see column_mapping.py)."""
+
+    administration = models.ForeignKey(
+        "members.Administration",
+        verbose_name=_("administration"),
+        on_delete=models.CASCADE,
+        related_name="column_mappings",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=DatasetKind.choices, default=DatasetKind.DECLARATIONS)
+    mapping = models.JSONField(_("mapping"), default=dict)  # field -> the file's column
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("saved by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["administration", "kind"], name="algorithms_column_mapping_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.administration} – {self.get_kind_display()}"
 
 
 class ModelJob(BackgroundWork, TimeStampedModel):

@@ -294,6 +294,8 @@ def administration_activity(administration) -> dict:
     figures = jobs.aggregate(jobs=Count("pk"), succeeded=Count("pk", filter=Q(status=JobStatus.SUCCEEDED)))
     figures["datasets"] = Dataset.objects.filter(administration=administration).count()
     return {"latest_jobs": latest, "figures": figures}
+
+
 def newest_image_report(versions) -> dict | None:
     """The image model figures of the newest of ``versions`` that has them (the model card's PDF)."""
     from .image_charts import newest_image_report as report

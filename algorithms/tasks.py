@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from . import jobs, runner
+from . import jobs, runner, services
 
 
 @shared_task(
@@ -23,3 +23,9 @@ def run_job(self, *, job_id: int) -> None:
 def sweep_jobs() -> None:
     """Recover model jobs that a dead worker or a lost message left behind (beat, every minute)."""
     jobs.jobs_sweep()
+
+
+@shared_task(name="algorithms.sweep_pending_uploads", ignore_result=True)
+def sweep_pending_uploads() -> None:
+    """Delete the files kept for upload mapping steps left unfinished for a day (beat, hourly)."""
+    services.pending_uploads_sweep()

@@ -6,6 +6,13 @@ UTF-8 throughout, no NUL byte, not another file type): the checksum, row count a
 each row is checked, and only the first ``max_problems`` problems are kept (by row and column). A file over the
 size limit is refused before it is read; binary content, an empty file and wrong columns are refused with a clear
 reason.
+
+Declarations are read through a column mapping (field of the layout -> the file's column; see column_mapping.py):
+the tariff code may be HS6, HS8 or HS10 (tariff_codes.py derives the HS6 and restores a leading zero a spreadsheet
+dropped, counted in ``restored_codes``), and columns the mapping does not use are kept and typed (``extra_columns``).
+With ``out`` (a text file), the rows are written there in the stored layout: the layout's columns under their own
+names, the national ``Tariff Code`` (when the code came from another column than "HS6 Code"), then the extra
+columns.
 """
 
 import csv
@@ -30,14 +37,16 @@ from .declarations import (
     IMPORTER_ID,
     LABEL_COLUMNS,
     NUMERIC_COLUMNS,
+    TARIFF_CODE,
 )
 from .enums import DatasetKind
+from .extra_columns import ExtraColumnTracker
+from .tariff_codes import CodeRefused, read_code, width_from_name
 
 HS_DESCRIPTION, HS_CODE = "description", "hs_code"
 HS_COLUMNS = (HS_DESCRIPTION, HS_CODE)
 REQUIRED_TEXT_COLUMNS = (DECLARATION_ID, IMPORTER_ID)
 COUNTRY_COLUMNS = ("Country of Departure", "Country of Origin")
-_HS6 = re.compile(r"^\d{6}$")
 _HS_LABEL = re.compile(r"^\d{6,12}$")  # as the AI-HS engine reads them: dots and spaces removed
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
@@ -61,6 +70,9 @@ class ValidationReport:
     problems: list[Problem] = field(default_factory=list)
     more_problems: bool = False  # problems beyond the first max_problems were not kept
     columns: dict = field(default_factory=dict)  # descriptions to classify: the columns found (see batch.py)
+    restored_codes: int = 0  # declarations: tariff codes whose lost leading zero was put back
+    code_lengths: dict = field(default_factory=dict)  # declarations: tariff-code length -> rows (after restoring)
+    extra_columns: dict = field(default_factory=dict)  # declarations: extra column -> its kind (extra_columns.py)
 
     @property
     def ok(self) -> bool:
@@ -72,10 +84,19 @@ class _Stop(Exception):
 
 
 def validate_csv(
-    uploaded, *, kind: str, max_megabytes: int, max_problems: int, columns: dict | None = None
+    uploaded,
+    *,
+    kind: str,
+    max_megabytes: int,
+    max_problems: int,
+    columns: dict | None = None,
+    mapping: dict | None = None,
+    out=None,
 ) -> ValidationReport:
     """Check an uploaded file (anything with ``size``, ``seek`` and ``read``) and describe it. ``columns``
-    (descriptions to classify): the ``description`` and ``declared_code`` column names the user chose, if any."""
+    (descriptions to classify): the ``description`` and ``declared_code`` column names the user chose, if any.
+    ``mapping`` (declarations): field -> the file's column, checked by ``column_mapping.check`` beforehand; without
+    it the file's columns must be the layout's. ``out`` (declarations): where to write the stored layout."""
     report = ValidationReport(kind=kind, size=uploaded.size)
     try:
         check_size(uploaded, max_megabytes)
@@ -94,7 +115,7 @@ def validate_csv(
             raise _Stop
         header = [cell.strip() for cell in header]
         if kind == DatasetKind.DECLARATIONS:
-            row_check = _declaration_checker(header, report)
+            row_check = _declaration_checker(header, report, mapping, out)
         elif kind == DatasetKind.HS_DESCRIPTIONS:
             row_check = _descriptions_checker(header, report, columns or {})
         else:
@@ -117,6 +138,8 @@ def validate_csv(
                 continue
             for column, message in row_check(dict(zip(header, row, strict=True))):
                 _add(report, max_problems, line_number, column, message)
+        if kind == DatasetKind.DECLARATIONS:
+            report.extra_columns = row_check.extra_kinds()
     except _Stop:
         pass
     except ValidationError as error:  # not text: binary data, another file type, another encoding
@@ -150,17 +173,38 @@ def _header_problems(header: list[str], required: tuple[str, ...], allowed: tupl
         report.problems.append(Problem(1, "", _("Repeated columns: %(columns)s.") % {"columns": ", ".join(duplicated)}))
 
 
-def _declaration_checker(header: list[str], report: ValidationReport):
-    required = tuple(column for column in COLUMNS if column not in LABEL_COLUMNS)
-    _header_problems(header, required, COLUMNS, report)
-    labels = [column for column in LABEL_COLUMNS if column in header]
-    if len(labels) == 1:
-        report.problems.append(
-            Problem(1, "", _("The columns %(columns)s go together.") % {"columns": " and ".join(LABEL_COLUMNS)})
-        )
-    report.has_labels = len(labels) == len(LABEL_COLUMNS)
+class _DeclarationCheck:
+    """Checks one declaration row (the layout's fields through the mapping), writes it in the stored layout."""
 
-    def check(row: dict):
+    def __init__(self, header, report, mapping, out):
+        self.report, self.mapping = report, mapping
+        self.code_column = mapping[HS6_CODE]
+        self.width = width_from_name(self.code_column)
+        self.fields = [column for column in COLUMNS if column in mapping]
+        used = set(mapping.values())
+        self.extras = [column for column in header if column not in used]
+        self.tracker = ExtraColumnTracker(self.extras)
+        # A file whose code column is the layout's own HS6 Code is stored as it came (a lost zero restored).
+        self.national_column = [TARIFF_CODE] if self.code_column != HS6_CODE else []
+        self.writer = csv.writer(out, lineterminator="\n") if out is not None else None
+        if self.writer is not None:
+            self.writer.writerow([*self.fields, *self.national_column, *self.extras])
+
+    def extra_kinds(self) -> dict:
+        return self.tracker.kinds()
+
+    def __call__(self, cells: dict):
+        row = {column: cells[self.mapping[column]] for column in self.fields}
+        problems = list(self._problems(row))
+        self.tracker.add(cells)
+        if self.writer is not None and not problems:
+            values = [row[column] for column in self.fields]
+            national = [self.national] if self.national_column else []
+            self.writer.writerow([*values, *national, *(cells[column] for column in self.extras)])
+        return problems
+
+    def _problems(self, row: dict):
+        report = self.report
         date_text = row[DATE].strip()
         try:
             day = dt.date.fromisoformat(date_text) if len(date_text) == 10 else None
@@ -174,8 +218,16 @@ def _declaration_checker(header: list[str], report: ValidationReport):
         for column in REQUIRED_TEXT_COLUMNS:
             if not row[column].strip():
                 yield column, _("This cell is empty.")
-        if not _HS6.match(row[HS6_CODE].strip()):
-            yield HS6_CODE, _("“%(value)s” is not a six-digit HS code.") % {"value": row[HS6_CODE][:40]}
+        self.national = ""
+        try:
+            code = read_code(row[HS6_CODE], width=self.width)
+        except CodeRefused as error:
+            yield HS6_CODE, str(error)
+        else:
+            row[HS6_CODE], self.national = code.hs6, code.national
+            report.restored_codes += code.restored
+            length = len(code.national)
+            report.code_lengths[length] = report.code_lengths.get(length, 0) + 1
         for column in COUNTRY_COLUMNS:
             value = row[column].strip()
             if value and not _COUNTRY.match(value):
@@ -196,7 +248,21 @@ def _declaration_checker(header: list[str], report: ValidationReport):
             if row[CRITICAL_FRAUD].strip() not in ("0", "1", "2"):
                 yield CRITICAL_FRAUD, _("“%(value)s” is not 0, 1 or 2.") % {"value": row[CRITICAL_FRAUD][:40]}
 
-    return check
+
+def _declaration_checker(header: list[str], report: ValidationReport, mapping: dict | None, out):
+    if mapping is None:  # the file's columns must be the layout's
+        required = tuple(column for column in COLUMNS if column not in LABEL_COLUMNS)
+        _header_problems(header, required, COLUMNS, report)
+        mapping = {column: column for column in COLUMNS if column in header}
+        labels = [column for column in LABEL_COLUMNS if column in header]
+        if len(labels) == 1:
+            report.problems.append(
+                Problem(1, "", _("The columns %(columns)s go together.") % {"columns": " and ".join(LABEL_COLUMNS)})
+            )
+        if report.problems:
+            return None
+    report.has_labels = all(column in mapping for column in LABEL_COLUMNS)
+    return _DeclarationCheck(header, report, mapping, out)
 
 
 def _hs_checker(header: list[str], report: ValidationReport):

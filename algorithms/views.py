@@ -1,5 +1,7 @@
 """Pages of the algorithms app: thin; they parse input, ask ``access``, call one service and render."""
 
+import secrets
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +11,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from bacuda_portal.core.choices import choice_labels
@@ -26,12 +29,13 @@ from bacuda_portal.reports import access as report_access
 from bacuda_portal.reports import selectors as report_selectors
 from bacuda_portal.reports.forms import ModelCardReportForm
 
-from . import access, date_views, hs, hs_views, selectors, services
+from . import access, date_views, extra_columns, hs, hs_views, selectors, services
 from .enums import IMAGE_DATASET_KINDS, AlgorithmKind, DatasetKind, JobKind, JobStatus
 from .forms import (
     AlgorithmForm,
     AliasForm,
     CatalogueFilterForm,
+    ColumnMappingForm,
     DatasetFilterForm,
     DatasetUploadForm,
     HsSuggestForm,
@@ -294,8 +298,36 @@ def upload_too_large(request) -> str:
     return ""
 
 
+PENDING_SESSION_KEY = "algorithms_pending_uploads"  # token -> {"path", "name"}: files kept for the mapping step
+
+
+def _pending(request, token: str) -> dict | None:
+    return request.session.get(PENDING_SESSION_KEY, {}).get(token) if token else None
+
+
+def _forget_pending(request, token: str) -> None:
+    kept = request.session.get(PENDING_SESSION_KEY, {})
+    entry = kept.pop(token, None)
+    if entry is not None:
+        services.pending_upload_discard(entry["path"])
+        request.session[PENDING_SESSION_KEY] = kept
+
+
+def _keep_pending(request, uploaded) -> str:
+    token = secrets.token_urlsafe(16)
+    kept = request.session.get(PENDING_SESSION_KEY, {})
+    for old in list(kept)[:-4]:  # a few at most per session: the oldest are given up
+        services.pending_upload_discard(kept.pop(old)["path"])
+    kept[token] = {"path": services.pending_upload_keep(uploaded), "name": (uploaded.name or "")[:255]}
+    request.session[PENDING_SESSION_KEY] = kept
+    return token
+
+
 @login_required
 def dataset_upload(request):
+    """Upload a dataset. A declarations file whose columns differ from the layout comes back with a mapping step:
+    the file is kept (for this session), what was typed stays, and each field of the layout is given one of the
+    file's columns (suggested; the administration's saved mapping preselected)."""
     access.require_model_user(request.user)
     administrations = access.administrations_for_upload(request.user)
     refusal = upload_too_large(request) if request.method == "POST" else ""
@@ -304,36 +336,97 @@ def dataset_upload(request):
         return render(
             request, "algorithms/dataset_form.html", {"form": form, "report": None, "refusal": refusal}, status=413
         )
-    form = DatasetUploadForm(request.POST or None, request.FILES or None, administrations=administrations)
-    report = None
+    token = request.POST.get("pending", "") if request.method == "POST" else ""
+    pending = _pending(request, token)
+    if token and pending is None:
+        token = ""  # not this session's, or already used: the user chooses the file again
+    form = DatasetUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        administrations=administrations,
+        pending_name=pending["name"] if pending else "",
+    )
+    context = {"form": form, "report": None, "mapping_form": None}
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             data = form.cleaned_data
+            uploaded, mapping = data["file"], None
+            if uploaded is not None and pending is not None:  # another file replaces the kept one
+                _forget_pending(request, token)
+                pending, token = None, ""
+            if uploaded is None:
+                uploaded = services.pending_upload_open(pending["path"], pending["name"])
+                if uploaded is None:
+                    _forget_pending(request, token)
+                    form.add_error("file", _("The file kept from the previous step is gone: choose it again."))
+                    return render(request, "algorithms/dataset_form.html", context, status=status)
+                header = services.file_header(uploaded) or []
+                mapping_form = ColumnMappingForm(request.POST, header=header, initial_mapping={})
+                mapping_form.is_valid()  # every choice is optional here; the service checks the mapping
+                mapping = mapping_form.mapping()
+                context["mapping_form"] = mapping_form
             try:
                 dataset = services.dataset_upload(
                     administration=data["administration"],
                     kind=data["kind"],
                     name=data["name"],
                     description=data["description"],
-                    uploaded=data["file"],
+                    uploaded=uploaded,
                     by=request.user,
+                    mapping=mapping if data["kind"] == DatasetKind.DECLARATIONS else None,
                 )
+            except services.MappingNeeded as needed:
+                token = token or _keep_pending(request, uploaded)
+                context["mapping_form"] = ColumnMappingForm(
+                    header=needed.header, initial_mapping=needed.suggestion.mapping
+                )
+                context["extra"] = needed.suggestion.extra
+                form = DatasetUploadForm(
+                    initial={**{k: v for k, v in data.items() if k != "file"}, "pending": token},
+                    administrations=administrations,
+                    pending_name=uploaded.name or "",
+                )
+                context["form"] = form
+                status = 200
+            except services.MappingInvalid as invalid:
+                context["mapping_form"].show_errors(invalid.errors)
+                form.add_error(None, _("The mapping cannot be used: see the fields marked below."))
             except services.DatasetRejected as rejected:
-                report = rejected.report
+                context["report"] = rejected.report
                 form.add_error("file", _("The file was refused: see the problems below."))
             else:
+                if token:
+                    _forget_pending(request, token)
                 messages.success(request, _("The dataset was checked and saved."))
+                if dataset.restored_codes:
+                    messages.info(
+                        request,
+                        ngettext(
+                            "%(count)s tariff code had lost its leading zero (read as a number); it was restored.",
+                            "%(count)s tariff codes had lost their leading zero (read as a number); it was restored.",
+                            dataset.restored_codes,
+                        )
+                        % {"count": f"{dataset.restored_codes:,}"},
+                    )
                 return redirect(dataset)
-    return render(request, "algorithms/dataset_form.html", {"form": form, "report": report}, status=status)
+            finally:
+                if pending is not None and uploaded is not None and hasattr(uploaded, "close"):
+                    uploaded.close()
+    return render(request, "algorithms/dataset_form.html", context, status=status)
 
 
 @login_required
 def dataset_detail(request, pk):
     dataset = access.get_dataset_for(request.user, pk)
     jobs = access.jobs_visible_to(request.user).filter(dataset=dataset).order_by("-created_at")[:20]
-    context = {"dataset": dataset, "jobs": jobs}
+    context = {
+        "dataset": dataset,
+        "jobs": jobs,
+        "extra_columns": extra_columns.described(dataset.extra_columns),
+        "code_lengths": sorted(((int(length), rows) for length, rows in dataset.code_lengths.items()), reverse=True),
+    }
     if dataset.kind in IMAGE_DATASET_KINDS:
         context.update(_image_set_context(dataset))
     return render(request, "algorithms/dataset_detail.html", context)

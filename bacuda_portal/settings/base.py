@@ -362,6 +362,8 @@ CELERY_BEAT_SCHEDULE = {
     "core.sweep_personal_exports": {"task": "core.sweep_personal_exports", "schedule": 10 * 60.0},
     # algorithms: re-queue model jobs a dead worker or a lost message left behind, fail them after N attempts
     "algorithms.sweep_jobs": {"task": "algorithms.sweep_jobs", "schedule": 60.0},
+    # algorithms: files kept for an upload's mapping step that the user never finished
+    "algorithms.sweep_pending_uploads": {"task": "algorithms.sweep_pending_uploads", "schedule": crontab(minute=41)},
 }
 # How often each worker writes its heartbeat row, and when the health page calls a worker missing.
 BACUDA_WORKER_HEARTBEAT_SECONDS = env.int("BACUDA_WORKER_HEARTBEAT_SECONDS", default=20)

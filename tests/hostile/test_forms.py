@@ -85,6 +85,8 @@ def _provider(name: str):
         "versions": lambda: _model("algorithms", "AlgorithmVersion").objects.all(),
         "classes": lambda: {"apple": 5, "banana": 5},
         "codes": lambda: {"apple": "080810"},
+        "header": lambda: ["N° Déclaration", "HS10 Code", "Poids net", "Extra"],  # a declarations file's columns
+        "initial_mapping": lambda: {"HS6 Code": "HS10 Code"},
     }
     if name not in known:
         pytest.fail(f"The form needs a constructor argument {name!r}: add a provider for it in {__file__}.")
