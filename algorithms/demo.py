@@ -59,7 +59,7 @@ Visual and Semantic Labels.* IEEE Winter Conference on Applications of Computer 
 Backbone: Tan, M., Le, Q. V. (2019). *EfficientNet: Rethinking Model Scaling for Convolutional Neural Networks.*
 ICML 2019 (EfficientNet-Lite0 weights, Apache 2.0)."""
 
-# The image-analysis card; migration 0004_image_card copies it onto an already-seeded card that still shows the
+# The image-analysis card; migration 0005_image_card copies it onto an already-seeded card that still shows the
 # "Planned" placeholder. Figures: benchmarks/images.py (benchmarks/README.md, "Image analysis").
 IMAGE_PLACEHOLDER_DETAILS = "This algorithm is planned; its card will be completed when the work is taken up."
 IMAGE_CARD = {

@@ -15,7 +15,7 @@ from .factories import AlgorithmFactory
 
 pytestmark = pytest.mark.django_db
 
-fill_image_card = importlib.import_module("algorithms.migrations.0004_image_card").fill_image_card
+fill_image_card = importlib.import_module("algorithms.migrations.0005_image_card").fill_image_card
 
 
 def test_seeded_image_card_shows_the_test_split_figures_and_limits(client, project_manager, contact_point):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('algorithms', '0003_aihs_batch_classification'),
+        ('algorithms', '0005_image_card'),
         ('members', '0003_user_sessions_generation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -24,7 +24,7 @@ def fill_image_card(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("algorithms", "0003_aihs_batch_classification"),
+        ("algorithms", "0004_image_datasets"),
     ]
 
     operations = [
