@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.services import audit_record
 
-from . import access, jobs, selectors
+from . import access, jobs, selectors, simulation
 from .enums import (
     JOB_ALGORITHM,
     AlgorithmKind,
@@ -208,6 +208,7 @@ def dataset_upload(
 JOB_DATASET = {
     JobKind.DATE_TRAIN: (DatasetKind.DECLARATIONS, True),
     JobKind.DATE_SCORE: (DatasetKind.DECLARATIONS, False),
+    JobKind.DATE_SIMULATE: (DatasetKind.DECLARATIONS, True),
     JobKind.AIHS_TRAIN: (DatasetKind.HS_LABELLED, False),
     JobKind.AIHS_BATCH: (DatasetKind.HS_DESCRIPTIONS, False),
     JobKind.SYNTH: (DatasetKind.DECLARATIONS, False),
@@ -235,7 +236,10 @@ def _check_job(*, kind, administration, dataset, source_version, params) -> None
             "kind": DatasetKind(wanted_kind).label
         }
     elif needs_labels and not dataset.has_labels:
-        errors["dataset"] = _("Training needs a dataset with the Fraud and Critical Fraud columns.")
+        if kind == JobKind.DATE_SIMULATE:
+            errors["dataset"] = _("A simulation needs a dataset with the Fraud and Critical Fraud columns.")
+        else:
+            errors["dataset"] = _("Training needs a dataset with the Fraud and Critical Fraud columns.")
     if kind == JobKind.DATE_SCORE:
         if source_version is None:
             errors["source_version"] = _("Choose the trained model to score with.")
@@ -261,6 +265,12 @@ def _check_job(*, kind, administration, dataset, source_version, params) -> None
         }
     if "promote" in params and (kind != JobKind.AIHS_TRAIN or not isinstance(params["promote"], bool)):
         errors["params"] = _("Only an AI-HS training job takes “promote”, as true or false.")
+    if kind == JobKind.DATE_SIMULATE:
+        problems = simulation.parameter_errors(params, dataset if "dataset" not in errors else None)
+        if problems:
+            errors["params"] = [
+                message if name == "params" else f"{name}: {message}" for name, message in problems.items()
+            ]
     if kind == JobKind.SYNTH:
         rows = params.get("rows")
         if not isinstance(rows, int) or not 1 <= rows <= SYNTH_MAX_ROWS:

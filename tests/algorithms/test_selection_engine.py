@@ -9,9 +9,15 @@ import pytest
 
 from algorithms.declarations import COLUMNS, FRAUD, LABEL_COLUMNS, read_declarations
 from algorithms.engines.base import EngineError, JobCancelled, noop_progress
-from algorithms.engines.selection import inspected_count, inspection_rates, resolve_params, run, simulate
 from algorithms.engines.selection import strategies as strategy_module
-from algorithms.engines.selection.simulation import CSV_COLUMNS
+from algorithms.engines.selection.simulation import (
+    CSV_COLUMNS,
+    inspected_count,
+    inspection_rates,
+    resolve_params,
+    run,
+    simulate,
+)
 
 SAMPLE = Path(__file__).resolve().parents[2] / "algorithms" / "data" / "declarations_sample.csv"
 

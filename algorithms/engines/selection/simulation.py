@@ -30,22 +30,10 @@ import pandas as pd
 from algorithms.declarations import DATE, FRAUD, LABEL_COLUMNS
 from algorithms.engines.base import EngineError, EngineResult, ProgressCallback
 from algorithms.engines.selection.features import revenue_of
-from algorithms.engines.selection.strategies import STRATEGIES, STRATEGY_LABELS, STRATEGY_NAMES
+from algorithms.engines.selection.names import BOUNDS, DEFAULTS, STRATEGY_LABELS, STRATEGY_NAMES
+from algorithms.engines.selection.strategies import STRATEGIES
 
 ENGINE_VERSION = "selection-1"
-DEFAULT_STRATEGIES = ("random", "profiles", "lightgbm", "hybrid_bate")
-DEFAULTS = {
-    "train_start": None,  # "YYYY-MM-DD"; None: the dataset's first date
-    "train_days": 91,
-    "batch_days": 7,
-    "batches": 52,
-    "rate": 0.05,  # share of each batch inspected (0, 1]
-    "final_rate": None,  # None: a fixed rate; else the rate moves linearly from ``rate`` to it over the batches
-    "strategies": list(DEFAULT_STRATEGIES),
-    "exploration": 0.1,  # exploration share of the hybrids (the adaptive hybrid's starting share)
-    "retrain_every": 1,
-    "threads": 1,
-}
 MIN_TRAIN_EACH = 5  # frauds and non-frauds the first training window needs
 CSV_COLUMNS = (
     "strategy",
@@ -75,7 +63,8 @@ CSV_COLUMNS = (
 
 
 # ----------------------------------------------------------------------------------------------- parameters
-def _number(params: dict, name: str, low: float, high: float, *, whole: bool, low_open: bool = False):
+def _number(params: dict, name: str):
+    low, high, whole, low_open = BOUNDS[name]
     value = params[name]
     kind = int if whole else (int, float)
     if (
@@ -95,15 +84,15 @@ def resolve_params(params: dict | None) -> dict:
     if unknown:
         raise EngineError(f"Unknown parameter(s) for the selection simulation: {', '.join(unknown)}.")
     resolved = {**DEFAULTS, **params}
-    _number(resolved, "train_days", 1, 3660, whole=True)
-    _number(resolved, "batch_days", 1, 366, whole=True)
-    _number(resolved, "batches", 1, 520, whole=True)
-    _number(resolved, "rate", 0, 1, whole=False, low_open=True)
+    _number(resolved, "train_days")
+    _number(resolved, "batch_days")
+    _number(resolved, "batches")
+    _number(resolved, "rate")
     if resolved["final_rate"] is not None:
-        _number(resolved, "final_rate", 0, 1, whole=False, low_open=True)
-    _number(resolved, "exploration", 0, 1, whole=False)
-    _number(resolved, "retrain_every", 1, 520, whole=True)
-    _number(resolved, "threads", 1, 16, whole=True)
+        _number(resolved, "final_rate")
+    _number(resolved, "exploration")
+    _number(resolved, "retrain_every")
+    _number(resolved, "threads")
     strategies = resolved["strategies"]
     if isinstance(strategies, str):
         strategies = [s.strip() for s in strategies.split(",") if s.strip()]

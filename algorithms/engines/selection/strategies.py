@@ -44,17 +44,7 @@ from algorithms.engines.selection.features import (
     revenue_of,
     smoothed_rate,
 )
-
-STRATEGY_NAMES = ("random", "profiles", "lightgbm", "date", "hybrid_random", "hybrid_bate", "adaptive")
-STRATEGY_LABELS = {
-    "random": "Random",
-    "profiles": "Risky profiles",
-    "lightgbm": "LightGBM exploitation",
-    "date": "DATE exploitation",
-    "hybrid_random": "LightGBM + random exploration",
-    "hybrid_bate": "LightGBM + bATE-style exploration",
-    "adaptive": "Adaptive hybrid (LightGBM + bATE-style)",
-}
+from algorithms.engines.selection.names import STRATEGY_LABELS, STRATEGY_NAMES  # noqa: F401 (re-exported)
 
 LIGHTGBM_SETTINGS = {
     "objective": "binary",
