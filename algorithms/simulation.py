@@ -109,6 +109,7 @@ def comparison(metrics: dict | None) -> dict | None:
             "recall": figures["recall"],
             "revenue": figures["revenue"],
             "revenue_captured": figures["revenue_captured"],
+            "unseen_recall": figures.get("unseen_recall"),
             "frauds_found": figures["frauds_found"],
             "inspected": figures["inspected"],
             "precision_first_half": figures["precision_first_half"],

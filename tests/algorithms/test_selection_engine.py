@@ -176,6 +176,9 @@ def test_precision_recall_and_revenue_on_a_hand_made_batch(spy):
     assert first["precision"] == 0.5 and first["recall"] == 0.5
     assert first["revenue_in_batch"] == 70.0 and first["revenue_captured"] == 10.0
     assert first["revenue_share"] == pytest.approx(10 / 70, abs=1e-6)
+    # row 102's goods (tax rate 20 %) were never revealed: a fraud on unseen goods, missed
+    assert (first["unseen_frauds_in_batch"], first["unseen_frauds_found"]) == (1, 0)
+    assert second["unseen_frauds_in_batch"] == 0 and second["cumulative_unseen_recall"] == 0.0
     assert (second["precision"], second["recall"], second["revenue_share"]) == (0.5, 1.0, 1.0)
     assert second["cumulative_precision"] == 0.5  # 2 found of 4 inspected
     assert second["cumulative_recall"] == pytest.approx(2 / 3, abs=1e-6)

@@ -29,7 +29,7 @@ import pandas as pd
 
 from algorithms.declarations import DATE, FRAUD, LABEL_COLUMNS
 from algorithms.engines.base import EngineError, EngineResult, ProgressCallback
-from algorithms.engines.selection.features import revenue_of
+from algorithms.engines.selection.features import GOODS, key_values, revenue_of
 from algorithms.engines.selection.names import BOUNDS, DEFAULTS, STRATEGY_LABELS, STRATEGY_NAMES
 from algorithms.engines.selection.strategies import STRATEGIES
 
@@ -49,6 +49,8 @@ CSV_COLUMNS = (
     "frauds_found",
     "precision",
     "recall",
+    "unseen_frauds_in_batch",
+    "unseen_frauds_found",
     "revenue_in_batch",
     "revenue_captured",
     "revenue_share",
@@ -57,6 +59,7 @@ CSV_COLUMNS = (
     "cumulative_precision",
     "cumulative_recall",
     "cumulative_revenue_share",
+    "cumulative_unseen_recall",
     "training_rows",
     "seconds",
 )
@@ -173,7 +176,15 @@ def run(frame: pd.DataFrame, params: dict, *, seed: int, progress: ProgressCallb
     strategies = {name: STRATEGIES[name](threads=params["threads"], share=params["exploration"]) for name in names}
     generators = {name: _strategy_seed(seed, name) for name in names}
     revealed = {name: [initial] for name in names}
-    totals = {name: dict.fromkeys(("inspected", "found", "frauds", "revenue", "captured"), 0.0) for name in names}
+    totals = {
+        name: dict.fromkeys(("inspected", "found", "frauds", "revenue", "captured", "unseen", "unseen_found"), 0.0)
+        for name in names
+    }
+    # The goods tuple (HS6, countries, tariff, mass) of every declaration, and, per strategy, the tuples whose label
+    # it has seen: a fraud on an unseen tuple is "new" fraud for that strategy (the synthetic data ties the label
+    # to the tuple, so this is where a strategy that only exploits can go blind).
+    goods = key_values(frame.assign(**{GOODS[0]: frame[GOODS[0]].astype(str).str.zfill(6)}), GOODS)
+    known_goods = {name: set(goods[initial]) for name in names}
     result = SimulationResult(
         windows=[(f"{a:%Y-%m-%d}", f"{b - pd.Timedelta(days=1):%Y-%m-%d}") for a, b in windows],
         training={
@@ -207,6 +218,10 @@ def run(frame: pd.DataFrame, params: dict, *, seed: int, progress: ProgressCallb
             if len(np.unique(picks)) != len(picks) or len(picks) != k:
                 raise EngineError(f"Strategy {name} selected {len(picks)} declarations instead of {k}.")
             found = labels[picks]
+            unseen = np.fromiter((g not in known_goods[name] for g in goods[rows]), dtype=bool, count=len(rows))
+            unseen_frauds = int((unseen & (labels > 0)).sum())
+            unseen_found = int((unseen[picks] & (found > 0)).sum())
+            known_goods[name].update(goods[rows[picks]])
             strategy.observe(found.copy(), np.asarray(explored, dtype=bool))
             revealed[name].append(rows[picks])
             total = totals[name]
@@ -215,6 +230,8 @@ def run(frame: pd.DataFrame, params: dict, *, seed: int, progress: ProgressCallb
             total["frauds"] += int(labels.sum())
             total["revenue"] += float(revenue.sum())
             total["captured"] += float(revenue[picks].sum())
+            total["unseen"] += unseen_frauds
+            total["unseen_found"] += unseen_found
             result.rows.append(
                 {
                     "strategy": name,
@@ -230,6 +247,8 @@ def run(frame: pd.DataFrame, params: dict, *, seed: int, progress: ProgressCallb
                     "frauds_found": int(found.sum()),
                     "precision": _ratio(found.sum(), len(picks)),
                     "recall": _ratio(found.sum(), labels.sum()),
+                    "unseen_frauds_in_batch": unseen_frauds,
+                    "unseen_frauds_found": unseen_found,
                     "revenue_in_batch": round(float(revenue.sum()), 2),
                     "revenue_captured": round(float(revenue[picks].sum()), 2),
                     "revenue_share": _ratio(revenue[picks].sum(), revenue.sum()),
@@ -238,6 +257,7 @@ def run(frame: pd.DataFrame, params: dict, *, seed: int, progress: ProgressCallb
                     "cumulative_precision": _ratio(total["found"], total["inspected"]),
                     "cumulative_recall": _ratio(total["found"], total["frauds"]),
                     "cumulative_revenue_share": _ratio(total["captured"], total["revenue"]),
+                    "cumulative_unseen_recall": _ratio(total["unseen_found"], total["unseen"]),
                     "training_rows": int(sum(len(part) for part in revealed[name][:-1])),
                     "seconds": round(time.perf_counter() - clock, 3),
                 }
@@ -252,7 +272,7 @@ def _ratio(numerator, denominator) -> float:
 
 
 SERIES = ("precision", "recall", "revenue_share", "cumulative_precision", "cumulative_recall",
-          "cumulative_revenue_share", "exploration_share")  # fmt: skip
+          "cumulative_revenue_share", "cumulative_unseen_recall", "exploration_share")  # fmt: skip
 
 
 def summarise(rows: list[dict], names: list[str]) -> dict:
@@ -269,6 +289,8 @@ def summarise(rows: list[dict], names: list[str]) -> dict:
             "recall": last["cumulative_recall"],
             "revenue": last["cumulative_revenue_share"],
             "revenue_captured": round(sum(row["revenue_captured"] for row in mine), 2),
+            "unseen_recall": last["cumulative_unseen_recall"],
+            "unseen_frauds": sum(row["unseen_frauds_in_batch"] for row in mine),
             "frauds_found": last["cumulative_frauds_found"],
             "inspected": last["cumulative_inspected"],
             "precision_first_half": _ratio(
