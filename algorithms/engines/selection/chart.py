@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from html import escape
 
-COLOURS = ("#1f5fa8", "#e07b1a", "#2a9d5b", "#8c4fb0", "#c0392b", "#17becf", "#7f7f7f")
+from ..svg import COLOURS, chart_open, share_grid
+
 DASHES = ("", "6 3", "2 2", "8 3 2 3", "", "6 3", "2 2")
 
 
@@ -18,22 +19,10 @@ def line_chart_svg(series: dict[str, list[float]], *, title: str, y_label: str, 
     plot_w, plot_h = width - left - right, height - top - bottom
     points = max((len(values) for values in series.values()), default=0)
     span = max(points - 1, 1)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-labelledby="{escape(chart_id)}-title">',
-        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
-        '<rect width="100%" height="100%" fill="#ffffff"/>',
-        f'<text x="{left + plot_w / 2:.0f}" y="20" text-anchor="middle" font-family="sans-serif" font-size="14">'
-        f"{escape(title)}</text>",
-    ]
-    for tick in range(0, 11, 2):
-        value = tick / 10
-        y = top + plot_h * (1 - value)
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#dddddd"/>')
-        parts.append(
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-family="sans-serif" font-size="11">'
-            f"{value:.1f}</text>"
-        )
+    parts = chart_open(
+        width=width, height=height, title=title, chart_id=chart_id, title_x=left + plot_w / 2, title_y=20
+    )
+    parts += share_grid(left=left, top=top, plot_w=plot_w, plot_h=plot_h)
     step = max(1, round(points / 10))
     for index in range(0, points, step):
         x = left + plot_w * index / span
