@@ -78,7 +78,7 @@ def test_a_deactivated_or_demoted_account_loses_its_feed(client_as, staff):
 
 
 @pytest.mark.parametrize("who", ["contact_point", "other_contact_point", "applicant"])
-def test_people_without_own_workshops_have_no_feed(client_as, request, who):
+def test_people_without_own_workshops_have_no_feed(client_as, request, who, kenya, senegal):
     client = client_as(request.getfixturevalue(who))
     assert client.get(PAGE).status_code == 404
     assert client.post(PAGE, {"action": "renew"}).status_code == 404
