@@ -17,7 +17,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from bacuda_portal.core import safe_json
@@ -29,6 +29,7 @@ from bacuda_portal.core.api_fields import (
     ScopedSlugRelatedField,
 )
 from bacuda_portal.core.exceptions import TransitionError
+from bacuda_portal.core.parsers import PortalJSONParser
 
 from . import access, hs, selectors, services
 from .enums import DatasetKind, JobKind, ReviewStatus
@@ -138,7 +139,7 @@ class DatasetSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     administration = administration_field()
     file = serializers.FileField(write_only=True)
     kind = serializers.ChoiceField(choices=DatasetKind.choices, default=DatasetKind.DECLARATIONS)
-    column_mapping = serializers.JSONField(
+    column_mapping = BoundedJSONField(
         required=False,
         help_text="Declarations whose columns differ from the layout: an object of layout field -> the file's column "
         '(e.g. {"HS6 Code": "Commodity code", ...}); saved for the administration. Without it, a file the portal '
@@ -209,7 +210,7 @@ class DatasetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return super().create(request, *args, **kwargs)
 
     @extend_schema(request=ImageHsCodesSerializer, responses={200: DatasetSerializer})
-    @action(detail=True, methods=["post"], url_path="hs-codes", parser_classes=[JSONParser, MultiPartParser])
+    @action(detail=True, methods=["post"], url_path="hs-codes", parser_classes=[PortalJSONParser, MultiPartParser])
     def hs_codes(self, request, pk=None):
         """Map the classes of a labelled image set to HS 2022 subheadings (replaces the whole mapping)."""
         dataset = self.get_object()

@@ -30,6 +30,7 @@ class DatasetKind(models.TextChoices):
 class JobKind(models.TextChoices):
     DATE_TRAIN = "date_train", _("Train fraud detection (DATE)")
     DATE_SCORE = "date_score", _("Score declarations (DATE)")
+    DATE_SIMULATE = "date_simulate", _("Simulate selection strategies (DATE)")
     AIHS_TRAIN = "aihs_train", _("Train HS-code recommendation (AI-HS)")
     AIHS_BATCH = "aihs_batch", _("Classify goods descriptions in bulk (AI-HS)")
     SYNTH = "synth", _("Generate synthetic data (AI-Synth)")
@@ -44,6 +45,7 @@ IMAGE_DATASET_KINDS = (DatasetKind.IMAGES, DatasetKind.IMAGES_TO_SCORE)
 JOB_ALGORITHM = {
     JobKind.DATE_TRAIN: AlgorithmKind.DATE,
     JobKind.DATE_SCORE: AlgorithmKind.DATE,
+    JobKind.DATE_SIMULATE: AlgorithmKind.DATE,
     JobKind.AIHS_TRAIN: AlgorithmKind.AIHS,
     JobKind.AIHS_BATCH: AlgorithmKind.AIHS,
     JobKind.SYNTH: AlgorithmKind.SYNTH,

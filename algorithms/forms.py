@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from bacuda_portal.core import safe_json
 from bacuda_portal.members.models import Administration, User
 
-from . import services
+from . import services, simulation
 from .enums import Alias, DatasetKind, FeedbackKind, JobKind, JobStatus, Publication, ReviewStatus
 from .models import CARD_SECTIONS, Algorithm, ModelCard
 
@@ -144,6 +144,45 @@ class JobForm(forms.Form):
         help_text=_("Instead of a dataset: the administration's accepted labelled descriptions. The new version "
                     "becomes the champion only if it does better than the champion."),
     )  # fmt: skip
+    # The selection simulation's parameters (checked only for that kind of job, in ``clean``).
+    train_start = forms.DateField(
+        label=_("Simulation: first day of the first training window"),
+        required=False,
+        help_text=_("Left empty: the dataset's first date. Format YYYY-MM-DD."),
+    )
+    train_days = forms.IntegerField(
+        label=_("Simulation: length of the first training window (days)"), required=False, initial=91
+    )
+    batch_days = forms.IntegerField(label=_("Simulation: length of a batch (days)"), required=False, initial=7)
+    batches = forms.IntegerField(label=_("Simulation: number of batches"), required=False, initial=52)
+    rate = forms.FloatField(
+        label=_("Simulation: inspection rate"),
+        required=False,
+        initial=0.05,
+        help_text=_("The share of each batch's declarations inspected, more than 0 and at most 1 (0.05 is 5 %)."),
+    )
+    final_rate = forms.FloatField(
+        label=_("Simulation: final inspection rate (optional)"),
+        required=False,
+        help_text=_("Given, the rate moves in a straight line from the inspection rate (first batch) to this one "
+                    "(last batch)."),
+    )  # fmt: skip
+    strategies = forms.MultipleChoiceField(
+        label=_("Simulation: strategies to compare"),
+        choices=simulation.STRATEGY_CHOICES,
+        required=False,
+        initial=list(simulation.DEFAULTS["strategies"]),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    exploration = forms.FloatField(
+        label=_("Simulation: exploration share of the hybrids"),
+        required=False,
+        initial=0.1,
+        help_text=_("From 0 to 1; the adaptive hybrid starts from it."),
+    )
+    retrain_every = forms.IntegerField(
+        label=_("Simulation: retrain every n batches"), required=False, initial=1, help_text=_("1: every batch.")
+    )
     params = forms.CharField(
         label=_("Advanced parameters (JSON)"),
         required=False,
@@ -180,6 +219,8 @@ class JobForm(forms.Form):
                 self.add_error("accepted_feedback", _("Only an AI-HS training job trains on the feedback."))
             elif data.get("dataset") is not None:
                 self.add_error("accepted_feedback", _("Choose a dataset or the accepted feedback, not both."))
+        if data.get("kind") == JobKind.DATE_SIMULATE:
+            self._clean_simulation(data)
         if not data.get("administration"):
             if data.get("dataset") is not None:
                 data["administration"] = data["dataset"].administration
@@ -190,9 +231,26 @@ class JobForm(forms.Form):
                 self.add_error("administration", _("Choose the administration the job is for."))
         return data
 
+    def _clean_simulation(self, data: dict) -> None:
+        params = dict(data.get("params") or {})
+        for name in ("train_days", "batch_days", "batches", "rate", "final_rate", "exploration", "retrain_every"):
+            if data.get(name) is not None:
+                params[name] = data[name]
+        if data.get("train_start") is not None:
+            params["train_start"] = data["train_start"].isoformat()
+        params["strategies"] = list(data.get("strategies") or [])
+        for name, message in simulation.parameter_errors(params, data.get("dataset")).items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
+            elif name not in self.fields:
+                self.add_error("params", message)
+        data["simulation_params"] = params
+
     def service_arguments(self) -> dict:
         data = self.cleaned_data
         params = dict(data["params"])
+        if data["kind"] == JobKind.DATE_SIMULATE:
+            params = dict(data["simulation_params"])
         if data["kind"] == JobKind.SYNTH and data.get("rows"):
             params["rows"] = data["rows"]
         if data.get("accepted_feedback"):

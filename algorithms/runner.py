@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from . import jobs, selectors
+from . import jobs, selectors, simulation
 from .engines.base import EngineError, EngineResult, JobCancelled
 from .enums import JOB_ALGORITHM, VERSION_PRODUCING_KINDS, AlgorithmKind, Alias, JobKind, JobStatus
 from .models import Algorithm, AlgorithmVersion, JobArtifact, ModelJob
@@ -193,6 +193,11 @@ def _call_engine(job: ModelJob, workdir: Path, progress) -> EngineResult:
     elif job.kind == JobKind.DATE_SCORE:
         model = materialize(job.source_version.model_artifact, workdir / "model")
         result = engine("date_score")(model, dataset, workdir=out, progress=progress)
+    elif job.kind == JobKind.DATE_SIMULATE:
+        result = engine("date_simulate")(dataset, workdir=out, seed=job.seed, progress=progress, params=params)
+        if isinstance(result, EngineResult) and simulation.comparison(result.metrics) is not None:
+            progress(100, _("writing the PDF report"))
+            result.artifacts.update(simulation.render_reports(job=job, metrics=result.metrics, directory=out))
     elif job.kind == JobKind.AIHS_TRAIN:
         result = _aihs_train(job, dataset, workdir, out, progress, params)
     elif job.kind == JobKind.AIHS_BATCH:

@@ -22,7 +22,7 @@ from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.core.uploads import get_private_storage, text_lines
 
-from . import access, column_mapping, jobs, selectors
+from . import access, column_mapping, jobs, selectors, simulation
 from .declarations import HS6_CODE
 from .enums import (
     IMAGE_DATASET_KINDS,
@@ -449,6 +449,7 @@ def dataset_hs_codes_update(*, dataset: Dataset, codes: dict, by) -> Dataset:
 JOB_DATASET = {
     JobKind.DATE_TRAIN: (DatasetKind.DECLARATIONS, True),
     JobKind.DATE_SCORE: (DatasetKind.DECLARATIONS, False),
+    JobKind.DATE_SIMULATE: (DatasetKind.DECLARATIONS, True),
     JobKind.AIHS_TRAIN: (DatasetKind.HS_LABELLED, False),
     JobKind.AIHS_BATCH: (DatasetKind.HS_DESCRIPTIONS, False),
     JobKind.SYNTH: (DatasetKind.DECLARATIONS, False),
@@ -479,7 +480,10 @@ def _check_job(*, kind, administration, dataset, source_version, params) -> None
             "kind": DatasetKind(wanted_kind).label
         }
     elif needs_labels and not dataset.has_labels:
-        errors["dataset"] = _("Training needs a dataset with the Fraud and Critical Fraud columns.")
+        if kind == JobKind.DATE_SIMULATE:
+            errors["dataset"] = _("A simulation needs a dataset with the Fraud and Critical Fraud columns.")
+        else:
+            errors["dataset"] = _("Training needs a dataset with the Fraud and Critical Fraud columns.")
     if kind == JobKind.DATE_SCORE:
         if source_version is None:
             errors["source_version"] = _("Choose the trained model to score with.")
@@ -523,6 +527,12 @@ def _check_job(*, kind, administration, dataset, source_version, params) -> None
         }
     if "promote" in params and (kind != JobKind.AIHS_TRAIN or not isinstance(params["promote"], bool)):
         errors["params"] = _("Only an AI-HS training job takes “promote”, as true or false.")
+    if kind == JobKind.DATE_SIMULATE:
+        problems = simulation.parameter_errors(params, dataset if "dataset" not in errors else None)
+        if problems:
+            errors["params"] = [
+                message if name == "params" else f"{name}: {message}" for name, message in problems.items()
+            ]
     if kind == JobKind.SYNTH:
         rows = params.get("rows")
         if not isinstance(rows, int) or not 1 <= rows <= SYNTH_MAX_ROWS:

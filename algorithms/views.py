@@ -29,7 +29,7 @@ from bacuda_portal.reports import access as report_access
 from bacuda_portal.reports import selectors as report_selectors
 from bacuda_portal.reports.forms import ModelCardReportForm
 
-from . import access, date_views, extra_columns, hs, hs_views, selectors, services
+from . import access, date_views, extra_columns, hs, hs_views, selectors, services, simulation
 from .enums import IMAGE_DATASET_KINDS, AlgorithmKind, DatasetKind, JobKind, JobStatus
 from .forms import (
     AlgorithmForm,
@@ -596,14 +596,23 @@ def job_create(request):
 def job_detail(request, pk):
     job = access.get_job_for(request.user, pk)
     version = AlgorithmVersion.objects.filter(job=job).first()
+    artifacts = list(job.artifacts.all())
+    metrics = job.metrics
+    comparison = None
+    if job.kind == JobKind.DATE_SIMULATE:
+        comparison = simulation.comparison(job.metrics)
+        # the series are in the table, the charts and the CSV: the plain table keeps the other figures
+        metrics = {k: v for k, v in (job.metrics or {}).items() if k not in ("strategies", "batches", "params")}
     return render(
         request,
         "algorithms/job_detail.html",
         {
             "job": job,
-            "artifacts": job.artifacts.all(),
+            "artifacts": artifacts,
             "version": version,
-            "metrics": sorted(_flat_metrics(job.metrics)),
+            "simulation": comparison,
+            "simulation_files": [a for a in artifacts if a.name in ("batches", "report_en", "report_fr")],
+            "metrics": sorted(_flat_metrics(metrics)),
             "comparison": hs_views.comparison_for(version.metrics if version else job.metrics),
             "champion_selection": date_views.champion_selection_for(job.metrics),
             "batch": hs_views.batch_summary(job),

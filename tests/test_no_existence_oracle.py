@@ -44,7 +44,7 @@ from tests.scholarships.factories import CallFactory
 from tests.test_access_matrix import MATRIX
 from tests.test_access_matrix import world as matrix_world  # noqa: F401 (the access matrix's world, as a fixture)
 from tests.workshops.factories import ExpertFactory, WorkshopFactory
-from workshops.experts.models import ExpertiseArea
+from workshops.experts.models import Expert, ExpertiseArea
 from workshops.models import Workshop
 
 # Ids no row has. The hidden rows get ids as distinctive, a hundred thousand apart (the next row of the same table
@@ -65,6 +65,7 @@ def hidden(cast, kenya, senegal, other_contact_point):
         AlgorithmVersion: AlgorithmVersionFactory(id=7_300_000, algorithm=unpublished, administration=senegal),
         Call: CallFactory(id=7_400_000, is_published=False),
         Administration: senegal,  # public reference data, but not one Kenya's contact point may act for
+        Expert: ExpertFactory(id=7_500_000),  # only staff propose experts
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-COLOURS = ("#1f5fa8", "#e07b1a", "#2a9d5b", "#8c4fb0", "#c0392b")
+from .svg import COLOURS, chart_open, share_grid
 
 
 def precision_chart_svg(models: dict[str, dict], rates: tuple[int, ...], title: str) -> str:
@@ -16,22 +16,8 @@ def precision_chart_svg(models: dict[str, dict], rates: tuple[int, ...], title: 
     names = list(models)
     group_w = plot_w / max(len(rates), 1)
     bar_w = group_w * 0.8 / max(len(names), 1)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="chart-title">',
-        f'<title id="chart-title">{escape(title)}</title>',
-        '<rect width="100%" height="100%" fill="#ffffff"/>',
-        f'<text x="{width / 2:.0f}" y="22" text-anchor="middle" font-family="sans-serif" font-size="14">'
-        f"{escape(title)}</text>",
-    ]
-    for tick in range(0, 11, 2):
-        value = tick / 10
-        y = top + plot_h * (1 - value)
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#dddddd"/>')
-        parts.append(
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-family="sans-serif" '
-            f'font-size="11">{value:.1f}</text>'
-        )
+    parts = chart_open(width=width, height=height, title=title, chart_id="chart", title_x=width / 2, title_y=22)
+    parts += share_grid(left=left, top=top, plot_w=plot_w, plot_h=plot_h)
     for g, rate in enumerate(rates):
         x0 = left + g * group_w + group_w * 0.1
         for m, name in enumerate(names):

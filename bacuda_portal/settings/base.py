@@ -397,6 +397,7 @@ BACUDA_MODEL_JOB_WORK_DIR = Path(env.str("BACUDA_MODEL_JOB_WORK_DIR", default=st
 BACUDA_ALGORITHM_ENGINES = {
     "date_train": "algorithms.engines.date.train",
     "date_score": "algorithms.engines.date.score",
+    "date_simulate": "algorithms.engines.selection.simulation.simulate",
     "aihs_train": "algorithms.engines.aihs.train",
     "aihs_batch": "algorithms.engines.aihs.classify_batch",
     "synth": "algorithms.engines.synth.train_and_generate",

@@ -215,7 +215,7 @@ def test_the_api_answers_the_suggested_mapping_then_takes_a_json_mapping(contact
     mapping = body["suggested_mapping"]
     for bad, message in (
         ("[1, 2]", "Give the mapping as an object"),
-        ("not json", "Value must be valid JSON."),
+        ("not json", "Not valid JSON"),
         (json.dumps({**mapping, "Date": "Nowhere"}), "Date: There is no column “Nowhere” in the file."),
         ("[" * 200 + "]" * 200, "nest"),
     ):

@@ -160,6 +160,7 @@ def aihs_batch(model_path, descriptions_csv, *, workdir: Path, seed: int, progre
 ENGINES = {
     "date_train": "tests.algorithms.tiny_engine.train",
     "date_score": "tests.algorithms.tiny_engine.score",
+    "date_simulate": "algorithms.engines.selection.simulation.simulate",
     "aihs_train": "tests.algorithms.tiny_engine.aihs_train",
     "aihs_batch": "tests.algorithms.tiny_engine.aihs_batch",
     "synth": "tests.algorithms.tiny_engine.synth",
