@@ -146,7 +146,7 @@ def test_the_upload_page_refuses_a_hostile_archive_naming_the_file_and_keeps_not
 
 def test_a_bomb_is_refused_from_the_directory_before_anything_is_decompressed(monkeypatch):
     opened = []
-    monkeypatch.setattr(image_sets, "_read_member", lambda *args: opened.append(args) or b"")
+    monkeypatch.setattr(image_sets.checks, "_read_member", lambda *args: opened.append(args) or b"")
     report = image_sets.inspect_archive(samples.upload(samples.zip_bomb()))
     assert not report.ok and opened == []
 
@@ -157,7 +157,7 @@ def test_too_many_files_and_too_much_unpacked_are_refused(settings, monkeypatch)
     assert [problem.message for problem in report.problems] == ["The archive holds 31 files; the limit is 30."]
     settings.BACUDA_IMAGE_SET_MAX_FILES = 10  # far beyond the cap: refused from the end record, before parsing
     opened = []
-    monkeypatch.setattr(image_sets, "open_archive", lambda *args: opened.append(args))
+    monkeypatch.setattr(image_sets.checks, "open_archive", lambda *args: opened.append(args))
     report = image_sets.inspect_archive(samples.upload(samples.too_many_files(31)))
     assert [problem.message for problem in report.problems] == ["The archive holds 31 files; the limit is 10."]
     assert opened == []

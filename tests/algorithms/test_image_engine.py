@@ -216,7 +216,7 @@ def test_tampered_model_is_refused(trained, tmp_path):
 def test_shipped_demo_sample_is_a_valid_image_set_with_an_hs_code_per_class():
     from pathlib import Path
 
-    data = Path(images.__file__).resolve().parents[1] / "data" / "images"
+    data = Path(images.__file__).resolve().parents[2] / "data" / "images"
     classes, splits, notes = images.read_layout(data / "demo", seed=0)
     assert len(classes) == 43 and notes["layout"] == "class folders"
     assert {k: len(v) for k, v in splits.items()} == {"train": 43, "val": 43, "test": 43}

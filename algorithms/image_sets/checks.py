@@ -1,17 +1,4 @@
-"""Image sets: a ZIP of labelled pictures (class folders, or pictures and a labels CSV), or of pictures to score.
-
-``inspect_archive`` checks an uploaded archive before anything is kept, the way every upload is checked: its
-declared size before it is read; the archive's own directory before any member is decompressed (number of
-members, total uncompressed size, compression ratio of each member: a zip bomb is refused from the directory);
-names (absolute paths, ``..``, backslashes, drive letters, symbolic links, encrypted members, repeated names are
-refused); then every picture is read with a byte limit and decoded whole by the portal's one picture check
-(``core.uploads.images.check_image``: Pillow's verify then load, the decompression-bomb limit, nothing appended).
-Every problem is listed by file name. The summary (classes, counts, sizes, samples) is kept with the dataset.
-
-``extract_image_set`` writes a checked archive as the engine reads it: ``root/<class>/<files>`` or
-``root/{train,val,test}/<class>/<files>`` (labelled), or ``root/<files>`` (to score), under names the portal
-makes (the uploaded names never reach the file system). ``thumbnail_png`` makes the contact sheet's thumbnails.
-"""
+"""``inspect_archive``: an uploaded archive checked before anything is kept."""
 
 from __future__ import annotations
 
@@ -24,15 +11,14 @@ import stat
 import statistics
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
+from PIL import Image
 
 from bacuda_portal.core.uploads import check_size
-from bacuda_portal.core.uploads.images import MAX_IMAGE_PIXELS, check_image
+from bacuda_portal.core.uploads.images import check_image
 from bacuda_portal.core.uploads.signatures import JPEG_HEADER, PNG_HEADER
 
 SPLITS = ("train", "val", "test")
@@ -448,65 +434,3 @@ def _class_counts(report: ImageSetReport, caps: dict) -> None:
             report.add(label, _("The class “%(name)s” has %(count)d pictures; each class needs at least %(min)d.")
                        % {"name": label, "count": count, "min": caps["min_per_class"]},
                        caps["max_problems"])  # fmt: skip
-
-
-# --- reading a checked archive ------------------------------------------------------------------------------------
-def extract_image_set(archive_path: Path, root: Path, *, labelled: bool = True) -> dict[str, str]:
-    """Write the archive's pictures as the engine reads them, under names the portal makes, and return
-    {written relative path: name in the archive}. The archive is checked again (it may be an old upload)."""
-    root.mkdir(parents=True, exist_ok=True)
-    with Path(archive_path).open("rb") as handle:
-        uploaded = _SizedFile(handle, Path(archive_path).stat().st_size)
-        report = inspect_archive(uploaded, labelled=labelled)
-        if not report.ok:
-            raise ValidationError([problem.message for problem in report.problems[:3]])
-        written: dict[str, str] = {}
-        with zipfile.ZipFile(handle) as archive:
-            classes = sorted({entry.label for entry in report.entries})
-            folder_of = {label: label for label in classes}
-            for number, entry in enumerate(report.entries, start=1):
-                parts = [entry.split] if entry.split else []
-                if labelled:
-                    parts.append(folder_of[entry.label])
-                stem = posixpath.splitext(posixpath.basename(entry.member))[0][:60] if not labelled else ""
-                name = f"{number:06d}-{_safe_stem(stem)}" if stem else f"{number:06d}"
-                relative = "/".join([*parts, name + EXTENSIONS[entry.kind]])
-                target = root / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(archive.read(entry.member))
-                written[relative] = entry.member
-    return written
-
-
-def _safe_stem(stem: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", stem).strip("._") or "image"
-
-
-class _SizedFile:
-    """A binary file with the ``size`` an upload has."""
-
-    def __init__(self, handle, size: int):
-        self._handle, self.size = handle, size
-
-    def __getattr__(self, name):
-        return getattr(self._handle, name)
-
-
-def read_picture(archive_path: Path, member: str) -> Image.Image:
-    """One picture of a checked archive, decoded (the member must be one the summary lists)."""
-    with zipfile.ZipFile(archive_path) as archive:
-        data = _read_member(archive, archive.getinfo(member), settings.BACUDA_IMAGE_SET_MAX_IMAGE_MEGABYTES << 20)
-    image = Image.open(io.BytesIO(data), formats=["PNG", "JPEG"])
-    if image.width * image.height > MAX_IMAGE_PIXELS:
-        raise ValidationError(_("This picture is too large."))
-    return image
-
-
-def thumbnail_png(image: Image.Image, box: int = 160) -> bytes:
-    """A normalised thumbnail (upright, RGB, within ``box`` pixels, PNG) of a picture."""
-    image.draft("RGB", (box * 2, box * 2))  # JPEG: decode at a reduced size, much faster
-    picture = ImageOps.exif_transpose(image).convert("RGB")
-    picture.thumbnail((box, box))
-    out = io.BytesIO()
-    picture.save(out, format="PNG", optimize=False)
-    return out.getvalue()

@@ -1,0 +1,226 @@
+"""Training: ``train`` fits every model, picks the champion and saves the ``model`` artifact."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from algorithms.declarations import DATE, FRAUD
+from algorithms.engines.base import EngineResult, ProgressCallback
+from algorithms.engines.date_chart import write_precision_chart
+from algorithms.engines.features import (
+    COMBINATION,
+    DeclarationFeatures,
+    features_to_state,
+    labels_of,
+    revenue_proxy,
+)
+from algorithms.engines.fraud_metrics import INSPECTION_RATES, fit_lightgbm, ranking_metrics
+
+from .champion import choose_champion, selection_figures
+from .data import (
+    CHAMPION_DECIMALS,
+    ENGINE_VERSION,
+    MIN_EVAL_FRAUDS,
+    MODEL_LABELS,
+    MODEL_NAMES,
+    read_dataset,
+    resolve_params,
+    split_by_date,
+)
+from .models import (
+    DateModel,
+    _enough,
+    _seed_everything,
+    fit_date,
+    fit_unseen_models,
+    fit_xgboost,
+    is_unseen,
+    predict_unseen,
+    predict_xgboost,
+    routed_scores,
+)
+
+
+# ----------------------------------------------------------------------------------------------- train
+def train(dataset_csv: Path, *, workdir: Path, seed: int, progress: ProgressCallback, params: dict) -> EngineResult:
+    """Trains XGBoost, LightGBM and DATE on a date split of ``dataset_csv``; see the module docstring."""
+    started = time.perf_counter()
+    params = resolve_params(params)
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    _seed_everything(seed, params["threads"])
+    timings: dict[str, float] = {}
+
+    progress(1, "loading")
+    frame = read_dataset(Path(dataset_csv), labelled=True)
+    train_df, valid_df, test_df = split_by_date(frame, params)
+    timings["loading"] = time.perf_counter() - started
+
+    progress(8, "features")
+    clock = time.perf_counter()
+    features = DeclarationFeatures(seed=seed)
+    train_x = features.fit_transform(train_df)
+    valid_x, test_x = features.transform(valid_df), features.transform(test_df)
+    train_y, valid_y, test_y = labels_of(train_df), labels_of(valid_df), labels_of(test_df)
+    timings["features"] = time.perf_counter() - clock
+
+    scores: dict[str, dict[str, np.ndarray]] = {}
+    progress(15, "baseline XGBoost")
+    clock = time.perf_counter()
+    xgb_booster = fit_xgboost(train_x, train_y, valid_x, valid_y, params, seed)
+    scores["xgboost"] = {"valid": predict_xgboost(xgb_booster, valid_x), "test": predict_xgboost(xgb_booster, test_x)}
+    timings["xgboost"] = time.perf_counter() - clock
+
+    progress(25, "LightGBM")
+    clock = time.perf_counter()
+    lgb_booster = fit_lightgbm(
+        train_x, train_y, valid_x, valid_y, features.categorical_features, seed, threads=params["threads"]
+    )
+    scores["lightgbm"] = {
+        part: lgb_booster.predict(x, num_iteration=lgb_booster.best_iteration)
+        for part, x in (("valid", valid_x), ("test", test_x))
+    }
+    timings["lightgbm"] = time.perf_counter() - clock
+
+    progress(30, "model for unseen combinations")
+    clock = time.perf_counter()
+    valid_unseen, test_unseen = is_unseen(valid_x), is_unseen(test_x)
+    unseen_boosters = fit_unseen_models(train_x, train_y, valid_x, valid_y, valid_unseen, params, seed)
+    scores["routed"] = {
+        part: routed_scores(scores["lightgbm"][part], predict_unseen(unseen_boosters, x), mask)
+        for part, x, mask in (("valid", valid_x, valid_unseen), ("test", test_x, test_unseen))
+    }
+    timings["routed"] = timings["lightgbm"] + time.perf_counter() - clock
+
+    progress(35, "DATE trees")
+    clock = time.perf_counter()
+    date = fit_date(train_df, train_x, valid_df, valid_x, params, seed, progress, 40, 90)
+    scores["date"] = {
+        part: date.predict(df, x)[0] for part, df, x in (("valid", valid_df, valid_x), ("test", test_df, test_x))
+    }
+    timings["date"] = time.perf_counter() - clock
+
+    progress(92, "evaluating")
+    rate = params["target_rate"]
+    valid_revenue, test_revenue = revenue_proxy(valid_df), revenue_proxy(test_df)
+    masks = {"valid": (valid_unseen, valid_y, valid_revenue), "test": (test_unseen, test_y, test_revenue)}
+    models = {}
+    for name in MODEL_NAMES:
+        models[name] = {
+            "label": MODEL_LABELS[name],
+            "valid": ranking_metrics(scores[name]["valid"], valid_y, valid_revenue),
+            "test": ranking_metrics(scores[name]["test"], test_y, test_revenue),
+            "selection": selection_figures(scores[name]["valid"], valid_y, valid_revenue, valid_unseen, rate),
+            "train_seconds": round(timings[name], 2),
+        }
+        for part, (mask, labels, revenue) in masks.items():
+            models[name][f"{part}_unseen"] = (
+                ranking_metrics(scores[name][part][mask], labels[mask], revenue[mask]) if mask.any() else None
+            )
+    on_unseen = _enough(valid_y[valid_unseen])
+    champion = choose_champion({n: models[n]["selection"] for n in MODEL_NAMES}, on_unseen=on_unseen)
+    selection = {
+        "criterion": (
+            f"precision at {rate} % on valid declarations whose goods combination is unseen in training, then "
+            f"revenue share at {rate} % there; figures equal to {CHAMPION_DECIMALS} decimals are a tie, won by "
+            "the simpler, faster model"
+            if on_unseen
+            else f"precision at {rate} % on all valid declarations, then revenue share at {rate} % (too few "
+            f"unseen-combination valid declarations: fewer than {MIN_EVAL_FRAUDS} frauds or non-frauds)"
+        ),
+        "on_unseen": on_unseen,
+        "target_rate": rate,
+        "combination": list(COMBINATION),
+        "order": list(MODEL_NAMES),
+        "figures": {n: models[n]["selection"] for n in MODEL_NAMES},
+    }
+
+    progress(95, "saving the model")
+    model_dir = workdir / "model"
+    model_dir.mkdir(exist_ok=True)
+    _save_model(model_dir, features, xgb_booster, lgb_booster, unseen_boosters, date, champion, seed, params)
+    chart = write_precision_chart(
+        workdir / "precision_at_n.svg",
+        {MODEL_LABELS[n]: models[n]["test"] for n in MODEL_NAMES},
+        INSPECTION_RATES,
+        "Precision at n % inspected (test period)",
+    )
+    timings["total"] = time.perf_counter() - started
+    metrics = {
+        "engine": ENGINE_VERSION,
+        "champion": champion,
+        **models[champion]["test"],
+        "champion_selection": selection,
+        "unseen_share": {
+            "valid": round(float(valid_unseen.mean()), 4),
+            "test": round(float(test_unseen.mean()), 4),
+            "test_fraud_rate": round(float(test_y[test_unseen].mean()), 4) if test_unseen.any() else None,
+        },
+        "models": models,
+        "split": {
+            name: {
+                "first_date": f"{df[DATE].min():%Y-%m-%d}",
+                "last_date": f"{df[DATE].max():%Y-%m-%d}",
+                "rows": len(df),
+                "frauds": int(df[FRAUD].sum()),
+            }
+            for name, df in (("train", train_df), ("valid", valid_df), ("test", test_df))
+        },
+        "revenue_proxy": "Item Price x Tax Rate / 100 on fraudulent declarations (KRW)",
+        "seed": seed,
+        "params": params,
+        "timings_seconds": {k: round(v, 2) for k, v in timings.items()},
+    }
+    metrics_path = workdir / "metrics.json"
+    metrics_path.write_text(json.dumps(metrics, indent=2), encoding="utf-8")
+    progress(100, "done")
+    best, best_unseen = models[champion]["test"], models[champion]["test_unseen"]
+    unseen_text = (
+        f"; on the {test_unseen.mean():.0%} of test rows with an unseen goods combination precision "
+        f"{best_unseen['precision@5']:.3f} at 5 %, AUC {best_unseen['auc']:.3f}"
+        if best_unseen
+        else "; no test row has an unseen goods combination"
+    )
+    summary = (
+        f"Champion {MODEL_LABELS[champion]} (chosen on {'unseen-combination ' if on_unseen else ''}valid rows): "
+        "on the test period precision "
+        + ", ".join(f"{best[f'precision@{r}']:.3f} at {r} %" for r in INSPECTION_RATES)
+        + f", AUC {best['auc']:.3f}{unseen_text}; {len(train_df)} training, {len(valid_df)} valid, "
+        f"{len(test_df)} test rows; {timings['total']:.1f} s."
+    )
+    return EngineResult(
+        metrics=metrics, artifacts={"model": model_dir, "chart": chart, "metrics": metrics_path}, summary=summary
+    )
+
+
+def _save_model(model_dir: Path, features, xgb_booster, lgb_booster, unseen, date: DateModel, champion, seed, params):
+    (model_dir / "features.json").write_text(json.dumps(features_to_state(features)), encoding="utf-8")
+    xgb_booster.save_model(model_dir / "xgboost.json")
+    lgb_booster.save_model(str(model_dir / "lightgbm.txt"), num_iteration=lgb_booster.best_iteration)
+    for index, booster in enumerate(unseen):
+        booster.save_model(str(model_dir / f"unseen_{index}.txt"), num_iteration=booster.best_iteration)
+    date.trees.save_model(model_dir / "date_trees.json")
+    for index, network in enumerate(date.networks):
+        torch.save(network.state_dict(), model_dir / f"date_network_{index}.pt")
+    meta = {
+        "engine": ENGINE_VERSION,
+        "champion": champion,
+        "seed": seed,
+        "params": params,
+        "xgboost_best_iteration": int(xgb_booster.best_iteration),
+        "unseen_models": len(unseen),
+        "date": {
+            "depth": date.depth,
+            "revenue_scale": date.revenue_scale,
+            "importers": list(date.importers.index),
+            "items": list(date.items.index),
+            "networks": len(date.networks),
+            "dense": date.dense,
+        },
+    }
+    (model_dir / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
