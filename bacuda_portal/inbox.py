@@ -1,6 +1,6 @@
 """One inbox of pending work for every role, and every role's home.
 
-Each app answers for its own pending work (``inbox_items`` in its ``selectors.py``, asking its ``access`` what
+Each app answers for its own pending work (``inbox_items`` in its ``selectors``, asking its ``access`` what
 the user may act on); this module, in the project package because it asks every app, collects them for the inbox
 page (``/inbox/``), the homes (``/dashboard/``, where everybody lands after signing in) and the header's count.
 

@@ -2,7 +2,7 @@
 
 An engine is plain Python (no Django): a function that takes paths and plain values, writes its files inside the
 ``workdir`` it is given, reports progress through a callback and returns an :class:`EngineResult`. The job runner
-(``algorithms.services.jobs``) turns the result into stored artifacts, metrics and model versions.
+(``algorithms.runner`` with ``algorithms.jobs``) turns the result into stored artifacts, metrics and model versions.
 """
 
 from __future__ import annotations

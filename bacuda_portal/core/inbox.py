@@ -1,6 +1,6 @@
 """The inbox's item: one piece of pending work a user may act on, with the page where it is done.
 
-Each app answers for its own pending work (an ``inbox_items(user, ...)`` selector in its ``selectors.py``, which
+Each app answers for its own pending work (an ``inbox_items(user, ...)`` selector in its ``selectors``, which
 asks the app's ``access`` what the user may act on); the project package (``bacuda_portal/inbox.py``) collects
 them for the inbox page, the homes and the header's count. An item is usually a group ("3 nominations to decide
 for workshop X"): the page where the work is done lists the rows, so the inbox's queries do not grow with them.
