@@ -3,7 +3,6 @@ before the portal, with their participants), each previewed then written all or 
 """
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -16,22 +15,11 @@ from bacuda_portal.core.imports import (
     repeated_emails,
     repeated_rows,
 )
-from bacuda_portal.members.models import Administration
 
 from . import selectors
 from .enums import Gender, WorkingLanguage, WorkshopKind
+from .experts.imports import administration_cell
 from .forms import NominationForm
-
-
-def administration_by_code_or_name(text: str):
-    """An administration by its code (KEN) or its English or French name."""
-    text = text.strip()
-    found = Administration.objects.filter(
-        Q(code__iexact=text) | Q(name_en__iexact=text) | Q(name_fr__iexact=text), retired_on__isnull=True
-    ).first()
-    if found is None:
-        raise forms.ValidationError(gettext("No administration has the code or name “%(text)s”.") % {"text": text})
-    return found
 
 
 # --- Nominations (a contact point, for their administration, to one workshop) ---------------------------------
@@ -112,7 +100,7 @@ class PastActivityRowForm(forms.Form):
         self.today = today
 
     def clean_administration(self):
-        return administration_by_code_or_name(self.cleaned_data["administration"])
+        return administration_cell(self.cleaned_data["administration"])
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()

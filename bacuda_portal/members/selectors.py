@@ -97,6 +97,16 @@ def administration_or_none(administration_id) -> Administration | None:
     return Administration.objects.select_related("region").filter(pk=administration_id).first()
 
 
+def administration_by_code_or_name(text: str) -> Administration | None:
+    """A current administration by its code (KEN) or its English or French name, as a spreadsheet names it."""
+    text = text.strip()
+    if not text:
+        return None
+    return Administration.objects.filter(
+        Q(code__iexact=text) | Q(name_en__iexact=text) | Q(name_fr__iexact=text), retired_on__isnull=True
+    ).first()
+
+
 def region_by_code(code: str) -> Region | None:
     return Region.objects.filter(code=code).first() if code else None
 

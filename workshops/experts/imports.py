@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bacuda_portal.core.imports import Column, ImportSpec, repeated_emails
-from bacuda_portal.members.models import Administration
+from bacuda_portal.members.selectors import administration_by_code_or_name
 
 from .enums import LanguageLevel, SpokenLanguage
 from .models import Expert, ExpertiseArea
@@ -15,14 +15,11 @@ from .models import Expert, ExpertiseArea
 LIST_SEPARATOR = ";"
 
 
-def _administration(text: str):
-    """An administration by its code (KEN) or its English or French name; None for an empty cell."""
-    text = text.strip()
-    if not text:
+def administration_cell(text: str):
+    """The administration a spreadsheet cell names by code (KEN) or English or French name; None for an empty cell."""
+    if not text.strip():
         return None
-    found = Administration.objects.filter(
-        Q(code__iexact=text) | Q(name_en__iexact=text) | Q(name_fr__iexact=text), retired_on__isnull=True
-    ).first()
+    found = administration_by_code_or_name(text)
     if found is None:
         raise forms.ValidationError(gettext("No administration has the code or name “%(text)s”.") % {"text": text})
     return found
@@ -45,10 +42,10 @@ class ExpertImportRowForm(forms.Form):
         return email
 
     def clean_administration(self):
-        return _administration(self.cleaned_data["administration"])
+        return administration_cell(self.cleaned_data["administration"])
 
     def clean_nationality(self):
-        return _administration(self.cleaned_data["nationality"])
+        return administration_cell(self.cleaned_data["nationality"])
 
     def clean_expertise_areas(self):
         areas, unknown = [], []
