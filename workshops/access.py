@@ -178,6 +178,11 @@ def can_have_calendar_feed(user) -> bool:
     return is_wco_staff(user) or expert_of(user) is not None
 
 
+def calendar_feed_scope(user) -> dict:
+    """What a person's calendar feed holds: the workshops they manage (staff) and their assignments (an expert)."""
+    return {"expert": expert_of(user), "staff": can_manage_workshops(user)}
+
+
 def feed_owner(key: str):
     """The active user whose calendar feed has this key and who may still have one, or None."""
     feed = CalendarFeed.objects.select_related("user").filter(key=key).first() if key else None

@@ -13,6 +13,7 @@ from bacuda_portal.core.bulk import BulkForm, bulk_apply, report_bulk
 from .. import access, services
 from ..enums import DecisionOutcome
 from ..forms import BulkReviewerForm
+from .common import _safe_next
 
 DECISION_DONE = {
     DecisionOutcome.SELECTED: lambda n: ngettext(
@@ -43,9 +44,7 @@ def decisions_bulk(request, pk):
     """One outcome for the ticked candidates, in the ranking's order: the first take the seats, the reserve places
     follow the order."""
     call = access.get_call_for_staff(request.user, pk)
-    ranking_url = request.POST.get("next") or reverse("scholarships:ranking", args=[call.pk])
-    if not ranking_url.startswith(reverse("scholarships:ranking", args=[call.pk])):
-        ranking_url = reverse("scholarships:ranking", args=[call.pk])
+    ranking_url = _safe_next(request, reverse("scholarships:ranking", args=[call.pk]))
     form = BulkForm(request.POST, row_ids=None, actions=DecisionOutcome.choices)
     if not form.is_valid():
         messages.error(request, form.first_error())

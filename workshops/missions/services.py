@@ -417,3 +417,17 @@ def claim_mark_paid(*, claim: Claim, by: User, paid_on: date, payment_reference:
         context={"paid_on": paid_on, "payment_reference": claim.payment_reference},
     )
     return claim
+
+
+def mission_approve_submitted(*, mission: Mission, what: str, by: User):
+    """Approve the mission's submitted claim (``what="claims"``) or travel request (``"requests"``): the bulk
+    approval's row. Refused (TransitionError) when there is none or it is not submitted."""
+    if what == "claims":
+        claim = mission.claim_or_none
+        if claim is None:
+            raise TransitionError(_("There is no claim to approve."))
+        return claim_approve(claim=claim, by=by)
+    travel_request = mission.travel_request_or_none
+    if travel_request is None:
+        raise TransitionError(_("There is no travel request to approve."))
+    return travel_request_approve(travel_request=travel_request, by=by)

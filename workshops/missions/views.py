@@ -103,24 +103,6 @@ def mission_list(request):
     return render(request, "missions/mission_list.html", context)
 
 
-def _approve_submitted(kind: str, by):
-    """The approval of a mission's submitted travel request or claim, or a refusal saying there is none."""
-
-    def approve(mission):
-        if kind == "claims":
-            claim = mission.claim_or_none
-            if claim is None:
-                raise TransitionError(_("There is no claim to approve."))
-            services.claim_approve(claim=claim, by=by)
-        else:
-            travel_request = mission.travel_request_or_none
-            if travel_request is None:
-                raise TransitionError(_("There is no travel request to approve."))
-            services.travel_request_approve(travel_request=travel_request, by=by)
-
-    return approve
-
-
 BULK_APPROVALS = {
     "claims": lambda n: ngettext("%(count)d claim approved.", "%(count)d claims approved.", n),
     "requests": lambda n: ngettext("%(count)d travel request approved.", "%(count)d travel requests approved.", n),
@@ -140,7 +122,11 @@ def missions_bulk_approve(request):
         return redirect("missions:list")
     missions = selectors.for_list_page(visible.filter(pk__in=form.cleaned_data["rows"]))
     kind = form.cleaned_data["action"]
-    outcome = bulk_apply(missions, _approve_submitted(kind, request.user), label=lambda m: m.traveller_name)
+    outcome = bulk_apply(
+        missions,
+        lambda mission: services.mission_approve_submitted(mission=mission, what=kind, by=request.user),
+        label=lambda m: m.traveller_name,
+    )
     missing = len(set(form.cleaned_data["rows"])) - len(outcome.done) - len(outcome.failed)
     if missing:  # ticked rows that are not (or no longer) missions this user sees
         outcome.failed.append((_("Other rows"), _("Not found.")))

@@ -19,7 +19,7 @@ from ..enums import (
     RequestStatus,
     WorkshopStatus,
 )
-from ..models import Assignment, Nomination, Workshop, WorkshopRequest
+from ..models import Assignment, CalendarFeed, Nomination, Workshop, WorkshopRequest
 from .reports import officials_trained_count
 
 DASHBOARD_ROWS = 10
@@ -164,6 +164,11 @@ def expert_activity(expert, *, today: dt.date) -> list[dict]:
         row["role_label"] = roles.get(row["role"], row["role"])
         row["status_label"] = statuses.get(row["status"], row["status"])
     return rows
+
+
+def calendar_feed_of(user):
+    """The person's calendar feed (its secret link), or None."""
+    return CalendarFeed.objects.filter(user=user).first()
 
 
 def personal_calendar_workshops(user, *, since: dt.date, expert=None, staff: bool = False) -> QuerySet[Workshop]:

@@ -12,10 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from workshops.experts.access import expert_of
-
 from .. import access, ical, selectors, services
-from ..models import CalendarFeed
 from .workshops import CALENDAR_FEED_DAYS_BACK, _calendar_response
 
 
@@ -32,7 +29,7 @@ def calendar_feed(request):
             services.calendar_feed_renew(user=request.user)
             messages.success(request, _("Your calendar link is ready; any earlier link no longer works."))
         return redirect("workshops:calendar_feed")
-    feed = CalendarFeed.objects.filter(user=request.user).first()
+    feed = selectors.calendar_feed_of(request.user)
     url = settings.SITE_URL + reverse("workshops:personal_calendar", args=[feed.key]) if feed else ""
     return render(request, "workshops/calendar_feed.html", {"feed": feed, "feed_url": url})
 
@@ -44,9 +41,7 @@ def personal_calendar(request, key):
     if user is None:
         raise Http404
     since = timezone.localdate() - dt.timedelta(days=CALENDAR_FEED_DAYS_BACK)
-    workshops = selectors.personal_calendar_workshops(
-        user, since=since, expert=expert_of(user), staff=access.can_manage_workshops(user)
-    )
+    workshops = selectors.personal_calendar_workshops(user, since=since, **access.calendar_feed_scope(user))
     content = ical.workshops_calendar(
         workshops, name=_("My BACUDA workshops"), site_url=settings.SITE_URL, with_sessions=True
     )
