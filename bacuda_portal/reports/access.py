@@ -13,6 +13,7 @@ from algorithms import selectors as algorithm_selectors
 from bacuda_portal.members import selectors as member_selectors
 from bacuda_portal.members.access import administration_of, is_wco_staff
 
+from . import framework_selectors
 from .enums import ReportLanguage
 from .models import Report
 from .selectors import current_model_card_pdfs
@@ -82,3 +83,27 @@ def get_public_model_card_pdf(slug: str, language: str) -> Report:
     if report is None:
         raise Http404
     return report
+
+
+def _framework_row(user, row):
+    """A row of the results framework for its managers; 404 for anyone else and for a missing row."""
+    require_manager(user)
+    if row is None:
+        raise Http404
+    return row
+
+
+def get_objective_for(user, pk: int):
+    return _framework_row(user, framework_selectors.objective_or_none(pk))
+
+
+def get_indicator_for(user, pk: int):
+    return _framework_row(user, framework_selectors.indicator_or_none(pk))
+
+
+def get_target_for(user, pk: int):
+    return _framework_row(user, framework_selectors.target_or_none(pk))
+
+
+def get_entered_value_for(user, pk: int):
+    return _framework_row(user, framework_selectors.value_or_none(pk))

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from tests.hostile.strategies import hostile_data
 
 OUR_PACKAGES = ("bacuda_portal", "workshops", "scholarships", "algorithms")
-EXTRA_MODULES = ("workshops.experts.api",)
+EXTRA_MODULES = ("workshops.experts.api", "bacuda_portal.reports.framework_forms")
 
 
 def _modules():

@@ -21,6 +21,21 @@ ROWS = {
     "reports:report_retry": ("post", lambda w: {"pk": w["report"].pk}, STAFF_ONLY),
     "reports:narrative_edit": ("get", None, STAFF_ONLY),
     "reports:evidence_download": ("get", lambda w: {"pk": w["indicator_value"].pk}, STAFF_ONLY),
+    # The results framework's set-up pages: staff only (tests/reports/test_framework_pages.py).
+    "reports:framework": ("get", None, STAFF_ONLY),
+    "reports:objective_create": ("get", None, STAFF_ONLY),
+    "reports:objective_edit": ("get", lambda w: {"pk": w["indicator_value"].indicator.objective_id}, STAFF_ONLY),
+    "reports:objective_delete": ("post", lambda w: {"pk": w["indicator_value"].indicator.objective_id}, STAFF_ONLY),
+    "reports:indicator_create": ("get", None, STAFF_ONLY),
+    "reports:indicator_detail": ("get", lambda w: {"pk": w["indicator_value"].indicator_id}, STAFF_ONLY),
+    "reports:indicator_edit": ("get", lambda w: {"pk": w["indicator_value"].indicator_id}, STAFF_ONLY),
+    "reports:indicator_active": ("post", lambda w: {"pk": w["indicator_value"].indicator_id}, STAFF_ONLY),
+    "reports:target_add": ("post", lambda w: {"indicator_pk": w["indicator_value"].indicator_id}, STAFF_ONLY),
+    "reports:target_edit": ("get", lambda w: {"pk": w["indicator_target"].pk}, STAFF_ONLY),
+    "reports:target_delete": ("post", lambda w: {"pk": w["indicator_target"].pk}, STAFF_ONLY),
+    "reports:value_add": ("post", lambda w: {"indicator_pk": w["indicator_value"].indicator_id}, STAFF_ONLY),
+    "reports:value_edit": ("get", lambda w: {"pk": w["indicator_value"].pk}, STAFF_ONLY),
+    "reports:value_delete": ("post", lambda w: {"pk": w["spare_indicator_value"].pk}, STAFF_ONLY),
     # The PDF of a published model card is public (an unpublished card's: 404, tests/reports/test_model_card.py).
     "reports:model_card_pdf": ("get", lambda w: {"slug": w["algorithm"].slug, "language": "en"}, PUBLIC),
     "v1:report-list": ("get", None, API_STAFF_ONLY),
@@ -34,7 +49,7 @@ def world(base: dict, cast: dict, kenya, senegal) -> dict:
     """Objects these rows name, added to the shared world (``base``): a ready progress report, and a ready PDF of
     the published algorithm card of tests/algorithms/access_rows.py (``base["algorithm"]``)."""
     from bacuda_portal.reports import services
-    from bacuda_portal.reports.models import Indicator, IndicatorValue, Objective, Report
+    from bacuda_portal.reports.models import Indicator, IndicatorTarget, IndicatorValue, Objective, Report
     from bacuda_portal.reports.services import parameters_key
 
     report = Report.objects.create(
@@ -53,9 +68,20 @@ def world(base: dict, cast: dict, kenya, senegal) -> dict:
     value = IndicatorValue(indicator=indicator, period_start=dt.date(2025, 1, 1), period_end=dt.date(2025, 3, 31),
                            value=3, administration=kenya)  # fmt: skip
     value.evidence_file.save("evidence.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    target = IndicatorTarget.objects.create(indicator=indicator, period_start=dt.date(2025, 1, 1),
+                                            period_end=dt.date(2025, 12, 31), value=10)  # fmt: skip
+    # The delete row's own value: the staff's request deletes it, the other rows still find theirs.
+    spare = IndicatorValue.objects.create(
+        indicator=indicator,
+        period_start=dt.date(2024, 1, 1),
+        period_end=dt.date(2024, 3, 31),
+        value=1,
+        evidence_url="https://x.org/",
+    )
     card_pdf, _created = services.report_request(
         kind="model_card", language="en", by=cast["staff"], parameters={"algorithm": base["algorithm"].pk}
     )
     card_pdf.status = "ready"
     card_pdf.file.save("card.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
-    return {"report": report, "indicator_value": value, "model_card_pdf": card_pdf}
+    return {"report": report, "indicator_value": value, "model_card_pdf": card_pdf, "indicator_target": target,
+            "spare_indicator_value": spare}  # fmt: skip
