@@ -35,7 +35,9 @@ def _plain(value: Any) -> Any:
 def _save(instance: models.Model, fields: tuple[str, ...], values: dict, *, by, action: str, **extra) -> models.Model:
     """Set ``fields`` from ``values``, check every model rule (``full_clean``), save and audit the changes."""
     creating = instance.pk is None
-    before = {} if creating else {name: _plain(getattr(instance, name)) for name in fields}
+    # What is stored, not the instance's attributes: a model form may already have changed those.
+    stored = None if creating else type(instance).objects.get(pk=instance.pk)
+    before = {} if creating else {name: _plain(getattr(stored, name)) for name in fields}
     for name in fields:
         if name in values:
             setattr(instance, name, values[name])
