@@ -20,6 +20,7 @@ from .models import IndicatorTarget, IndicatorValue
 
 PAGE_SIZE = 50
 LIST_URL = "reports:framework"
+FORM_TEMPLATE = "reports/framework/form.html"  # one page for every set-up form
 
 
 def _saved(request, form, save, success: str):
@@ -118,8 +119,12 @@ def objective_edit(request, pk: int | None = None):
         return redirect(LIST_URL)
     return render(
         request,
-        "reports/framework/objective_form.html",
-        {"form": form, "objective": objective},
+        FORM_TEMPLATE,
+        {
+            "form": form,
+            "title": _("Objective %(code)s") % {"code": objective.code} if objective else _("New objective"),
+            "back_url": reverse(LIST_URL),
+        },
         status=_status(request),
     )
 
@@ -155,8 +160,12 @@ def indicator_edit(request, pk: int | None = None):
         indicator.refresh_from_db()  # the page's title keeps the saved indicator, the form what was typed
     return render(
         request,
-        "reports/framework/indicator_form.html",
-        {"form": form, "indicator": indicator},
+        FORM_TEMPLATE,
+        {
+            "form": form,
+            "title": _("Indicator %(code)s") % {"code": indicator.code} if indicator else _("New indicator"),
+            "back_url": reverse("reports:indicator_detail", args=[indicator.pk]) if indicator else reverse(LIST_URL),
+        },
         status=_status(request),
     )
 
@@ -205,8 +214,12 @@ def target_edit(request, indicator_pk: int | None = None, pk: int | None = None)
         return _indicator_page(request, indicator, target_form=form, status=400)
     return render(
         request,
-        "reports/framework/target_form.html",
-        {"form": form, "target": target, "indicator": indicator},
+        FORM_TEMPLATE,
+        {
+            "form": form,
+            "title": _("A target of indicator %(code)s") % {"code": indicator.code},
+            "back_url": reverse("reports:indicator_detail", args=[indicator.pk]),
+        },
         status=_status(request),
     )
 
@@ -246,8 +259,13 @@ def value_edit(request, indicator_pk: int | None = None, pk: int | None = None):
         return _indicator_page(request, indicator, value_form=form, status=400)
     return render(
         request,
-        "reports/framework/value_form.html",
-        {"form": form, "entered": entered, "indicator": indicator},
+        FORM_TEMPLATE,
+        {
+            "form": form,
+            "entered": entered,
+            "title": _("A value of indicator %(code)s") % {"code": indicator.code},
+            "back_url": reverse("reports:indicator_detail", args=[indicator.pk]),
+        },
         status=_status(request),
     )
 
