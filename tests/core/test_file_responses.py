@@ -57,6 +57,7 @@ FILE_URLS = {
     "algorithms:job_list?format=csv",
     "algorithms:hs_labelled_list?format=csv",
     "reports:dashboard?format=csv",
+    "reports:framework?format=csv",
     "privacy:register?format=csv",
 }
 # ... and each of them in Excel too
