@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -91,3 +91,24 @@ def search_news(words: list[str], *, limit: int) -> list[SearchHit]:
         SearchHit(kind=gettext("News"), title=post.title, detail="", url=post.get_absolute_url())
         for post in rows[:limit]
     ]
+
+
+def news_posts_for_editing(*, search: str = "", state: str = "", now=None) -> QuerySet[NewsPost]:
+    """Every news post for the staff list, drafts and scheduled ones included, newest first, with its author."""
+    now = now or timezone.now()
+    posts = NewsPost.objects.select_related("author")
+    if search:
+        posts = posts.filter(
+            Q(slug__icontains=search)
+            | Q(title_en__icontains=search)
+            | Q(title_fr__icontains=search)
+            | Q(summary_en__icontains=search)
+            | Q(summary_fr__icontains=search)
+        )
+    if state == "draft":
+        posts = posts.filter(publish_at__isnull=True)
+    elif state == "scheduled":
+        posts = posts.filter(publish_at__gt=now)
+    elif state == "published":
+        posts = posts.filter(publish_at__lte=now)
+    return posts.order_by("-publish_at", "-created_at", "-pk")

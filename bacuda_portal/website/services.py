@@ -68,6 +68,18 @@ def news_post_save(*, post: NewsPost, by, image_changed: bool) -> NewsPost:
     return post
 
 
+@transaction.atomic
+def news_post_delete(*, post: NewsPost, by) -> None:
+    """Delete a news post. Side effects: audit record; its picture and thumbnail files are removed once the
+    deletion has committed (a rolled-back deletion keeps them); the cached public pages go stale (signals)."""
+    files = [field for field in (post.image, post.thumbnail) if field]
+    audit_record(actor=by, action="website.news.deleted", target=post, slug=post.slug)
+    post.delete()
+    for field in files:
+        storage, name = field.storage, field.name
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+
+
 def contact_recipients() -> list[str]:
     """BACUDA_CONTACT_EMAILS, or else every active WCO staff member."""
     if settings.BACUDA_CONTACT_EMAILS:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import news_views, views
 
 app_name = "website"
 
@@ -15,4 +15,10 @@ urlpatterns = [
     path("elearning-courses/", views.courses, name="courses"),
     path("contact/", views.contact, name="contact"),
     path("contact/thanks/", views.contact_thanks, name="contact_thanks"),
+    # Staff write the news here (the admin remains for repairs).
+    path("staff/news/", news_views.news_manage, name="news_manage"),
+    path("staff/news/new/", news_views.news_edit, name="news_create"),
+    path("staff/news/<int:pk>/", news_views.news_edit, name="news_edit"),
+    path("staff/news/<int:pk>/preview/", news_views.news_preview, name="news_preview"),
+    path("staff/news/<int:pk>/delete/", news_views.news_delete, name="news_delete"),
 ]

@@ -14,7 +14,7 @@ from bacuda_portal.core import privacy
 from bacuda_portal.core.client_ip import client_ip
 from bacuda_portal.core.pages import query_without_page
 
-from . import selectors, services
+from . import access, selectors, services
 from .caching import cached_value, public_page
 from .forms import ContactForm, new_form_token
 
@@ -53,7 +53,8 @@ def privacy_notice(request):
 @public_page
 def news_list(request):
     page = Paginator(selectors.published_news(), NEWS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "website/news_list.html", {"page": page, "query": query_without_page(request)})
+    context = {"page": page, "query": query_without_page(request), "can_edit_news": access.can_edit_news(request.user)}
+    return render(request, "website/news_list.html", context)
 
 
 @public_page

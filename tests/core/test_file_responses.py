@@ -58,6 +58,7 @@ FILE_URLS = {
     "algorithms:hs_labelled_list?format=csv",
     "reports:dashboard?format=csv",
     "reports:framework?format=csv",
+    "website:news_manage?format=csv",
     "privacy:register?format=csv",
 }
 # ... and each of them in Excel too

@@ -1,8 +1,9 @@
 """The public website's rows of the access matrix (tests/test_access_matrix.py) and the objects they need.
 
-Every page of the website is public: each role gets it (the news post is published, the workshop public)."""
+Every page of the website is public: each role gets it (the news post is published, the workshop public). The
+pages that write the news are staff only (tests/website/test_news_pages.py)."""
 
-from tests.access_roles import PUBLIC
+from tests.access_roles import PUBLIC, STAFF_ONLY
 from tests.website.factories import NewsPostFactory
 
 ROWS = {
@@ -15,6 +16,11 @@ ROWS = {
     "website:courses": ("get", None, PUBLIC),
     "website:contact": ("get", None, PUBLIC),
     "website:contact_thanks": ("get", None, PUBLIC),
+    "website:news_manage": ("get", None, STAFF_ONLY),
+    "website:news_create": ("get", None, STAFF_ONLY),
+    "website:news_edit": ("get", lambda w: {"pk": w["news_post"].pk}, STAFF_ONLY),
+    "website:news_preview": ("get", lambda w: {"pk": w["news_post"].pk}, STAFF_ONLY),
+    "website:news_delete": ("post", lambda w: {"pk": w["spare_news_post"].pk}, STAFF_ONLY),
     "sitemap": ("get", None, PUBLIC),
     "robots_txt": ("get", None, PUBLIC),
 }
@@ -22,4 +28,4 @@ ROWS = {
 
 def world(base: dict, cast: dict, kenya, senegal) -> dict:
     """Objects these rows name, added to the shared world (``base``)."""
-    return {"news_post": NewsPostFactory()}
+    return {"news_post": NewsPostFactory(), "spare_news_post": NewsPostFactory(publish_at=None)}
