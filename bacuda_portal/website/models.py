@@ -113,6 +113,13 @@ class NewsPost(TimeStampedModel):
     def is_published(self) -> bool:
         return self.publish_at is not None and self.publish_at <= timezone.now()
 
+    @property
+    def publication_state(self) -> str:
+        """ "draft" (no date), "scheduled" (a date to come) or "published"."""
+        if self.publish_at is None:
+            return "draft"
+        return "published" if self.is_published else "scheduled"
+
 
 class ContactMessage(models.Model):
     """A message a visitor sent through the contact form; staff are emailed and read it in the admin."""

@@ -21,9 +21,7 @@ LIST_URL = "website:news_manage"
 
 
 def _state(post) -> str:
-    if post.publish_at is None:
-        return str(NEWS_STATES["draft"])
-    return str(NEWS_STATES["published" if post.is_published else "scheduled"])
+    return str(NEWS_STATES[post.publication_state])
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.db import transaction
 from PIL import Image, ImageOps
 
 from bacuda_portal.core.emails import send_templated_email
+from bacuda_portal.core.privacy import delete_file
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.core.uploads.images import MAX_IMAGE_PIXELS
 from bacuda_portal.members import selectors as member_selectors
@@ -72,12 +73,10 @@ def news_post_save(*, post: NewsPost, by, image_changed: bool) -> NewsPost:
 def news_post_delete(*, post: NewsPost, by) -> None:
     """Delete a news post. Side effects: audit record; its picture and thumbnail files are removed once the
     deletion has committed (a rolled-back deletion keeps them); the cached public pages go stale (signals)."""
-    files = [field for field in (post.image, post.thumbnail) if field]
     audit_record(actor=by, action="website.news.deleted", target=post, slug=post.slug)
+    delete_file(post.image)
+    delete_file(post.thumbnail)
     post.delete()
-    for field in files:
-        storage, name = field.storage, field.name
-        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
 
 
 def contact_recipients() -> list[str]:
