@@ -199,7 +199,7 @@ class DashboardViewSet(viewsets.ViewSet):
                     "objective": row.indicator.objective.code,
                     "code": row.indicator.code,
                     "title": row.indicator.title,
-                    "unit": row.indicator.unit,
+                    "unit": row.indicator.unit_label,
                     "source": row.indicator.source,
                     "baseline": row.indicator.baseline,
                     "target": row.target,

@@ -39,6 +39,19 @@ INDICATORS = [
      "scholars_graduated", 8, True, True),
 ]  # fmt: skip
 
+FRENCH_UNITS = {
+    "officials": "fonctionnaires",
+    "workshops": "ateliers",
+    "administrations": "administrations",
+    "experts": "experts",
+    "courses": "cours",
+    "jobs": "tâches",
+    "versions": "versions",
+    "candidates": "candidats",
+    "graduates": "diplômés",
+    "%": "%",
+}
+
 BUDGET = [
     ("B1", "Workshops and training", "Ateliers et formation", Decimal("420000"), Decimal("0.95")),
     ("B2", "Experts and missions", "Experts et missions", Decimal("180000"), Decimal("1.18")),
@@ -68,6 +81,7 @@ def seed_reports(*, manager, first_year: int = 2016) -> None:
                 "title_en": title_en,
                 "title_fr": title_fr,
                 "unit": unit,
+                "unit_fr": FRENCH_UNITS.get(unit, ""),
                 "source": IndicatorSource.COMPUTED if key else IndicatorSource.MANUAL,
                 "computed_key": key,
                 "baseline": Decimal(0),

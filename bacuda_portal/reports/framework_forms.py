@@ -31,7 +31,7 @@ class IndicatorForm(forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = ["objective", "code", "title_en", "title_fr", "unit", "baseline", "baseline_year",
+        fields = ["objective", "code", "title_en", "title_fr", "unit", "unit_fr", "baseline", "baseline_year",
                   "means_of_verification", "disaggregate_by_sex", "disaggregate_by_region", "source",
                   "computed_key", "order", "is_active"]  # fmt: skip
         widgets = {"source": forms.RadioSelect, "means_of_verification": forms.Textarea(attrs={"rows": 3})}

@@ -14,8 +14,9 @@ from .models import Indicator, IndicatorTarget, IndicatorValue, Objective
 
 OBJECTIVE_FIELDS = ("code", "title_en", "title_fr", "order")
 INDICATOR_FIELDS = (
-    "objective", "code", "title_en", "title_fr", "unit", "baseline", "baseline_year", "means_of_verification",
-    "disaggregate_by_sex", "disaggregate_by_region", "source", "computed_key", "order", "is_active",
+    "objective", "code", "title_en", "title_fr", "unit", "unit_fr", "baseline", "baseline_year",
+    "means_of_verification", "disaggregate_by_sex", "disaggregate_by_region", "source", "computed_key", "order",
+    "is_active",
 )  # fmt: skip
 TARGET_FIELDS = ("period_start", "period_end", "value")
 VALUE_FIELDS = (

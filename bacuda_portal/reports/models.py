@@ -64,7 +64,10 @@ class Indicator(BilingualTitleMixin, TimeStampedModel):
     code = models.CharField(_("code"), max_length=20, unique=True)
     title_en = models.CharField(_("title (English)"), max_length=300)
     title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
-    unit = models.CharField(_("unit"), max_length=40, help_text=_("For example: officials, workshops, %."))
+    unit = models.CharField(_("unit (English)"), max_length=40, help_text=_("For example: officials, workshops, %."))
+    unit_fr = models.CharField(
+        _("unit (French)"), max_length=40, blank=True, help_text=_("For example: fonctionnaires, ateliers, %.")
+    )
     baseline = models.DecimalField(_("baseline"), max_digits=12, decimal_places=2, default=Decimal("0"))
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
     means_of_verification = models.TextField(_("means of verification"), blank=True)
@@ -94,6 +97,13 @@ class Indicator(BilingualTitleMixin, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title_en}"
+
+    @property
+    def unit_label(self) -> str:
+        """The unit in the reader's language; the English one where no French was entered."""
+        if (get_language() or "en").startswith("fr") and self.unit_fr:
+            return self.unit_fr
+        return self.unit
 
     def clean(self) -> None:
         super().clean()

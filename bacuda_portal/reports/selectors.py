@@ -216,7 +216,7 @@ def dashboard_csv_rows(rows: list[IndicatorRow], names: dict[str, str]):
             row.indicator.objective.code,
             row.indicator.code,
             row.indicator.title,
-            row.indicator.unit,
+            row.indicator.unit_label,
             row.indicator.baseline,
             row.target if row.target is not None else "",
             result.value if result.value is not None else "",

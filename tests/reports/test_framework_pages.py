@@ -43,8 +43,9 @@ def _value_data(**changes):
 
 def _indicator_data(objective, **changes):
     data = {"objective": objective.pk, "code": "1.1", "title_en": "Officials trained", "title_fr": "Agents formés",
-            "unit": "officials", "baseline": "0", "baseline_year": "2024", "means_of_verification": "",
-            "source": "manual", "computed_key": "", "order": "1", "is_active": "on"}  # fmt: skip
+            "unit": "officials", "unit_fr": "fonctionnaires", "baseline": "0", "baseline_year": "2024",
+            "means_of_verification": "", "source": "manual", "computed_key": "", "order": "1",
+            "is_active": "on"}  # fmt: skip
     data.update(changes)
     return data
 
@@ -64,6 +65,23 @@ def test_staff_create_an_objective_and_a_computed_indicator(staff_client, staff)
     assert (indicator.source, indicator.computed_key, indicator.baseline_year) == ("computed", "model_jobs_run", 2024)
     actions = set(AuditEntry.objects.filter(actor=staff).values_list("action", flat=True))
     assert {"reports.objective.created", "reports.indicator.created"} <= actions
+
+
+def test_an_indicator_unit_is_read_in_the_readers_language(staff_client, objective):
+    staff_client.post(reverse("reports:indicator_create"), _indicator_data(objective, code="1.4"))
+    indicator = Indicator.objects.get(code="1.4")
+    assert (indicator.unit, indicator.unit_fr) == ("officials", "fonctionnaires")
+    english_url = reverse("reports:indicator_detail", args=[indicator.pk])
+    french_url = "/fr/" + english_url.removeprefix("/en/")
+    export_url = reverse("reports:framework") + "?format=csv"
+    assert "<dd>fonctionnaires</dd>" in staff_client.get(french_url).content.decode()
+    assert "<dd>officials</dd>" in staff_client.get(english_url).content.decode()
+    Indicator.objects.filter(pk=indicator.pk).update(unit_fr="")
+    # No French entered: the English unit rather than nothing.
+    assert "<dd>officials</dd>" in staff_client.get(french_url).content.decode()
+    export = b"".join(staff_client.get(export_url).streaming_content).decode("utf-8-sig")
+    assert "Unit (English),Unit (French)" in export.splitlines()[0]
+    assert ",officials,," in export
 
 
 def test_a_computed_indicator_without_its_computation_is_refused_and_keeps_what_was_typed(staff_client, objective):
