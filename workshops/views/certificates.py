@@ -77,12 +77,12 @@ def certificates_zip(request, pk):
 
 
 def certificate_verify(request, code=None):
-    """Public: anyone holding a certificate's code can check that it is genuine."""
+    """Public: anyone holding a certificate's code can check that it is genuine, or that it was revoked (when, why)."""
     code = (code or request.GET.get("code", "")).strip().upper()
     certificate = None
     if code:
         certificate = (
-            Certificate.objects.filter(verification_code=code, revoked_at__isnull=True)
+            Certificate.objects.filter(verification_code=code)
             .select_related("nomination__workshop", "nomination__administration")
             .first()
         )
