@@ -1,7 +1,6 @@
 """The participant's own page (by personal link, no account), the "lost your link?" form, and staff's actions on
 personal links and on certificates (revoke, reissue)."""
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -21,21 +19,13 @@ from bacuda_portal.core.services import audit_record
 from bacuda_portal.core.uploads import private_file_response
 
 from .. import access, ical, selectors, services
-from ..forms import ReasonForm
+from ..forms import LinkRequestForm, ReasonForm
 from .workshops import _calendar_response
 
 # The "lost your link?" form: per network address, and per email address whatever the network.
 LINK_REQUESTS_PER_ADDRESS = 5
 LINK_REQUESTS_PER_EMAIL = 3
 LINK_REQUEST_WINDOW = 60 * 60
-
-
-class LinkRequestForm(forms.Form):
-    email = forms.EmailField(
-        label=gettext_lazy("The email address your nomination was made with"),
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
 
 
 def _link_gone(request, state: str):
