@@ -145,3 +145,26 @@ def test_only_staff_revoke_or_reissue(client_as, cast, issued, url_name, role, e
         assert response.status_code == expected
     alice.refresh_from_db()
     assert (alice.revoked_at is not None) is (role == "staff")
+
+
+def test_a_revoked_certificate_is_not_downloaded_nor_zipped(client_as, staff, contact_point, issued):
+    import io
+    import zipfile
+
+    alice = issued["Alice Wanjiru"]
+    services.certificate_revoke(certificate=alice, reason="Wrong person.", by=staff)
+    for user in (staff, contact_point):
+        assert client_as(user).get(reverse("workshops:certificate_download", args=[alice.pk])).status_code == 404
+    archive = client_as(staff).get(reverse("workshops:certificates_zip", args=[alice.nomination.workshop_id]))
+    names = zipfile.ZipFile(io.BytesIO(archive.content)).namelist()
+    assert len(names) == 1 and alice.verification_code not in names[0]
+
+
+def test_erasing_a_participant_revokes_their_links(client, issued, mailoutbox):
+    from workshops.privacy import participant_erase
+
+    alice = issued["Alice Wanjiru"]
+    (token,) = tokens_in(_message_to(mailoutbox, "Alice Wanjiru"))
+    assert client.get(page_url(token)).status_code == 200
+    participant_erase(alice.nomination, now=timezone.now(), on_request=True)
+    assert client.get(page_url(token)).status_code == 410

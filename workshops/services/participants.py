@@ -153,6 +153,8 @@ def certificate_ready_email(*, certificate: Certificate) -> None:
 
     Side effects: a link row; the email.
     """
+    if certificate.revoked_at is not None:
+        return  # revoked while it was being rendered
     nomination = certificate.nomination
     link = None
     if not selectors.links_revoked(nomination) and participant_link_expiry(nomination) > timezone.now():
