@@ -159,8 +159,7 @@ def test_a_nomination_not_accepted_gets_no_link(client_as, staff, workshop, mail
 )
 def test_only_staff_send_or_revoke_links(client_as, cast, accepted, url_name, role, expected):
     nomination, _token = accepted
-    before = ParticipantLink.objects.values_list("pk", "revoked_at")
-    before = list(before)
+    before = list(ParticipantLink.objects.values_list("pk", "revoked_at"))
     response = client_as(cast[role]).post(reverse(url_name, args=[nomination.pk]))
     if expected == "login":
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]

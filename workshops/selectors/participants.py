@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils import timezone
 
 from ..enums import CertificateStatus
@@ -64,9 +63,10 @@ def participant_page(nomination: Nomination) -> dict:
         "workshop": workshop,
         "sessions": list(workshop.sessions.select_related("trainer").order_by("date", "start_time", "pk")),
         "certificate": participant_certificate(nomination),
+        # Issued and not rendered yet (a failed rendering is staff's to retry: the page does not promise it).
         "certificate_pending": Certificate.objects.filter(
-            Q(nomination=nomination, revoked_at__isnull=True)
-            & ~Q(status=CertificateStatus.READY)
-            & ~Q(status=CertificateStatus.FAILED)
+            nomination=nomination,
+            revoked_at__isnull=True,
+            status__in=(CertificateStatus.PENDING, CertificateStatus.RENDERING),
         ).exists(),
     }
