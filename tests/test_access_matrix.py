@@ -42,6 +42,7 @@ from tests.missions.factories import ClaimFactory, ClaimLineFactory, MissionFact
 from tests.reports import access_rows as reports_rows
 from tests.scholarships import access_rows as scholarships_rows
 from tests.website import access_rows as website_rows
+from tests.workshops import access_rows as workshops_rows
 from tests.workshops.factories import (
     AssignmentFactory,
     ExpertFactory,
@@ -245,7 +246,7 @@ MATRIX = {
     "v1:mission-detail": ("get", lambda w: {"pk": w["mission"].pk}, ("401", "ok", "404", "404", "ok", "404")),
 }
 
-FRAGMENTS = (scholarships_rows, algorithms_rows, reports_rows, website_rows, privacy_access_rows)
+FRAGMENTS = (scholarships_rows, algorithms_rows, reports_rows, website_rows, privacy_access_rows, workshops_rows)
 for _fragment in FRAGMENTS:
     assert not set(_fragment.ROWS) & set(MATRIX), f"{_fragment.__name__} repeats a row"
     MATRIX.update(_fragment.ROWS)

@@ -12,7 +12,16 @@ from bacuda_portal.members.access import administration_of, is_wco_staff
 from workshops.experts.access import expert_of
 
 from .enums import NominationStatus, RequestStatus, WorkshopStatus
-from .models import Assignment, CalendarFeed, Certificate, Nomination, Workshop, WorkshopRequest
+from .models import (
+    Assignment,
+    CalendarFeed,
+    Certificate,
+    Nomination,
+    ParticipantLink,
+    Workshop,
+    WorkshopRequest,
+    hash_participant_token,
+)
 
 
 def workshops_visible_to(user) -> QuerySet[Workshop]:
@@ -240,6 +249,51 @@ def certificates_visible_to(user, workshop: Workshop | None = None) -> QuerySet[
 
 def get_certificate_for(user, pk: int) -> Certificate:
     certificate = certificates_visible_to(user).filter(pk=pk).select_related("nomination").first()
+    if certificate is None:
+        raise Http404
+    return certificate
+
+
+# --- The participant's own page ------------------------------------------------------------------------
+# A personal link's token is the whole credential (no account): a link that works, one that expired, one that
+# was revoked (by staff, by the participant's erasure, or because the nomination is no longer accepted), or none.
+LINK_WORKS, LINK_EXPIRED, LINK_REVOKED, LINK_UNKNOWN = "works", "expired", "revoked", "unknown"
+
+
+def participant_link_for(token: str) -> tuple[ParticipantLink | None, str]:
+    """The personal link with this token and its state; the link is None unless it works."""
+    link = (
+        ParticipantLink.objects.select_related("nomination__workshop", "nomination__administration")
+        .filter(token_hash=hash_participant_token(token))
+        .first()
+        if token
+        else None
+    )
+    if link is None:
+        return None, LINK_UNKNOWN
+    if link.revoked_at is not None or link.nomination.status != NominationStatus.ACCEPTED:
+        return None, LINK_REVOKED
+    if link.is_expired:
+        return None, LINK_EXPIRED
+    return link, LINK_WORKS
+
+
+def can_manage_participant_links(user) -> bool:
+    """Send a participant a new personal link, or revoke theirs: staff (who accepted them)."""
+    return is_wco_staff(user)
+
+
+def get_nomination_for_staff(user, pk: int) -> Nomination:
+    if not can_manage_participant_links(user):
+        raise Http404
+    return get_nomination_for(user, pk)
+
+
+def get_certificate_for_staff(user, workshop: Workshop, pk: int) -> Certificate:
+    """A certificate of this workshop that staff revoke or reissue."""
+    if not can_manage_workshops(user):
+        raise Http404
+    certificate = certificates_visible_to(user, workshop).filter(pk=pk).select_related("nomination").first()
     if certificate is None:
         raise Http404
     return certificate

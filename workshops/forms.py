@@ -179,3 +179,13 @@ class WorkshopFilterForm(forms.Form):
         label=_("Region"), required=False, queryset=Region.objects.all(), to_field_name="code", empty_label=_("All")
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+
+
+class LinkRequestForm(forms.Form):
+    """The public "lost your link?" form of the participant's page."""
+
+    email = forms.EmailField(
+        label=_("The email address your nomination was made with"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

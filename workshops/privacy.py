@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from bacuda_portal.core import privacy
 
-from .models import Certificate, Nomination
+from .models import Certificate, Nomination, ParticipantLink
 
 ERASED_ADDRESS = "@" + privacy.ERASED_DOMAIN
 
@@ -44,8 +44,15 @@ def participants_of(subject: privacy.DataSubject) -> QuerySet[Nomination]:
     return (
         Nomination.objects.annotate(person=Lower("email"))
         .filter(person__in=subject.emails)
-        .select_related("workshop", "administration", "certificate")
+        .select_related("workshop", "administration")
+        .prefetch_related("certificates")
     )
+
+
+def _certificate_of(nomination: Nomination) -> Certificate | None:
+    """The nomination's valid certificate, or else its latest revoked one."""
+    certificates = sorted(nomination.certificates.all(), key=lambda c: (c.revoked_at is None, c.created_at))
+    return certificates[-1] if certificates else None
 
 
 def _erase_name(nomination: Nomination) -> set[str]:
@@ -54,8 +61,7 @@ def _erase_name(nomination: Nomination) -> set[str]:
         return set()
     removed = {nomination.full_name}
     nomination.full_name = privacy.pseudonym("participant", nomination.pk)
-    certificate = Certificate.objects.filter(nomination=nomination).first()
-    if certificate is not None and certificate.file:
+    for certificate in Certificate.objects.filter(nomination=nomination).exclude(file=""):
         privacy.delete_file(certificate.file)
         certificate.save(update_fields=["file", "updated_at"])
     return removed
@@ -77,6 +83,8 @@ def participant_erase(nomination: Nomination, *, now: dt.datetime, on_request: b
     else:
         siblings = list(Nomination.objects.select_for_update().annotate(person=Lower("email")).filter(person=person))
     placeholder = privacy.erased_email("participant")
+    # Their personal links stop working: the page would show what is left of an erased person.
+    ParticipantLink.objects.filter(nomination__in=siblings, revoked_at__isnull=True).update(revoked_at=now)
     live_certificates = set(
         Certificate.objects.filter(nomination__in=siblings, revoked_at__isnull=True).values_list(
             "nomination_id", flat=True
@@ -95,7 +103,7 @@ def participant_erase(nomination: Nomination, *, now: dt.datetime, on_request: b
 
 
 def _participant_export(nomination: Nomination) -> dict:
-    certificate = getattr(nomination, "certificate", None)
+    certificate = _certificate_of(nomination)
     return {
         "workshop": nomination.workshop.title,
         "workshop_dates": [nomination.workshop.start_date, nomination.workshop.end_date],
@@ -119,7 +127,7 @@ def _participant_export(nomination: Nomination) -> dict:
 
 
 def _participant_files(nomination: Nomination) -> list:
-    certificate = getattr(nomination, "certificate", None)
+    certificate = _certificate_of(nomination)
     if certificate is None or not certificate.file:
         return []
     return [(f"certificate-{certificate.verification_code}.pdf", certificate.file)]

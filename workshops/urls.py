@@ -23,6 +23,8 @@ urlpatterns = [
     path("<int:pk>/certificates/issue/", views.certificates_issue, name="certificates_issue"),
     path("<int:pk>/certificates.zip", views.certificates_zip, name="certificates_zip"),
     path("<int:pk>/certificates/<int:certificate_pk>/retry/", views.certificate_retry, name="certificate_retry"),
+    path("<int:pk>/certificates/<int:certificate_pk>/revoke/", views.certificate_revoke, name="certificate_revoke"),
+    path("<int:pk>/certificates/<int:certificate_pk>/reissue/", views.certificate_reissue, name="certificate_reissue"),
     path("certificates/<int:certificate_pk>/download/", views.certificate_download, name="certificate_download"),
     path("certificates/verify/", views.certificate_verify, name="certificate_lookup"),
     path("certificates/verify/<str:code>/", views.certificate_verify, name="certificate_verify"),
@@ -32,6 +34,14 @@ urlpatterns = [
     path("past-activities/import/", views.past_activity_import, name="past_activity_import"),
     path("<int:pk>/offer-next/", views.nomination_offer_next, name="nomination_offer_next"),
     path("nominations/<int:nomination_pk>/withdraw/", views.nomination_withdraw, name="nomination_withdraw"),
+    path(
+        "nominations/<int:nomination_pk>/personal-link/send/", views.participant_link_send, name="participant_link_send"
+    ),
+    path(
+        "nominations/<int:nomination_pk>/personal-link/revoke/",
+        views.participant_links_revoke,
+        name="participant_links_revoke",
+    ),
     path("nominations/<int:nomination_pk>/<slug:action>/", views.nomination_decide, name="nomination_decide"),
     path("<int:pk>/experts/", views.assignment_create, name="assignment_create"),
     path("<int:pk>/experts/find/", views.assignment_search, name="assignment_search"),

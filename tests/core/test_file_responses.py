@@ -43,6 +43,8 @@ FILE_URLS = {
     "workshops:certificates_zip",
     "workshops:calendar",
     "workshops:public_calendar",
+    "participant:certificate",
+    "participant:calendar",
     "scholarships:my_data?format=zip",
     "privacy:export_download",
     # CSV and Excel exports of lists

@@ -5,6 +5,7 @@ from .attendance import Attendance
 from .certificates import Certificate
 from .feeds import CalendarFeed
 from .nominations import Nomination
+from .participants import ParticipantLink, hash_participant_token
 from .requests import WorkshopRequest
 from .workshops import Beneficiary, Session, Workshop
 
@@ -15,7 +16,9 @@ __all__ = [
     "CalendarFeed",
     "Certificate",
     "Nomination",
+    "ParticipantLink",
     "Session",
     "Workshop",
     "WorkshopRequest",
+    "hash_participant_token",
 ]

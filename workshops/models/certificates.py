@@ -1,6 +1,8 @@
 import secrets
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -27,8 +29,10 @@ class Certificate(ChoiceLabelsMixin, BackgroundWork, TimeStampedModel):
     reason after a few attempts.
     """
 
-    nomination = models.OneToOneField(
-        Nomination, verbose_name=_("participant"), on_delete=models.PROTECT, related_name="certificate"
+    # A nomination has at most one valid certificate; a revoked one stays (its code still verifies, as revoked)
+    # beside the one reissued in its place.
+    nomination = models.ForeignKey(
+        Nomination, verbose_name=_("participant"), on_delete=models.PROTECT, related_name="certificates"
     )
     verification_code = models.CharField(
         _("verification code"), max_length=14, unique=True, default=new_verification_code, editable=False
@@ -40,11 +44,20 @@ class Certificate(ChoiceLabelsMixin, BackgroundWork, TimeStampedModel):
     checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
     issued_on = models.DateField(_("issued on"))
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revocation_reason = models.TextField(_("reason for revoking"), blank=True)
 
     class Meta:
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
         ordering = ["-issued_on", "nomination__full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                "nomination", condition=Q(revoked_at__isnull=True), name="certificate_one_valid_per_nomination"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.verification_code} – {self.nomination.full_name}"

@@ -26,6 +26,7 @@ from .nominations import (
     nominations_open,
     places_left,
 )
+from .participants import LinkSummary, link_summaries, links_revoked, participant_certificate, participant_page
 from .reports import (
     TRAINED_PERSON,
     WorkshopRecord,
@@ -61,6 +62,7 @@ __all__ = [
     "TRAINED_PERSON",
     "WORKSHOP_ROW_FIELDS",
     "AttendanceCell",
+    "LinkSummary",
     "ParticipantAttendance",
     "WorkshopRecord",
     "accepted_count",
@@ -76,11 +78,15 @@ __all__ = [
     "inbox_items",
     "is_certificate_eligible",
     "is_nominated",
+    "link_summaries",
+    "links_revoked",
     "nominations_of",
     "nominations_open",
     "officials_trained_count",
     "open_request_count",
     "overlapping_assignments",
+    "participant_certificate",
+    "participant_page",
     "personal_calendar_workshops",
     "places_left",
     "reportable_workshops",

@@ -84,7 +84,7 @@ def inbox_items(user, *, today: dt.date) -> list:
             )
         to_certify = (
             trained_participants(period_start=today - INBOX_CERTIFICATES_LOOKBACK)
-            .filter(certificate__isnull=True)
+            .filter(certificates__isnull=True)
             .values("workshop_id", "workshop__title", "workshop__end_date")
             .annotate(n=Count("pk"))
             .order_by("workshop__end_date", "workshop_id")[:INBOX_ROWS]

@@ -26,6 +26,15 @@ from .nominations import (
     nomination_waitlist,
     nomination_withdraw,
 )
+from .participants import (
+    PARTICIPANT_LINK_DAYS,
+    certificate_reissue,
+    certificate_revoke,
+    participant_link_expiry,
+    participant_link_send,
+    participant_links_request,
+    participant_links_revoke,
+)
 from .workshop_requests import request_accept, request_decline, request_submit, request_withdraw
 from .workshops import (
     EDITABLE_FIELDS,
@@ -48,6 +57,7 @@ __all__ = [
     "EDITABLE_FIELDS",
     "MAX_RENDER_ATTEMPTS",
     "NOMINATION_OPEN_STATUSES",
+    "PARTICIPANT_LINK_DAYS",
     "ConcurrentEditError",
     "assignment_answer",
     "assignment_appraise",
@@ -56,8 +66,10 @@ __all__ = [
     "beneficiary_set_quota",
     "calendar_feed_renew",
     "calendar_feed_stop",
+    "certificate_reissue",
     "certificate_render",
     "certificate_retry",
+    "certificate_revoke",
     "certificates_issue",
     "certificates_sweep",
     "nomination_accept",
@@ -67,6 +79,10 @@ __all__ = [
     "nomination_waitlist",
     "nomination_withdraw",
     "nominations_import",
+    "participant_link_expiry",
+    "participant_link_send",
+    "participant_links_request",
+    "participant_links_revoke",
     "past_activities_import",
     "request_accept",
     "request_decline",

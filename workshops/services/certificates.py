@@ -104,7 +104,8 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
     Runs in a worker. Claims the certificate (pending -> rendering, one more attempt), so a duplicate message does
     nothing. A rendering that raises goes back to pending with the reason while attempts remain, and the error
     is re-raised so that the task retries; after MAX_RENDER_ATTEMPTS it ends failed (staff may render it again).
-    Side effects: the PDF file; no audit record (the issuing was audited).
+    Side effects: the PDF file; the participant is emailed (services.participants.certificate_ready_email); no
+    audit record (the issuing was audited).
     """
     import hashlib
 
@@ -150,4 +151,7 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
     certificate.error = ""
     certificate.finished_at = timezone.now()
     certificate.save(update_fields=["file", "checksum", "status", "error", "finished_at", "updated_at"])
+    from .participants import certificate_ready_email  # participants reuses this module's RENDERING
+
+    certificate_ready_email(certificate=certificate)
     return certificate

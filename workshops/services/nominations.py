@@ -17,6 +17,7 @@ from ..enums import (
     NominationStatus,
 )
 from ..models import Beneficiary, Nomination, Workshop
+from .participants import participant_link_expiry, participant_link_new
 
 
 @transaction.atomic
@@ -84,8 +85,9 @@ def _decide(nomination: Nomination, status: str, by: User) -> Nomination:
     return nomination
 
 
-def _send_participant_information(nomination: Nomination) -> None:
+def _send_participant_information(nomination: Nomination, by: User) -> None:
     workshop = nomination.workshop
+    link = participant_link_new(nomination=nomination, by=by)
     send_templated_email(
         template="workshops/participant_accepted",
         to=[nomination.email],
@@ -100,6 +102,8 @@ def _send_participant_information(nomination: Nomination) -> None:
             "online_url": workshop.online_url,
             "time_zone": workshop.time_zone,
             "clikc_workspace_url": workshop.clikc_workspace_url,
+            "link": link,
+            "link_expires_at": participant_link_expiry(nomination),
         },
     )
 
@@ -108,7 +112,8 @@ def _send_participant_information(nomination: Nomination) -> None:
 def nomination_accept(*, nomination: Nomination, by: User) -> Nomination:
     """Nominated or wait-listed -> accepted, while a seat is free.
 
-    Side effects: audit record; the participant is emailed the practical information after commit.
+    Side effects: audit record; a personal link to the participant's page (services.participants); the participant
+    is emailed the practical information and that link after commit.
     """
     if nomination.status not in (NominationStatus.NOMINATED, NominationStatus.WAITLISTED):
         raise TransitionError(_("Only a nominated or wait-listed person can be accepted."))
@@ -120,7 +125,7 @@ def nomination_accept(*, nomination: Nomination, by: User) -> Nomination:
             _("All %(seats)d seats are taken: wait-list this person instead.") % {"seats": workshop.seats}
         )
     _decide(nomination, NominationStatus.ACCEPTED, by)
-    _send_participant_information(nomination)
+    _send_participant_information(nomination, by)
     return nomination
 
 

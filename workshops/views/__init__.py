@@ -21,6 +21,16 @@ from .nominations import (
     nomination_withdraw,
     nominations_bulk,
 )
+from .participants import (
+    certificate_reissue,
+    certificate_revoke,
+    participant_calendar,
+    participant_certificate,
+    participant_link_request,
+    participant_link_send,
+    participant_links_revoke,
+    participant_page,
+)
 from .workshop_requests import request_create, request_decide, request_list, request_withdraw
 from .workshops import (
     public_calendar,
@@ -45,7 +55,9 @@ __all__ = [
     "attendance",
     "calendar_feed",
     "certificate_download",
+    "certificate_reissue",
     "certificate_retry",
+    "certificate_revoke",
     "certificate_verify",
     "certificates_issue",
     "certificates_zip",
@@ -55,6 +67,12 @@ __all__ = [
     "nomination_offer_next",
     "nomination_withdraw",
     "nominations_bulk",
+    "participant_calendar",
+    "participant_certificate",
+    "participant_link_request",
+    "participant_link_send",
+    "participant_links_revoke",
+    "participant_page",
     "past_activity_import",
     "personal_calendar",
     "public_calendar",

@@ -53,7 +53,8 @@ def certificate_retry(request, pk, certificate_pk):
 @login_required
 def certificate_download(request, certificate_pk):
     certificate = access.get_certificate_for(request.user, certificate_pk)
-    if certificate.status != CertificateStatus.READY or not certificate.file:  # no file: the holder was erased
+    # No file: the holder was erased. A revoked certificate is not handed out (its verification says why).
+    if certificate.status != CertificateStatus.READY or not certificate.file or certificate.revoked_at:
         raise Http404
     audit_record(actor=request.user, action="workshops.certificate.downloaded", target=certificate)
     return private_file_response(certificate.file, download_name=f"certificate-{certificate.verification_code}.pdf")
@@ -64,7 +65,9 @@ def certificates_zip(request, pk):
     """Every ready certificate of the workshop the user may see, in one ZIP file."""
     workshop = access.get_workshop_for(request.user, pk)
     certificates = (
-        access.certificates_visible_to(request.user, workshop).filter(status=CertificateStatus.READY).exclude(file="")
+        access.certificates_visible_to(request.user, workshop)
+        .filter(status=CertificateStatus.READY, revoked_at__isnull=True)
+        .exclude(file="")
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -77,12 +80,12 @@ def certificates_zip(request, pk):
 
 
 def certificate_verify(request, code=None):
-    """Public: anyone holding a certificate's code can check that it is genuine."""
+    """Public: anyone holding a certificate's code can check that it is genuine, or that it was revoked (when, why)."""
     code = (code or request.GET.get("code", "")).strip().upper()
     certificate = None
     if code:
         certificate = (
-            Certificate.objects.filter(verification_code=code, revoked_at__isnull=True)
+            Certificate.objects.filter(verification_code=code)
             .select_related("nomination__workshop", "nomination__administration")
             .first()
         )

@@ -150,6 +150,11 @@ def workshop_detail(request, pk):
     nominations = list(selectors.nominations_of(access.nominations_visible_to(request.user, workshop)))
     # Staff see every nomination, so the page's counts can come from the list.
     detail = selectors.workshop_detail(workshop, nominations=nominations if is_staff else None)
+    if is_staff:  # whether each participant's personal link was sent and works (one query)
+        summaries = selectors.link_summaries([nomination.pk for nomination in nominations])
+        for nomination in nominations:
+            nomination.link_summary = summaries.get(nomination.pk)
+    certificates = list(access.certificates_visible_to(request.user, workshop).select_related("nomination"))
     nominating_for = access.nominating_administration(request.user, workshop, beneficiary_lines=detail["beneficiaries"])
     detail["beneficiaries"] = access.beneficiary_lines_visible_to(request.user, detail["beneficiaries"])
     context = {
@@ -163,7 +168,9 @@ def workshop_detail(request, pk):
         else None,
         # The signed-in expert's own assignments: their profile is the expert linked to their account.
         "my_assignments": [a for a in detail["assignments"] if a.expert.user_id == request.user.pk],
-        "certificates": access.certificates_visible_to(request.user, workshop).select_related("nomination"),
+        "certificates": certificates,
+        # A nomination with a valid certificate: its revoked ones offer no reissue.
+        "valid_certificate_holders": {c.nomination_id for c in certificates if c.revoked_at is None},
         "nominations_open": workshop.status in services.NOMINATION_OPEN_STATUSES,
     }
     if is_staff:
