@@ -1,7 +1,6 @@
 """The public website: thin views over the selectors, cached for anonymous visitors (see ``caching.py``)."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET
 from bacuda_portal.core import privacy
 from bacuda_portal.core.client_ip import client_ip
 from bacuda_portal.core.pages import query_without_page
+from bacuda_portal.core.rate_limit import over_limit
 
 from . import access, selectors, services
 from .caching import cached_value, public_page
@@ -93,14 +93,11 @@ def courses(request):
 
 def _rate_limited(request) -> bool:
     """At most BACUDA_CONTACT_RATE_LIMIT messages per IP address per BACUDA_CONTACT_RATE_WINDOW seconds."""
-    key = f"website:contact-rate:{client_ip(request)}"
-    cache.add(key, 0, timeout=settings.BACUDA_CONTACT_RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=settings.BACUDA_CONTACT_RATE_WINDOW)
-        count = 1
-    return count > settings.BACUDA_CONTACT_RATE_LIMIT
+    return over_limit(
+        f"website:contact:{client_ip(request)}",
+        limit=settings.BACUDA_CONTACT_RATE_LIMIT,
+        window=settings.BACUDA_CONTACT_RATE_WINDOW,
+    )
 
 
 def contact(request):
