@@ -18,7 +18,7 @@ from bacuda_portal.members.access import administration_of, is_wco_staff
 from bacuda_portal.members.enums import Role
 
 from .enums import ApplicationStatus, DecisionStatus, LetterStatus, ReviewStatus
-from .models import Application, Call, Decision, Letter, Review, Reviewer
+from .models import Application, Call, Decision, Letter, Programme, Review, Reviewer
 
 
 def calls_visible_to(user) -> QuerySet[Call]:
@@ -215,6 +215,32 @@ def released_decision_of(application: Application) -> Decision | None:
     """What the applicant may see of the decision: only once released."""
     decision = getattr(application, "decision", None)
     return decision if decision is not None and decision.status == DecisionStatus.RELEASED else None
+
+
+# --- Setting up programmes and calls ----------------------------------------------------------------------------
+def can_set_up_calls(user) -> bool:
+    """Create and change programmes and calls (their rules, rubric, phases, curriculum, letter templates): staff."""
+    return is_wco_staff(user)
+
+
+def require_call_setup(user) -> None:
+    if not can_set_up_calls(user):
+        raise Http404
+
+
+def get_programme_for_setup(user, pk: int) -> Programme:
+    programme = Programme.objects.filter(pk=pk).first() if can_set_up_calls(user) else None
+    if programme is None:
+        raise Http404
+    return programme
+
+
+def get_call_for_setup(user, pk: int) -> Call:
+    """Any call, published or draft, for staff; 404 for anyone else."""
+    call = Call.objects.select_related("programme").filter(pk=pk).first() if can_set_up_calls(user) else None
+    if call is None:
+        raise Http404
+    return call
 
 
 # --- Data protection -----------------------------------------------------------------------------------------

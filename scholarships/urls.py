@@ -39,6 +39,15 @@ urlpatterns = [
     path("calls/<int:pk>/offers/", views.offer_list, name="offer_list"),
     path("offers/<int:pk>/confirm/", views.offer_confirm, name="offer_confirm"),
     path("applications/<int:pk>/outcome/", views.programme_outcome_record, name="programme_outcome_record"),
+    # Programmes and calls set up by staff.
+    path("manage/programmes/", views.programme_manage, name="programme_manage"),
+    path("manage/programmes/new/", views.programme_edit, name="programme_create"),
+    path("manage/programmes/<int:pk>/", views.programme_edit, name="programme_edit"),
+    path("manage/calls/", views.call_manage, name="call_manage"),
+    path("manage/calls/new/", views.call_edit, name="call_create"),
+    path("manage/calls/<int:pk>/", views.call_edit, name="call_edit"),
+    path("manage/calls/<int:pk>/copy/", views.call_copy, name="call_copy"),
+    path("manage/calls/<int:pk>/letters/<slug:outcome>/", views.letter_template_edit, name="letter_template_edit"),
     # Data protection.
     path("my-data/", views.my_data, name="my_data"),
     path("my-data/erasure/", views.erasure_request, name="erasure_request"),

@@ -19,6 +19,15 @@ from .applications import (
 )
 from .home import HOME_ROWS, administration_applications, applicant_activity
 from .inbox import INBOX_ROWS, inbox_items
+from .programmes import (
+    CALL_STATES,
+    call_setup,
+    call_setup_list,
+    call_state,
+    programme_choices,
+    programme_list,
+    sample_application,
+)
 from .ranking import (
     RANKING_ORDER,
     RANKING_ROW_FIELDS,
@@ -49,6 +58,7 @@ from .reports import (
 from .search import search_applications
 
 __all__ = [
+    "CALL_STATES",
     "ENDORSEMENT_CALL_FIELDS",
     "HOME_ROWS",
     "INBOX_ROWS",
@@ -64,6 +74,9 @@ __all__ = [
     "call_choices",
     "call_detail",
     "call_or_none",
+    "call_setup",
+    "call_setup_list",
+    "call_state",
     "calls_open_during",
     "calls_open_now",
     "default_endorsement_call",
@@ -77,6 +90,8 @@ __all__ = [
     "open_calls",
     "other_reviews",
     "outbox",
+    "programme_choices",
+    "programme_list",
     "ranking_candidates",
     "ranking_csv_rows",
     "ranking_order",
@@ -84,6 +99,7 @@ __all__ = [
     "reserve_list",
     "review_overview",
     "review_scores",
+    "sample_application",
     "search_applications",
     "selected_applications",
     "selection_record",

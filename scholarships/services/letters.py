@@ -20,6 +20,7 @@ from ..enums import (
     LetterStatus,
 )
 from ..models import (
+    Application,
     Call,
     Decision,
     Letter,
@@ -73,6 +74,47 @@ def letter_template_for(*, call: Call, outcome: str) -> LetterTemplate:
     return template
 
 
+def letter_template_or_default(*, call: Call, outcome: str) -> LetterTemplate:
+    """The call's template for an outcome, or an unsaved one with the default text (a read: nothing written)."""
+    template = LetterTemplate.objects.filter(call=call, outcome=outcome).first()
+    if template is None:
+        subject_en, body_en, subject_fr, body_fr = DEFAULT_LETTERS[outcome]
+        template = LetterTemplate(
+            call=call, outcome=outcome, subject_en=subject_en, body_en=body_en, subject_fr=subject_fr, body_fr=body_fr
+        )
+    return template
+
+
+def letter_values(
+    *, call: Call, application: Application | None, reply_by: dt.datetime | None, reserve_rank: int | None
+) -> dict:
+    """What the placeholders of a letter stand for; without an application, a sample applicant's."""
+    reply_by_text = timezone.localtime(reply_by).strftime("%Y-%m-%d %H:%M %Z") if reply_by else ""
+    return {
+        "full_name": application.full_name if application is not None else _("Amina Sample"),
+        "call": str(call),
+        "programme": str(call.programme),
+        "university": call.partner_university,
+        "reply_by": reply_by_text,
+        "reserve_rank": reserve_rank or "",
+        "status_url": settings.SITE_URL
+        + (application.get_absolute_url() if application is not None else call.get_absolute_url()),
+    }
+
+
+def letter_preview(
+    *, call: Call, outcome: str, texts: dict, application: Application | None, now: dt.datetime | None = None
+) -> dict:
+    """The letter a template gives for a sample application, in both languages (a read: nothing written).
+    ``texts`` holds ``subject_en``, ``body_en``, ``subject_fr``, ``body_fr``; the reply-by date is the one an
+    offer made now would carry, the reserve rank 1."""
+    reply_by = _now(now) + dt.timedelta(days=call.offer_reply_days) if outcome == DecisionOutcome.SELECTED else None
+    reserve_rank = 1 if outcome == DecisionOutcome.RESERVE else None
+    values = letter_values(call=call, application=application, reply_by=reply_by, reserve_rank=reserve_rank)
+    return {name: fill_placeholders(texts.get(name) or "", values) for name in ("subject_en", "body_en",
+            "subject_fr", "body_fr")}  # fmt: skip
+
+
 def letter_draft(*, decision: Decision) -> Letter | None:
     """Draft the letter of a released decision into the outbox, from the call's template in the applicant's
     language. Nothing for an anonymised application (no address)."""
@@ -82,16 +124,9 @@ def letter_draft(*, decision: Decision) -> Letter | None:
         return None
     template = letter_template_for(call=decision.call, outcome=decision.outcome)
     language = "fr" if applicant.preferred_language == "fr" else "en"
-    reply_by = timezone.localtime(decision.reply_by).strftime("%Y-%m-%d %H:%M %Z") if decision.reply_by else ""
-    values = {
-        "full_name": application.full_name,
-        "call": str(decision.call),
-        "programme": str(decision.call.programme),
-        "university": decision.call.partner_university,
-        "reply_by": reply_by,
-        "reserve_rank": decision.reserve_rank or "",
-        "status_url": settings.SITE_URL + application.get_absolute_url(),
-    }
+    values = letter_values(
+        call=decision.call, application=application, reply_by=decision.reply_by, reserve_rank=decision.reserve_rank
+    )
     return Letter.objects.create(
         application=application,
         call=decision.call,

@@ -19,6 +19,7 @@ from .bulk import decisions_bulk, reviewers_bulk_assign
 from .data_protection import erasure_carry_out, erasure_list, erasure_request, my_data
 from .endorsement import ENDORSEMENT_PAGE_SIZE, endorsement_decide, endorsement_list, endorsement_rank
 from .letters import letter_approve, letter_edit, outbox
+from .programmes import call_copy, call_edit, call_manage, letter_template_edit, programme_edit, programme_manage
 from .review import (
     call_review,
     review_assign_one,
@@ -49,8 +50,11 @@ __all__ = [
     "application_step",
     "application_submit",
     "application_withdraw",
+    "call_copy",
     "call_detail",
+    "call_edit",
     "call_list",
+    "call_manage",
     "call_review",
     "decision_record",
     "decisions_bulk",
@@ -64,11 +68,14 @@ __all__ = [
     "erasure_request",
     "letter_approve",
     "letter_edit",
+    "letter_template_edit",
     "my_data",
     "offer_confirm",
     "offer_list",
     "offer_reply",
     "outbox",
+    "programme_edit",
+    "programme_manage",
     "programme_outcome_record",
     "ranking",
     "review_assign_one",

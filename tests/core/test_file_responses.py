@@ -61,6 +61,8 @@ FILE_URLS = {
     "reports:dashboard?format=csv",
     "reports:framework?format=csv",
     "website:news_manage?format=csv",
+    "scholarships:programme_manage?format=csv",
+    "scholarships:call_manage?format=csv",
     "privacy:register?format=csv",
 }
 # ... and each of them in Excel too

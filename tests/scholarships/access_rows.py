@@ -57,6 +57,19 @@ ROWS = {
     "scholarships:offer_list": ("get", lambda w: {"pk": w["call"].pk}, STAFF_ONLY),
     "scholarships:offer_confirm": ("post", lambda w: {"pk": w["decision"].pk}, STAFF_ONLY),
     "scholarships:programme_outcome_record": ("post", lambda w: {"pk": w["application"].pk}, STAFF_ONLY),
+    # programmes and calls set up by staff (the reviewer's column: tests/scholarships/test_setup_pages.py)
+    "scholarships:programme_manage": ("get", None, STAFF_ONLY),
+    "scholarships:programme_create": ("get", None, STAFF_ONLY),
+    "scholarships:programme_edit": ("get", lambda w: {"pk": w["call"].programme_id}, STAFF_ONLY),
+    "scholarships:call_manage": ("get", None, STAFF_ONLY),
+    "scholarships:call_create": ("get", None, STAFF_ONLY),
+    "scholarships:call_edit": ("get", lambda w: {"pk": w["call"].pk}, STAFF_ONLY),
+    "scholarships:call_copy": ("post", lambda w: {"pk": w["call"].pk}, STAFF_ONLY),
+    "scholarships:letter_template_edit": (
+        "get",
+        lambda w: {"pk": w["call"].pk, "outcome": "selected"},
+        STAFF_ONLY,
+    ),
     # data protection
     "scholarships:my_data": ("get", None, APPLICANTS_OWN),
     "scholarships:erasure_request": ("post", None, APPLICANTS_OWN),
