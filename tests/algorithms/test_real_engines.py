@@ -52,7 +52,7 @@ def test_date_trains_then_scores_a_ranked_csv(
     for url in (trained.get_absolute_url(), version.get_absolute_url()):
         page = client_as(contact_point).get(url).content.decode()
         assert "How the champion was chosen" in page and "Test, unseen combinations" in page
-        assert page.index("How the champion was chosen") < page.index("<details><summary>Every figure of the job")
+        assert page.index("How the champion was chosen") < page.index("<summary>Every figure the job recorded")
         assert "highest precision at 5 % inspected there" in page or not selection["on_unseen"]
         champion_label = trained.metrics["models"][trained.metrics["champion"]]["label"]
         assert f"{champion_label} <strong>(champion)</strong>" in page
