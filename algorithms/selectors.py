@@ -25,7 +25,8 @@ from .models import (
 
 def catalogue(visible: QuerySet[Algorithm]) -> QuerySet[Algorithm]:
     return visible.annotate(
-        published_versions=Count("versions", filter=Q(versions__publication=Publication.PUBLISHED))
+        published_versions=Count("versions", filter=Q(versions__publication=Publication.PUBLISHED)),
+        unpublished_versions=Count("versions", filter=~Q(versions__publication=Publication.PUBLISHED)),
     ).order_by("name_en")
 
 

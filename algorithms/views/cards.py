@@ -35,7 +35,11 @@ def catalogue(request):
     algorithms = selectors.catalogue(visible)
     if form is not None and form.is_valid() and form.cleaned_data["publication"]:
         algorithms = algorithms.filter(publication=form.cleaned_data["publication"])
-    return render(request, "algorithms/catalogue.html", {"algorithms": algorithms, "form": form})
+    return render(
+        request,
+        "algorithms/catalogue.html",
+        {"algorithms": algorithms, "form": form, "show_unpublished": access.is_staff(request.user)},
+    )
 
 
 def card(request, slug):
