@@ -25,14 +25,15 @@ from .models import (
 
 def catalogue(visible: QuerySet[Algorithm]) -> QuerySet[Algorithm]:
     return visible.annotate(
-        published_versions=Count("versions", filter=Q(versions__publication=Publication.PUBLISHED))
+        published_versions=Count("versions", filter=Q(versions__publication=Publication.PUBLISHED)),
+        unpublished_versions=Count("versions", filter=~Q(versions__publication=Publication.PUBLISHED)),
     ).order_by("name_en")
 
 
 def published_versions(algorithm: Algorithm) -> QuerySet[AlgorithmVersion]:
     return (
         algorithm.versions.filter(publication=Publication.PUBLISHED)
-        .select_related("administration")
+        .select_related("administration", "job")
         .prefetch_related("aliases")
         .order_by("-number")
     )
@@ -301,3 +302,20 @@ def newest_image_report(versions) -> dict | None:
     from .image_charts import newest_image_report as report
 
     return report(versions)
+
+
+def newest_version_report(versions) -> dict | None:
+    """The analyst's sections (``job_report``: parameters, DATE models compared with curves, confusion and
+    importance, AI-Synth or AI-HS report) of the newest of ``versions`` that has them (the model card's PDF)."""
+    from . import job_report
+
+    for version in versions:
+        reports = job_report.job_reports(version.algorithm.kind, version.metrics)
+        if any(reports.values()):
+            job_params = version.job.params if version.job_id and version.job else None
+            return {
+                "version": version.number,
+                "parameters": job_report.parameter_table(job_params, (version.metrics or {}).get("params")),
+                **reports,
+            }
+    return None

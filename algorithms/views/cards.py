@@ -15,7 +15,7 @@ from bacuda_portal.reports import access as report_access
 from bacuda_portal.reports import selectors as report_selectors
 from bacuda_portal.reports.forms import ModelCardReportForm
 
-from .. import access, date_views, hs_views, selectors, services
+from .. import access, date_views, hs_views, job_report, selectors, services
 from ..enums import AlgorithmKind
 from ..forms import AlgorithmForm, AliasForm, CatalogueFilterForm, ModelCardForm, VersionForm
 from ..image_charts import image_report
@@ -35,7 +35,11 @@ def catalogue(request):
     algorithms = selectors.catalogue(visible)
     if form is not None and form.is_valid() and form.cleaned_data["publication"]:
         algorithms = algorithms.filter(publication=form.cleaned_data["publication"])
-    return render(request, "algorithms/catalogue.html", {"algorithms": algorithms, "form": form})
+    return render(
+        request,
+        "algorithms/catalogue.html",
+        {"algorithms": algorithms, "form": form, "show_unpublished": access.is_staff(request.user)},
+    )
 
 
 def card(request, slug):
@@ -163,7 +167,11 @@ def version_detail(request, pk):
             "show_job": access.can_see_job_link(request.user, version),
             "can_edit": access.is_staff(request.user),
             "can_approve": access.can_approve(request.user, version.algorithm),
-            "metrics": sorted(_flat_metrics(version.metrics)),
+            "metrics": sorted(_flat_metrics(job_report.figures_only(version.metrics))),
+            "parameters": job_report.parameter_table(
+                version.job.params if version.job else None, (version.metrics or {}).get("params")
+            ),
+            **job_report.job_reports(version.algorithm.kind, version.metrics),
             "comparison": hs_views.comparison_for(version.metrics),
             "champion_selection": date_views.champion_selection_for(version.metrics),
             "image_report": image_report(version.metrics) if version.algorithm.kind == AlgorithmKind.IMAGE else None,

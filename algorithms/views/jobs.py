@@ -15,7 +15,7 @@ from bacuda_portal.core.csv_export import export_format, table_response
 from bacuda_portal.core.pages import add_service_errors, query_without_page, row_url, run_state_change
 from bacuda_portal.core.uploads import private_file_response
 
-from .. import access, date_views, hs_views, selectors, services, simulation
+from .. import access, date_views, hs_views, job_report, selectors, services, simulation
 from ..enums import AlgorithmKind, JobKind, JobStatus
 from ..forms import JobFilterForm, JobForm, StaffJobFilterForm
 from ..image_charts import image_report
@@ -109,12 +109,13 @@ def job_detail(request, pk):
     job = access.get_job_for(request.user, pk)
     version = AlgorithmVersion.objects.filter(job=job).first()
     artifacts = list(job.artifacts.all())
-    metrics = job.metrics
+    metrics = job_report.figures_only(job.metrics)
     comparison = None
     if job.kind == JobKind.DATE_SIMULATE:
         comparison = simulation.comparison(job.metrics)
         # the series are in the table, the charts and the CSV: the plain table keeps the other figures
-        metrics = {k: v for k, v in (job.metrics or {}).items() if k not in ("strategies", "batches", "params")}
+        metrics = {k: v for k, v in metrics.items() if k not in ("strategies", "batches")}
+    reports = job_report.job_reports(job.kind, job.metrics)
     return render(
         request,
         "algorithms/job_detail.html",
@@ -129,6 +130,8 @@ def job_detail(request, pk):
             "champion_selection": date_views.champion_selection_for(job.metrics),
             "batch": hs_views.batch_summary(job),
             "image_report": image_report(job.metrics) if job.kind == JobKind.IMAGE_TRAIN else None,
+            "parameters": job_report.parameter_table(job.params, (job.metrics or {}).get("params")),
+            **reports,
         },
     )
 

@@ -424,6 +424,7 @@ def model_card_report(algorithm_id: int) -> dict:
         "card": getattr(algorithm, "card", None),
         "versions": versions,
         "image_report": algorithm_selectors.newest_image_report(versions),
+        "version_report": algorithm_selectors.newest_version_report(versions),
         "document_title": f"{_('Model card')} – {algorithm.name}",
     }
 

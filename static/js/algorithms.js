@@ -1,4 +1,6 @@
-// The job page's progress bar: polls the job's JSON status until the job ends (no inline script; CSP-friendly).
+// The job page's progress bar: polls the job's JSON status until the job ends, then puts the page in its final
+// state (results, files, "Run again" instead of "Cancel") by fetching the page again and swapping its content;
+// the hint to reload shows only if that fails. No inline script; CSP-friendly.
 (function () {
   "use strict";
   var section = document.getElementById("job-progress");
@@ -24,7 +26,23 @@
       log.textContent = data.log;
       if (atBottom) { log.scrollTop = log.scrollHeight; }
     }
-    if (data.finished && hint) { hint.hidden = false; }
+  }
+
+  function showFinal() {
+    var container = document.getElementById("job-page");
+    if (!container || !window.DOMParser) { if (hint) { hint.hidden = false; } return; }
+    fetch(container.getAttribute("data-page-url") || window.location.pathname,
+          { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.text();
+      })
+      .then(function (html) {
+        var fresh = new window.DOMParser().parseFromString(html, "text/html").getElementById("job-page");
+        if (!fresh) { throw new Error("no job page"); }
+        container.replaceWith(document.importNode(fresh, true));
+      })
+      .catch(function () { if (hint) { hint.hidden = false; } });
   }
 
   function poll() {
@@ -35,7 +53,7 @@
       })
       .then(function (data) {
         show(data);
-        if (!data.finished) { window.setTimeout(poll, delay); }
+        if (data.finished) { showFinal(); } else { window.setTimeout(poll, delay); }
       })
       .catch(function () {
         delay = Math.min(delay * 2, 30000);  // back off while the server is unreachable

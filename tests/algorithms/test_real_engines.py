@@ -49,10 +49,19 @@ def test_date_trains_then_scores_a_ranked_csv(
     assert version.model_artifact.is_directory and version.metrics == trained.metrics
     # the job page and the version page show how the champion was chosen, every model on all rows and unseen ones
     selection = trained.metrics["champion_selection"]
+    # the finer precision/recall/revenue curves and the importance the job pages draw (issue 20)
+    from algorithms.engines.fraud_metrics import CURVE_RATES
+
+    curves = trained.metrics["curves"]
+    assert curves["rates"] == list(CURVE_RATES) and set(curves["models"]) == set(trained.metrics["models"])
+    for model in curves["models"].values():
+        assert all(len(model["test"][measure]) == len(CURVE_RATES) for measure in ("precision", "recall", "revenue"))
+    assert trained.metrics["feature_importance"]["features"][0][1] > 0
     for url in (trained.get_absolute_url(), version.get_absolute_url()):
         page = client_as(contact_point).get(url).content.decode()
         assert "How the champion was chosen" in page and "Test, unseen combinations" in page
-        assert page.index("How the champion was chosen") < page.index("<details><summary>Every figure of the job")
+        assert page.index("How the champion was chosen") < page.index("<summary>Every figure the job recorded")
+        assert 'id="curve-test-precision"' in page and 'id="date-comparison-test"' in page
         assert "highest precision at 5 % inspected there" in page or not selection["on_unseen"]
         champion_label = trained.metrics["models"][trained.metrics["champion"]]["label"]
         assert f"{champion_label} <strong>(champion)</strong>" in page

@@ -26,9 +26,14 @@ def test_the_progress_bar_follows_the_job_and_the_pages_are_accessible(page):
     wait_until(lambda: page.locator("#job-percent").evaluate("e => e.value") == 60, timeout=20)
     assert page.locator("#job-stage").inner_text() == "Training DATE"
     assert "Training DATE" in page.locator("#job-log").inner_text()
+    assert page.get_by_role("button", name="Cancel the job").is_visible()
     ModelJob.objects.filter(pk=job.pk).update(status="failed", error="The data has no fraud at all.")
-    wait_until(lambda: page.locator("#job-reload-hint").is_visible(), timeout=20)
+    # the page puts itself in its final state, without a reload: "Run again" instead of "Cancel", no "No file yet."
+    wait_until(lambda: page.get_by_role("button", name="Run again with the same seed").is_visible(), timeout=20)
+    assert page.get_by_role("button", name="Cancel the job").count() == 0
+    assert "No file yet." not in page.content() and "This job left no file." in page.content()
     assert page.locator("#job-error").inner_text() == "The data has no fraud at all."
+    assert not page.locator("#job-reload-hint").is_visible()
     assert run_axe(page) == []
     assert page.console_errors == []
     AlgorithmFactory(slug="date", publication="published")

@@ -19,7 +19,13 @@ from algorithms.engines.features import (
     labels_of,
     revenue_proxy,
 )
-from algorithms.engines.fraud_metrics import INSPECTION_RATES, fit_lightgbm, ranking_metrics
+from algorithms.engines.fraud_metrics import (
+    CURVE_RATES,
+    INSPECTION_RATES,
+    fit_lightgbm,
+    ranking_curves,
+    ranking_metrics,
+)
 
 from .champion import choose_champion, selection_figures
 from .data import (
@@ -45,8 +51,22 @@ from .models import (
     routed_scores,
 )
 
-
 # ----------------------------------------------------------------------------------------------- train
+IMPORTANCE_FEATURES = 15
+
+
+def _feature_importance(booster) -> dict:
+    """The LightGBM model's total gain by feature, as shares of the whole, the largest first (at most 15)."""
+    gains = booster.feature_importance(importance_type="gain")
+    total = float(np.sum(gains)) or 1.0
+    ranked = sorted(zip(booster.feature_name(), gains, strict=True), key=lambda item: -item[1])
+    return {
+        "model": "lightgbm",
+        "kind": "gain",
+        "features": [[name, round(float(gain) / total, 4)] for name, gain in ranked[:IMPORTANCE_FEATURES] if gain > 0],
+    }
+
+
 def train(dataset_csv: Path, *, workdir: Path, seed: int, progress: ProgressCallback, params: dict) -> EngineResult:
     """Trains XGBoost, LightGBM and DATE on a date split of ``dataset_csv``; see the module docstring."""
     started = time.perf_counter()
@@ -122,6 +142,15 @@ def train(dataset_csv: Path, *, workdir: Path, seed: int, progress: ProgressCall
             models[name][f"{part}_unseen"] = (
                 ranking_metrics(scores[name][part][mask], labels[mask], revenue[mask]) if mask.any() else None
             )
+    curves = {"rates": list(CURVE_RATES), "models": {}}
+    for name in MODEL_NAMES:
+        test_scores = scores[name]["test"]
+        curves["models"][name] = {
+            "test": ranking_curves(test_scores, test_y, test_revenue),
+            "test_unseen": ranking_curves(test_scores[test_unseen], test_y[test_unseen], test_revenue[test_unseen])
+            if test_unseen.any()
+            else None,
+        }
     on_unseen = _enough(valid_y[valid_unseen])
     champion = choose_champion({n: models[n]["selection"] for n in MODEL_NAMES}, on_unseen=on_unseen)
     selection = {
@@ -162,6 +191,8 @@ def train(dataset_csv: Path, *, workdir: Path, seed: int, progress: ProgressCall
             "test_fraud_rate": round(float(test_y[test_unseen].mean()), 4) if test_unseen.any() else None,
         },
         "models": models,
+        "curves": curves,
+        "feature_importance": _feature_importance(lgb_booster),
         "split": {
             name: {
                 "first_date": f"{df[DATE].min():%Y-%m-%d}",
