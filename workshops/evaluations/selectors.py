@@ -91,6 +91,7 @@ class QuestionResult:
     buckets: list[Bucket] = field(default_factory=list)  # ratings and choices
     texts: list[str] = field(default_factory=list)  # free text
     correct_share: float | None = None  # scored questions: percent answering correctly
+    chart: str = ""  # set by the page: an SVG bar chart of the buckets
 
     @property
     def question(self) -> Question:
