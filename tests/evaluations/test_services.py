@@ -60,7 +60,7 @@ def test_an_answered_question_keeps_its_meaning_but_its_wording_can_change(
     options = [services.OptionInput(o.text_en, o.text_fr, o.is_correct) for o in question.options.all()]
     flipped = [services.OptionInput(o.text_en, o.text_fr, not o.is_correct) for o in options]
     with pytest.raises(ValidationError, match="only its wording can change"):
-        services.question_update(question=question, by=staff, options=flipped[:2] + [options[2]])
+        services.question_update(question=question, by=staff, options=[*flipped[:2], options[2]])
     with pytest.raises(ValidationError, match="only its wording can change"):
         services.question_update(question=question, by=staff, options=options, points=3)
     ids = [o.pk for o in question.options.all()]
@@ -164,7 +164,7 @@ def test_copy_from_another_workshop(delivered_workshop, knowledge_tests, reactio
     services.questionnaire_create(workshop=target, kind="reaction", questions=[QuestionFactory()], by=staff)
     copies = services.questionnaires_copy(source=delivered_workshop, workshop=target, by=staff)
     assert sorted(copy.kind for copy in copies) == ["post_test", "pre_test"]  # its own reaction survey stays
-    pre, post = knowledge_tests
+    pre, _post = knowledge_tests
     for copy in copies:
         assert copy.status == "draft" and copy.opens_at is None and not copy.anonymous
         assert [i.question_id for i in copy.items.all()] == [i.question_id for i in pre.items.all()]
