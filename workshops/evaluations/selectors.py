@@ -261,7 +261,7 @@ def _knowledge_gain(questionnaires: list[Questionnaire], responses: dict[int, li
         nomination.pk: nomination
         for nomination in Nomination.objects.filter(pk__in=scores)
         .select_related("administration")
-        .only("id", "full_name", "administration__code", "administration__name_en", "administration__name_fr")
+        .only("id", "full_name", "administration__name_en", "administration__name_fr")
     }
     rows = []
     maximum = None
