@@ -155,6 +155,7 @@ class QuestionnaireCreateForm(QuestionnaireSettingsForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["anonymous"]
+        self.fields["follow_up_months"].required = False  # 3 when left empty
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data
