@@ -60,6 +60,8 @@ FILE_URLS = {
     "reports:framework?format=csv",
     "website:news_manage?format=csv",
     "privacy:register?format=csv",
+    "evaluations:question_list?format=csv",
+    "evaluations:workshop_results?format=csv",
 }
 # ... and each of them in Excel too
 FILE_URLS |= {name.replace("?format=csv", "?format=xlsx") for name in FILE_URLS if name.endswith("?format=csv")}
