@@ -166,7 +166,7 @@ def test_creating_a_second_survey_of_a_kind_is_refused_with_the_form_kept(client
     question = QuestionFactory()
     response = client.post(url, {"kind": "reaction", "questions": [question.pk], "follow_up_months": "3"})
     assert response.status_code == 400
-    assert "This workshop already has a reaction survey." in response.content.decode()
+    assert "This workshop already has a questionnaire of this kind: Reaction survey." in response.content.decode()
 
 
 def test_the_post_test_from_the_page_takes_the_pre_tests_questions(

@@ -89,7 +89,7 @@ def test_the_reaction_survey_is_anonymous_by_default_and_the_others_named(delive
 def test_one_questionnaire_of_each_kind_per_workshop(delivered_workshop, staff):
     question = QuestionFactory()
     services.questionnaire_create(workshop=delivered_workshop, kind="reaction", questions=[question], by=staff)
-    with pytest.raises(ValidationError, match="already has a reaction survey"):
+    with pytest.raises(ValidationError, match="already has a questionnaire of this kind: Reaction survey"):
         services.questionnaire_create(workshop=delivered_workshop, kind="reaction", questions=[question], by=staff)
 
 

@@ -240,7 +240,10 @@ def questionnaire_create(
     """
     if Questionnaire.objects.filter(workshop=workshop, kind=kind).exists():
         raise ValidationError(
-            {"kind": _("This workshop already has a %(kind)s.") % {"kind": QuestionnaireKind(kind).label.lower()}}
+            {
+                "kind": _("This workshop already has a questionnaire of this kind: %(kind)s.")
+                % {"kind": QuestionnaireKind(kind).label}
+            }
         )
     if anonymous is None:
         anonymous = kind == QuestionnaireKind.REACTION

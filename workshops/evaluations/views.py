@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from bacuda_portal.core.csv_export import export_format, table_response
@@ -140,7 +141,9 @@ def workshop_questionnaires(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("The %(kind)s was created.") % {"kind": questionnaire.get_kind_display()})
+            messages.success(
+                request, _("Questionnaire created: %(kind)s.") % {"kind": questionnaire.get_kind_display()}
+            )
             return redirect("evaluations:questionnaire_detail", pk=questionnaire.pk)
     return _workshop_page(request, workshop, create_form=form, status=400)
 
@@ -158,7 +161,11 @@ def questionnaires_copy(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("%(count)d questionnaires copied.") % {"count": len(copies)})
+            messages.success(
+                request,
+                ngettext("%(count)d questionnaire copied.", "%(count)d questionnaires copied.", len(copies))
+                % {"count": len(copies)},
+            )
             return redirect("evaluations:workshop_questionnaires", pk=workshop.pk)
     return _workshop_page(request, workshop, copy_form=form, status=400)
 
