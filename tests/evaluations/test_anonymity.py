@@ -68,6 +68,7 @@ def test_the_results_page_and_csv_do_not_reveal_who_answered_what(
     words = {
         participants[0]: "Achieng wrote this secret sentence",
         participants[1]: "Brian wrote another sentence",
+        participants[2]: "Chebet wrote a third one",
     }
     for nomination, text in words.items():
         services.submit(
@@ -89,3 +90,18 @@ def test_the_results_page_and_csv_do_not_reveal_who_answered_what(
         reverse("evaluations:workshop_questionnaires", kwargs={"pk": reaction_survey.workshop_id})
     ).content.decode()
     assert all(nomination.full_name not in questionnaires for nomination in participants)
+
+
+def test_the_staff_preview_never_shows_a_participants_anonymous_draft(
+    client, staff, reaction_survey, reaction_questions, participants
+):
+    services.save_draft(
+        nomination=participants[0],
+        questionnaire=reaction_survey,
+        answers=reaction_answers(reaction_questions, text="A draft only Achieng may see"),
+    )
+    client.force_login(staff)
+    url = reverse("evaluations:questionnaire_preview", kwargs={"pk": reaction_survey.pk})
+    content = client.get(url, {"as": participants[0].pk}).content.decode()
+    assert "Preview as Achieng Otieno" in content
+    assert "A draft only Achieng may see" not in content

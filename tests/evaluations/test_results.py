@@ -42,51 +42,71 @@ def test_knowledge_gain_on_a_known_answer(knowledge_tests, knowledge_questions, 
 
 
 def test_distributions_averages_and_response_rate(reaction_survey, reaction_questions, participants):
-    achieng, brian, _chebet = participants
-    services.submit(
-        nomination=achieng,
-        questionnaire=reaction_survey,
-        answers=reaction_answers(reaction_questions, rating=5, pace="Right", sessions=("DATE", "AI-HS"), text="Good"),
-    )
-    services.submit(
-        nomination=brian,
-        questionnaire=reaction_survey,
-        answers=reaction_answers(reaction_questions, rating=2, pace="Too fast", sessions=("DATE",), text="Faster"),
-    )
-    services.save_draft(nomination=_chebet, questionnaire=reaction_survey, answers={})  # drafts do not count
+    achieng, brian, chebet = participants
+    dan = NominationFactory(workshop=reaction_survey.workshop, status="accepted")
+    for nomination, answers in (
+        (achieng, {"rating": 5, "pace": "Right", "sessions": ("DATE", "AI-HS"), "text": "Good"}),
+        (brian, {"rating": 2, "pace": "Too fast", "sessions": ("DATE",), "text": "Faster"}),
+        (dan, {"rating": 3, "pace": "Too slow", "sessions": ("AI-Synth",), "text": "Clear"}),
+    ):
+        services.submit(
+            nomination=nomination,
+            questionnaire=reaction_survey,
+            answers=reaction_answers(reaction_questions, **answers),
+        )
+    services.save_draft(nomination=chebet, questionnaire=reaction_survey, answers={})  # drafts do not count
 
     results = selectors.workshop_results(reaction_survey.workshop).questionnaires[0]
-    assert (results.submitted, results.accepted) == (2, 3)
-    assert results.response_rate == pytest.approx(200 / 3)
+    assert (results.submitted, results.accepted, results.withheld) == (3, 4, False)
+    assert results.response_rate == pytest.approx(75.0)
     rating, pace, sessions, text = results.questions
-    assert rating.average == pytest.approx(3.5)
+    assert rating.average == pytest.approx(10 / 3)
     assert [(b.label, b.count) for b in rating.buckets] == [
         ("1 – Not useful", 0),
         ("2", 1),
-        ("3", 0),
+        ("3", 1),
         ("4", 0),
         ("5 – Very useful", 1),
     ]
-    assert [(b.label, b.count, b.share) for b in pace.buckets] == [
-        ("Too slow", 0, 0.0),
-        ("Right", 1, 50.0),
-        ("Too fast", 1, 50.0),
-    ]
-    assert [(b.label, b.count) for b in sessions.buckets] == [("DATE", 2), ("AI-HS", 1), ("AI-Synth", 0)]
-    assert text.texts == ["Faster", "Good"]
+    assert [(b.label, b.count) for b in pace.buckets] == [("Too slow", 1), ("Right", 1), ("Too fast", 1)]
+    assert pace.buckets[0].share == pytest.approx(100 / 3)
+    assert [(b.label, b.count) for b in sessions.buckets] == [("DATE", 2), ("AI-HS", 1), ("AI-Synth", 1)]
+    assert text.texts == ["Clear", "Faster", "Good"]
+
+
+def test_anonymous_answers_are_withheld_while_fewer_than_three_have_answered(
+    client, staff, reaction_survey, reaction_questions, participants
+):
+    for nomination in participants[:2]:
+        services.submit(
+            nomination=nomination,
+            questionnaire=reaction_survey,
+            answers=reaction_answers(reaction_questions, text=f"Said by {nomination.full_name}"),
+        )
+    results = selectors.workshop_results(reaction_survey.workshop).questionnaires[0]
+    assert results.withheld and results.submitted == 2
+    assert all(q.answered == 0 and not q.texts for q in results.questions)
+    client.force_login(staff)
+    url = reverse("evaluations:workshop_results", kwargs={"pk": reaction_survey.workshop_id})
+    page = client.get(url).content.decode()
+    assert "its answers are shown once at least 3 participants have answered" in page
+    assert "Said by" not in page
+    export = b"".join(client.get(url, {"format": "csv"}).streaming_content).decode()
+    assert "Answers withheld" in export and "Said by" not in export
 
 
 def test_the_results_page_shows_charts_and_figures(client, staff, reaction_survey, reaction_questions, participants):
-    services.submit(
-        nomination=participants[0], questionnaire=reaction_survey, answers=reaction_answers(reaction_questions)
-    )
+    for nomination in participants:
+        services.submit(
+            nomination=nomination, questionnaire=reaction_survey, answers=reaction_answers(reaction_questions)
+        )
     client.force_login(staff)
     response = client.get(reverse("evaluations:workshop_results", kwargs={"pk": reaction_survey.workshop_id}))
     content = response.content.decode()
     assert response.status_code == 200
     assert content.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 3  # rating, single, multiple
-    assert "1 submitted out of 3 accepted participants" in content
-    assert "response rate 33 %" in content
+    assert "3 submitted out of 3 accepted participants" in content
+    assert "response rate 100 %" in content
     assert "More exercises, please." in content
 
 

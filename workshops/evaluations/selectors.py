@@ -16,6 +16,10 @@ from ..models import Nomination, Workshop
 from .enums import KNOWLEDGE_KINDS, RATING_VALUES, QuestionKind, QuestionnaireKind, ResponseStatus
 from .models import Question, Questionnaire, QuestionnaireItem, QuestionOption, Response
 
+# An anonymous questionnaire's answers are shown once this many participants have submitted: with one or two,
+# the list of who answered (which staff may see) would tell who gave which answer.
+ANONYMOUS_RESULTS_THRESHOLD = 3
+
 
 # --- The question bank ---------------------------------------------------------------------------------
 def question_list(*, search: str = "", kind: str = "", active: str = "") -> QuerySet[Question]:
@@ -172,6 +176,7 @@ class QuestionnaireResults:
     submitted: int
     accepted: int
     questions: list[QuestionResult]
+    withheld: bool = False  # anonymous, and too few answers to show them without telling whose they are
 
     @property
     def response_rate(self) -> float | None:
@@ -235,11 +240,12 @@ def workshop_results(workshop: Workshop) -> WorkshopResults:
     results = []
     for questionnaire in questionnaires:
         responses = by_questionnaire[questionnaire.pk]
+        withheld = questionnaire.anonymous and 0 < len(responses) < ANONYMOUS_RESULTS_THRESHOLD
         questions = [
-            _question_result(item, [response.answers.get(str(item.question_id)) for response in responses])
+            _question_result(item, [] if withheld else [r.answers.get(str(item.question_id)) for r in responses])
             for item in questionnaire.items.all()
         ]
-        results.append(QuestionnaireResults(questionnaire, len(responses), accepted, questions))
+        results.append(QuestionnaireResults(questionnaire, len(responses), accepted, questions, withheld))
     return WorkshopResults(
         workshop=workshop,
         accepted=accepted,

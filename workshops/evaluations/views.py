@@ -279,7 +279,8 @@ def answer_page(request, questionnaire, answerer: access.Answerer):
             services.check_may_answer(questionnaire, nomination)
         except TransitionError as error:
             blocked = str(error)
-    draft = services.find_draft(questionnaire, nomination) if nomination is not None else None
+    # A preview never shows a participant's draft: an anonymous draft is theirs alone, even before it is sent.
+    draft = None if answerer.preview or nomination is None else services.find_draft(questionnaire, nomination)
     initial = AnswerForm.initial_from(draft.answers) if draft else {}
     form = AnswerForm(request.POST or None, items=items, initial=initial)
     status = 200
@@ -365,6 +366,9 @@ def _results_rows(results):
             questionnaire_results.submitted,
             _percent(questionnaire_results.response_rate),
         )
+        if questionnaire_results.withheld:
+            yield (kind, _("Answers withheld until more participants have answered (anonymity)"), "", "", "")
+            continue
         for question_result in questionnaire_results.questions:
             text = question_result.question.text
             if question_result.average is not None:
@@ -435,6 +439,7 @@ def workshop_results(request, pk):
         {
             "workshop": workshop,
             "results": results,
+            "threshold": selectors.ANONYMOUS_RESULTS_THRESHOLD,
             "gain_csv": reverse("evaluations:workshop_results", kwargs={"pk": workshop.pk}) + "?format=csv&table=gain",
         },
     )
