@@ -119,6 +119,7 @@ def test_the_results_csv(client, staff, reaction_survey, knowledge_tests, knowle
     results_csv = b"".join(client.get(url, {"format": "csv"}).streaming_content).decode()
     assert "Knowledge pre-test,Response rate,,1,33.3" in results_csv
     assert "Knowledge post-test,Knowledge question 1,Answered correctly,1,100.0" in results_csv
+    assert "Knowledge post-test,Knowledge question 1,yes (correct),1,100.0" in results_csv
     gain_csv = b"".join(client.get(url, {"format": "csv", "table": "gain"}).streaming_content).decode()
     assert "Achieng Otieno,Kenya,2,4,5,2,40.0,0.667" in gain_csv
 

@@ -85,6 +85,7 @@ class Bucket:
     label: str
     count: int
     share: float | None  # percent of those who answered the question
+    correct: bool = False  # a scored question's correct option
 
 
 @dataclass
@@ -217,7 +218,14 @@ def _question_result(item: QuestionnaireItem, answers: list) -> QuestionResult:
             counts.update(answer if isinstance(answer, list) else [answer])
         options = list(question.options.all())
         for option in options:
-            result.buckets.append(Bucket(option.text, counts[option.pk], _percent(counts[option.pk], len(given))))
+            result.buckets.append(
+                Bucket(
+                    option.text,
+                    counts[option.pk],
+                    _percent(counts[option.pk], len(given)),
+                    correct=question.is_scored and option.is_correct,
+                )
+            )
         if question.is_scored:
             correct = sorted(option.pk for option in options if option.is_correct)
             right = sum(1 for answer in given if (sorted(answer) if isinstance(answer, list) else [answer]) == correct)

@@ -348,7 +348,14 @@ def _add_charts(results) -> None:
             if question_result.question.kind != QuestionKind.TEXT:
                 question_result.chart = horizontal_bars(
                     question_result.question.text,
-                    [Bar(bucket.label, bucket.count) for bucket in question_result.buckets],
+                    [
+                        Bar(
+                            _("%(option)s (correct)") % {"option": bucket.label} if bucket.correct else bucket.label,
+                            bucket.count,
+                            "chart-bar-alt" if bucket.correct else "chart-bar",
+                        )
+                        for bucket in question_result.buckets
+                    ],
                 )
 
 
@@ -382,7 +389,8 @@ def _results_rows(results):
                     _percent(question_result.correct_share),
                 )
             for bucket in question_result.buckets:
-                yield (kind, text, bucket.label, bucket.count, _percent(bucket.share))
+                label = _("%(option)s (correct)") % {"option": bucket.label} if bucket.correct else bucket.label
+                yield (kind, text, label, bucket.count, _percent(bucket.share))
             for answer in question_result.texts:
                 yield (kind, text, answer, "", "")
 
