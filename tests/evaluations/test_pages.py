@@ -266,3 +266,25 @@ def test_contact_points_see_none_of_the_evaluation_pages(client, contact_point, 
         reverse("evaluations:questionnaire_preview", kwargs={"pk": reaction_survey.pk}),
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_the_questionnaires_page_query_count_does_not_grow(client, staff, delivered_workshop, knowledge_questions):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff)
+    url = reverse("evaluations:workshop_questionnaires", kwargs={"pk": delivered_workshop.pk})
+    services.questionnaire_create(
+        workshop=delivered_workshop, kind="pre_test", questions=knowledge_questions[:1], by=staff
+    )
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    services.questionnaire_create(workshop=delivered_workshop, kind="reaction", questions=[QuestionFactory()], by=staff)
+    services.questionnaire_create(
+        workshop=delivered_workshop, kind="follow_up", questions=[QuestionFactory() for _ in range(8)], by=staff
+    )
+    for _ in range(10):
+        QuestionFactory()  # more questions offered in the bank
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)
