@@ -288,3 +288,19 @@ def test_the_questionnaires_page_query_count_does_not_grow(client, staff, delive
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def test_the_follow_up_delay_is_set_on_the_follow_up_survey_only(client, staff, delivered_workshop, reaction_survey):
+    follow_up = services.questionnaire_create(
+        workshop=delivered_workshop, kind="follow_up", questions=[QuestionFactory()], by=staff
+    )
+    client.force_login(staff)
+    reaction_page = client.get(reverse("evaluations:questionnaire_detail", kwargs={"pk": reaction_survey.pk}))
+    assert "Months after the workshop" not in reaction_page.content.decode()
+    url = reverse("evaluations:questionnaire_settings", kwargs={"pk": follow_up.pk})
+    assert client.post(url, {"follow_up_months": "6"}).status_code == 302
+    follow_up.refresh_from_db()
+    assert follow_up.follow_up_months == 6
+    response = client.post(url, {"follow_up_months": "30"})
+    assert response.status_code == 400
+    assert "Ensure this value is less than or equal to 24." in response.content.decode()
