@@ -45,6 +45,7 @@ urlpatterns += i18n_patterns(
     path("experts/", include("workshops.experts.urls")),
     path("elearning/", include("workshops.elearning.urls")),
     path("missions/", include("workshops.missions.urls")),
+    path("evaluations/", include("workshops.evaluations.urls")),
     path("algorithms/", include("algorithms.urls")),
     path("reports/", include("bacuda_portal.reports.urls")),
     path("", include("bacuda_portal.members.privacy_urls")),

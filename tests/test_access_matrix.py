@@ -37,6 +37,7 @@ from tests.access_roles import (
 )
 from tests.algorithms import access_rows as algorithms_rows
 from tests.elearning.factories import CourseFactory, MilestoneFactory
+from tests.evaluations import access_rows as evaluations_rows
 from tests.members import privacy_access_rows
 from tests.missions.factories import ClaimFactory, ClaimLineFactory, MissionFactory, TravelRequestFactory
 from tests.reports import access_rows as reports_rows
@@ -246,7 +247,15 @@ MATRIX = {
     "v1:mission-detail": ("get", lambda w: {"pk": w["mission"].pk}, ("401", "ok", "404", "404", "ok", "404")),
 }
 
-FRAGMENTS = (scholarships_rows, algorithms_rows, reports_rows, website_rows, privacy_access_rows, workshops_rows)
+FRAGMENTS = (
+    scholarships_rows,
+    algorithms_rows,
+    reports_rows,
+    website_rows,
+    privacy_access_rows,
+    workshops_rows,
+    evaluations_rows,
+)
 for _fragment in FRAGMENTS:
     assert not set(_fragment.ROWS) & set(MATRIX), f"{_fragment.__name__} repeats a row"
     MATRIX.update(_fragment.ROWS)

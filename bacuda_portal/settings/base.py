@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "workshops.elearning",
     "workshops.missions",
     "workshops",
+    "workshops.evaluations",
     "scholarships",
     "algorithms",
     "bacuda_portal.reports",

@@ -64,6 +64,8 @@ FILE_URLS = {
     "scholarships:programme_manage?format=csv",
     "scholarships:call_manage?format=csv",
     "privacy:register?format=csv",
+    "evaluations:question_list?format=csv",
+    "evaluations:workshop_results?format=csv",
 }
 # ... and each of them in Excel too
 FILE_URLS |= {name.replace("?format=csv", "?format=xlsx") for name in FILE_URLS if name.endswith("?format=csv")}

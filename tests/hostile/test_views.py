@@ -36,6 +36,7 @@ def _forms():
     """(label, role, URL name, URL arguments from the world, form class whose fields are sent)."""
     from bacuda_portal.members.forms import InvitationForm
     from workshops.elearning.forms import CourseForm
+    from workshops.evaluations.forms import QuestionForm, QuestionnaireCreateForm
     from workshops.experts.forms import AvailabilityWindowForm, ExpertForm
     from workshops.forms import NominationForm, SessionForm, WorkshopForm, WorkshopRequestForm
     from workshops.missions.forms import MissionForm
@@ -56,6 +57,14 @@ def _forms():
         ),
         ("new mission", "staff", "missions:create", None, MissionForm),
         ("new course", "staff", "elearning:course_create", None, CourseForm),
+        ("bank question", "staff", "evaluations:question_create", None, QuestionForm),
+        (
+            "questionnaire",
+            "staff",
+            "evaluations:workshop_questionnaires",
+            lambda w: {"pk": w["open"].pk},
+            QuestionnaireCreateForm,
+        ),
     ]
     try:
         from bacuda_portal.website.forms import ContactForm
