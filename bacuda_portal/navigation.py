@@ -204,6 +204,11 @@ def main_menu(user, path: str = "") -> list[MenuEntry]:
 
 
 def main_menu_context(request) -> dict:
-    """Context processor: ``main_menu`` for the request's user and page, built when a template first reads it."""
+    """Context processor: ``main_menu`` for the request's user and page, built when a template first reads it;
+    ``main_menu_unmarked``, the same without a current section, for the "not found" page (which must read the same
+    whether the address names a page of the user's section or nothing at all: no existence oracle)."""
     user = getattr(request, "user", None)
-    return {"main_menu": SimpleLazyObject(lambda: main_menu(user, request.path))}
+    return {
+        "main_menu": SimpleLazyObject(lambda: main_menu(user, request.path)),
+        "main_menu_unmarked": SimpleLazyObject(lambda: main_menu(user)),
+    }

@@ -268,3 +268,16 @@ def test_the_menu_costs_staff_no_query_and_a_contact_point_one(staff, contact_po
         main_menu(staff, "/en/")
     with django_assert_num_queries(1):
         main_menu(contact_point, "/en/")
+
+
+@pytest.mark.django_db
+def test_a_page_not_found_marks_no_section(client_as, contact_point, kenya):
+    # Under the contact point's own administration page, a page they may not open and a missing one read alike.
+    client = client_as(contact_point)
+    denied = client.post(reverse("members:invitation_create", kwargs={"code": kenya.code}))
+    missing = client.post(reverse("members:invitation_create", kwargs={"code": "ZZQ"}))
+    assert denied.status_code == missing.status_code == 404
+    assert "aria-current" not in denied.content.decode().split("</header>")[0].split('class="language-switcher"')[0]
+    # The same page's section is marked when it exists.
+    found = client.get(kenya.get_absolute_url()).content.decode()
+    assert f'href="{kenya.get_absolute_url()}" class="nav-top-link" aria-current="page"' in found
