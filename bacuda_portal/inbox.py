@@ -15,12 +15,11 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from algorithms import selectors as algorithm_selectors
+from bacuda_portal import navigation
 from bacuda_portal.core.inbox import InboxItem, grouped, total
 from bacuda_portal.members import access as member_access
 from bacuda_portal.members import selectors as member_selectors
-from bacuda_portal.members.enums import Role
 from bacuda_portal.reports import selectors as report_selectors
-from scholarships import access as scholarship_access
 from scholarships import selectors as scholarship_selectors
 from workshops import selectors as workshop_selectors
 from workshops.elearning import selectors as elearning_selectors
@@ -73,26 +72,19 @@ def home(request):
     user = request.user
     items = inbox_items(user)
     today = timezone.localdate()
-    context = {"groups": grouped(items), "total": total(items), "role": "other"}
-    administration = member_access.administration_of(user)
-    expert = expert_access.expert_of(user)
-    if member_access.is_wco_staff(user):
-        context["role"] = "staff"
-    elif administration is not None:
+    role = navigation.role_of(user)
+    context = {"groups": grouped(items), "total": total(items), "role": role}
+    if role == navigation.CONTACT_POINT:
+        administration = member_access.administration_of(user)
         context.update(
-            role="contact_point",
             administration=administration,
             workshops=workshop_selectors.administration_activity(administration, today=today),
             applications=scholarship_selectors.administration_applications(administration),
             algorithms=algorithm_selectors.administration_activity(administration),
         )
-    elif expert is not None or user.role == Role.EXPERT:
-        context.update(
-            role="expert",
-            assignments=workshop_selectors.expert_activity(expert, today=today) if expert else [],
-        )
-    elif scholarship_access.is_reviewer(user) or user.role == Role.REVIEWER:
-        context["role"] = "reviewer"
-    elif scholarship_access.can_apply(user):
-        context.update(role="applicant", applications=scholarship_selectors.applicant_activity(user))
+    elif role == navigation.EXPERT:
+        expert = expert_access.expert_of(user)
+        context["assignments"] = workshop_selectors.expert_activity(expert, today=today) if expert else []
+    elif role == navigation.APPLICANT:
+        context["applications"] = scholarship_selectors.applicant_activity(user)
     return render(request, "home.html", context)

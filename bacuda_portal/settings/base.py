@@ -108,7 +108,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "bacuda_portal.members.context_processors.portal_user",
+                "bacuda_portal.navigation.main_menu_context",
                 "bacuda_portal.inbox.inbox_count",
             ],
         },
