@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("staff/audit/", operations.audit_log, name="audit_log"),
     path("workshops/", include("workshops.urls")),
     path("participant/", include("workshops.participant_urls")),
+    path("participant/", include("workshops.evaluations.participant_urls")),
     path("scholarships/", include("scholarships.urls")),
     path("experts/", include("workshops.experts.urls")),
     path("elearning/", include("workshops.elearning.urls")),

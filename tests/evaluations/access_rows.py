@@ -1,9 +1,10 @@
 """The evaluations' rows of the access matrix (tests/test_access_matrix.py) and the objects they need.
 
 Building questionnaires, the question bank, the results and the participant preview are staff only; contact
-points see none of these pages yet. (The participants' answering page by personal link is not wired yet.)"""
+points see none of these pages yet. Participants answer by their personal link (no account): public, the token
+being the credential (the world's accepted participant and their link come from tests/workshops/access_rows.py)."""
 
-from tests.access_roles import STAFF_ONLY
+from tests.access_roles import PUBLIC, STAFF_ONLY
 from workshops.evaluations import services
 
 from .factories import QuestionFactory
@@ -21,6 +22,11 @@ ROWS = {
     "evaluations:questionnaire_open": ("post", lambda w: {"pk": w["questionnaire"].pk}, STAFF_ONLY),
     "evaluations:questionnaire_close": ("post", lambda w: {"pk": w["questionnaire"].pk}, STAFF_ONLY),
     "evaluations:questionnaire_preview": ("get", lambda w: {"pk": w["questionnaire"].pk}, STAFF_ONLY),
+    "participant_evaluations:answer": (
+        "get",
+        lambda w: {"token": w["participant_token"], "pk": w["questionnaire"].pk},
+        PUBLIC,
+    ),
 }
 
 

@@ -1,7 +1,8 @@
 """Who may build evaluations, see their results, and answer them: the one place the app decides it.
 
 Building questionnaires, the question bank and the results are WCO staff work; everyone else is told "not found".
-Contact points see none of these pages yet. Participants answer through ``nomination_for_answering``.
+Contact points see none of these pages yet. Participants answer through their personal link
+(``get_questionnaire_for_participant``); staff preview through ``nomination_for_answering``.
 """
 
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from bacuda_portal.members.access import is_wco_staff
 from .. import access as workshop_access
 from ..enums import NominationStatus
 from ..models import Nomination, Workshop
+from .enums import QuestionnaireStatus
 from .models import Question, Questionnaire
 
 
@@ -78,3 +80,16 @@ def nomination_for_answering(request, questionnaire: Questionnaire, *, nominatio
     else:
         nomination = accepted.order_by("full_name", "pk").first()
     return Answerer(nomination=nomination, preview=True)
+
+
+def get_questionnaire_for_participant(nomination: Nomination, pk: int) -> Questionnaire:
+    """A questionnaire of the participant's own workshop that staff have opened (now or before), or 404."""
+    questionnaire = (
+        Questionnaire.objects.filter(pk=pk, workshop_id=nomination.workshop_id)
+        .exclude(status=QuestionnaireStatus.DRAFT)
+        .select_related("workshop")
+        .first()
+    )
+    if questionnaire is None:
+        raise Http404
+    return questionnaire

@@ -10,11 +10,19 @@ from dataclasses import dataclass, field
 from statistics import mean
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from ..enums import NominationStatus
 from ..models import Nomination, Workshop
-from .enums import KNOWLEDGE_KINDS, RATING_VALUES, QuestionKind, QuestionnaireKind, ResponseStatus
-from .models import Question, Questionnaire, QuestionnaireItem, QuestionOption, Response
+from .enums import (
+    KNOWLEDGE_KINDS,
+    RATING_VALUES,
+    QuestionKind,
+    QuestionnaireKind,
+    QuestionnaireStatus,
+    ResponseStatus,
+)
+from .models import AnswerReceipt, Question, Questionnaire, QuestionnaireItem, QuestionOption, Response
 
 # An anonymous questionnaire's answers are shown once this many participants have submitted: with one or two,
 # the list of who answered (which staff may see) would tell who gave which answer.
@@ -296,3 +304,48 @@ def _knowledge_gain(questionnaires: list[Questionnaire], responses: dict[int, li
         )
     rows.sort(key=lambda row: (row.full_name.casefold(), row.nomination_id))
     return KnowledgeGain(rows=rows, maximum=maximum)
+
+
+# --- What a participant sees on their own page ---------------------------------------------------------
+PARTICIPANT_ANSWERED, PARTICIPANT_OPEN, PARTICIPANT_UPCOMING, PARTICIPANT_CLOSED = (
+    "answered",
+    "open",
+    "upcoming",
+    "closed",
+)
+
+
+@dataclass(frozen=True)
+class ParticipantQuestionnaire:
+    questionnaire: Questionnaire
+    state: str  # one of PARTICIPANT_ANSWERED, _OPEN, _UPCOMING, _CLOSED
+
+
+def participant_questionnaires(nomination: Nomination, *, now=None) -> list[ParticipantQuestionnaire]:
+    """The questionnaires of the participant's workshop that staff have opened, with where the participant stands
+    on each (two queries). Whether they answered comes from the receipt, never from a response."""
+    now = now or timezone.now()
+    questionnaires = list(
+        Questionnaire.objects.filter(workshop_id=nomination.workshop_id)
+        .exclude(status=QuestionnaireStatus.DRAFT)
+        .order_by("opens_at", "pk")
+    )
+    answered = set(
+        AnswerReceipt.objects.filter(nomination=nomination, questionnaire__in=questionnaires).values_list(
+            "questionnaire_id", flat=True
+        )
+    )
+    entries = []
+    for questionnaire in questionnaires:
+        if questionnaire.pk in answered:
+            state = PARTICIPANT_ANSWERED
+        elif questionnaire.status == QuestionnaireStatus.CLOSED or (
+            questionnaire.closes_at is not None and questionnaire.closes_at <= now
+        ):
+            state = PARTICIPANT_CLOSED
+        elif questionnaire.opens_at is not None and questionnaire.opens_at > now:
+            state = PARTICIPANT_UPCOMING
+        else:
+            state = PARTICIPANT_OPEN
+        entries.append(ParticipantQuestionnaire(questionnaire, state))
+    return entries

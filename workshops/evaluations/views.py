@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from bacuda_portal.core.csv_export import export_format, table_response
@@ -15,6 +16,7 @@ from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.pages import add_service_errors, query_without_page, run_state_change
 from bacuda_portal.reports.charts import Bar, horizontal_bars
 
+from ..views.participants import working_link
 from . import access, selectors, services
 from .enums import QuestionKind
 from .forms import (
@@ -265,7 +267,7 @@ def questionnaire_close(request, pk):
 
 
 # --- Answering -----------------------------------------------------------------------------------------
-def answer_page(request, questionnaire, answerer: access.Answerer):
+def answer_page(request, questionnaire, answerer: access.Answerer, *, back_url: str = ""):
     """The answering form, for a participant or (``answerer.preview``) for staff looking through their eyes.
 
     A preview saves nothing: a POST checks the answers and shows what the participant would be told.
@@ -328,6 +330,7 @@ def answer_page(request, questionnaire, answerer: access.Answerer):
             "answerer": answerer,
             "blocked": blocked,
             "has_draft": draft is not None,
+            "back_url": back_url,
         },
         status=status,
     )
@@ -451,3 +454,14 @@ def workshop_results(request, pk):
             "gain_csv": reverse("evaluations:workshop_results", kwargs={"pk": workshop.pk}) + "?format=csv&table=gain",
         },
     )
+
+
+@never_cache
+def participant_answer(request, token, pk):
+    """Public, by the participant's personal link: answer one of their workshop's questionnaires."""
+    link, refusal = working_link(request, token)
+    if refusal:
+        return refusal
+    questionnaire = access.get_questionnaire_for_participant(link.nomination, pk)
+    answerer = access.Answerer(nomination=link.nomination, preview=False)
+    return answer_page(request, questionnaire, answerer, back_url=reverse("participant:page", args=[token]))

@@ -54,8 +54,7 @@ def participant_certificate(nomination: Nomination) -> Certificate | None:
 def participant_page(nomination: Nomination) -> dict:
     """What the participant's page shows: the workshop, its agenda, the confirmed experts and the certificate.
 
-    Questionnaires: none exist yet, so the page has no section for them. The evaluations work (issue 16) adds the
-    questionnaires open to this participant here and a "Questionnaires" section to participant/page.html.
+    The questionnaires are drawn on the page by the evaluations app's ``participant_questionnaires`` tag.
     """
     workshop = nomination.workshop
     return {

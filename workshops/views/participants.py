@@ -28,7 +28,7 @@ LINK_REQUESTS_PER_EMAIL = 3
 LINK_REQUEST_WINDOW = 60 * 60
 
 
-def _link_gone(request, state: str):
+def link_gone(request, state: str):
     """The page an expired, revoked or unknown link gets: what happened, and the way to a new link."""
     return render(
         request,
@@ -38,15 +38,16 @@ def _link_gone(request, state: str):
     )
 
 
-def _working_link(request, token):
+def working_link(request, token):
+    """The personal link with this token and None, or None and the page saying why the link no longer works."""
     link, state = access.participant_link_for(token)
-    return link, (None if link else _link_gone(request, state))
+    return link, (None if link else link_gone(request, state))
 
 
 @never_cache
 def participant_page(request, token):
     """Public, by personal link: the workshop's practical information, agenda, calendar and certificate."""
-    link, refusal = _working_link(request, token)
+    link, refusal = working_link(request, token)
     if refusal:
         return refusal
     context = selectors.participant_page(link.nomination)
@@ -56,7 +57,7 @@ def participant_page(request, token):
 @never_cache
 def participant_calendar(request, token):
     """The workshop and its sessions as an iCalendar file, for the participant's calendar app."""
-    link, refusal = _working_link(request, token)
+    link, refusal = working_link(request, token)
     if refusal:
         return refusal
     workshop = link.nomination.workshop
@@ -67,7 +68,7 @@ def participant_calendar(request, token):
 @never_cache
 def participant_certificate(request, token):
     """The participant's certificate PDF, once ready."""
-    link, refusal = _working_link(request, token)
+    link, refusal = working_link(request, token)
     if refusal:
         return refusal
     certificate = selectors.participant_certificate(link.nomination)
