@@ -32,7 +32,8 @@ class IdVocabulary:
         return len(self.index) + 1
 
     def encode(self, values: pd.Series) -> np.ndarray:
-        return values.astype(str).map(self.index).fillna(0).to_numpy(np.int64)
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)  # each distinct value looked up once
+        return pd.Series(uniques).astype(str).map(self.index).fillna(0).to_numpy(np.int64)[codes]
 
 
 class PoolingAttention(nn.Module):
