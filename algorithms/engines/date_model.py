@@ -111,13 +111,16 @@ def predict(
     importer: np.ndarray,
     item: np.ndarray,
     dense: np.ndarray,
-    batch: int = PREDICT_BATCH,
+    batch: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Fraud probability and normalised revenue output for every row.
+    """Fraud probability and normalised revenue output for every row, ``batch`` (default ``PREDICT_BATCH``) rows
+    per forward pass.
 
     Every forward pass has exactly ``batch`` rows (a short last batch is padded with copies of its first row and
-    the padding dropped): the CPU kernels then compute each row the same way wherever it falls, so scoring a file
-    in chunks gives the same figures, to the last bit, as scoring it in one piece."""
+    the padding dropped). The CPU kernels' results can depend, in the last bit, on a row's place in its pass
+    and on the pass's size; with fixed-size passes, scoring a file in chunks of a multiple of ``batch`` rows puts
+    every row at the same place of the same rows as scoring it in one piece, so the figures are identical."""
+    batch = batch or PREDICT_BATCH
     network.eval()
     probabilities, revenues = [], []
     with torch.inference_mode():

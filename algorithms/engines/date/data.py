@@ -46,6 +46,10 @@ DEFAULT_PARAMS = {
     "date_networks": 3,  # networks trained from different seeds; their probabilities are averaged
     "date_self_attention": False,  # the reference code's optional self-attention over leaves (slow on CPU)
     "date_wide": True,  # also feed the standardised numeric features to the fusion layer
+    # scale: the DATE trees and networks are fitted on at most this many training declarations (and choose their
+    # epoch on at most this many valid ones), drawn at random without replacement with the job's seed; the other
+    # models use every row. The network is the one part whose time grows with rows x epochs x networks.
+    "date_max_rows": 100_000,
     # champion rule and the model for unseen goods combinations
     "target_rate": 5,  # percent inspected: the champion is chosen on precision and revenue at this rate
     "unseen_models": 3,  # label-free LightGBMs (different seeds) averaged for unseen combinations
@@ -65,6 +69,7 @@ INT_PARAMS = {
     "date_networks": (1, 10),
     "target_rate": (1, 10),
     "unseen_models": (1, 10),
+    "date_max_rows": (1000, 100_000_000),
 }
 FLOAT_PARAMS = {
     "xgb_eta": (1e-4, 1.0),

@@ -48,7 +48,7 @@ def _load_model(model_dir: Path):
     return meta, features, date
 
 
-SCORE_CHUNK_ROWS = 100_000  # declarations read, featurised and scored at a time
+SCORE_CHUNK_ROWS = 100 * 1024  # declarations read, featurised and scored at a time (a multiple of the DATE batch)
 WRITE_CHUNK_ROWS = 200_000  # rows of the ranked CSV formatted and written at a time
 
 
@@ -103,7 +103,10 @@ def score(
     and cancellation honoured after every chunk); only each row's id, probability and predicted revenue are kept,
     then the whole file is ranked at once (by probability, then predicted revenue) and the CSV written
     ``write_rows`` rows at a time. Every row's figures depend on that row alone, so the ranking is the one of
-    scoring the whole file in one piece (a known-answer test checks it byte for byte)."""
+    scoring the whole file in one piece (a known-answer test checks it byte for byte). ``chunk_rows`` is rounded
+    up to a multiple of the DATE network's forward pass (``date_model.PREDICT_BATCH``) for that purpose."""
+    batch = date_model.PREDICT_BATCH
+    chunk_rows = -(-max(chunk_rows, 1) // batch) * batch
     started = time.perf_counter()
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
