@@ -59,7 +59,13 @@ def read_declarations(path: str | Path) -> pd.DataFrame:
     Columns beyond the layout (the national ``Tariff Code``, an administration's extra columns) are kept as strings;
     ``extra_columns.py`` says which are numeric or categorical.
     """
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return convert_declarations(pd.read_csv(path, dtype=str, keep_default_na=False))
+
+
+def convert_declarations(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame read as strings (``dtype=str, keep_default_na=False``), converted like ``read_declarations`` does:
+    Date parsed, the numeric columns as floats, the label columns as integers. Used on each chunk of a file that is
+    read in chunks (``pd.read_csv(..., chunksize=...)``)."""
     frame[DATE] = pd.to_datetime(frame[DATE], format="%Y-%m-%d")
     for column in NUMERIC_COLUMNS:
         frame[column] = pd.to_numeric(frame[column]).astype(float)

@@ -32,7 +32,8 @@ class IdVocabulary:
         return len(self.index) + 1
 
     def encode(self, values: pd.Series) -> np.ndarray:
-        return values.astype(str).map(self.index).fillna(0).to_numpy(np.int64)
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)  # each distinct value looked up once
+        return pd.Series(uniques).astype(str).map(self.index).fillna(0).to_numpy(np.int64)[codes]
 
 
 class PoolingAttention(nn.Module):
@@ -101,28 +102,41 @@ def leaf_indexes(raw_leaves: np.ndarray, nodes_per_tree: int) -> np.ndarray:
     return raw_leaves.astype(np.int64) + offsets
 
 
+PREDICT_BATCH = 1024  # rows per forward pass: the (batch x trees x dim) tensors stay in the CPU cache
+
+
 def predict(
     network: DateNetwork,
     leaves: np.ndarray,
     importer: np.ndarray,
     item: np.ndarray,
     dense: np.ndarray,
-    batch: int = 8192,
+    batch: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Fraud probability and normalised revenue output for every row."""
+    """Fraud probability and normalised revenue output for every row, ``batch`` (default ``PREDICT_BATCH``) rows
+    per forward pass.
+
+    Every forward pass has exactly ``batch`` rows (a short last batch is padded with copies of its first row and
+    the padding dropped). The CPU kernels' results can depend, in the last bit, on a row's place in its pass
+    and on the pass's size; with fixed-size passes, scoring a file in chunks of a multiple of ``batch`` rows puts
+    every row at the same place of the same rows as scoring it in one piece, so the figures are identical."""
+    batch = batch or PREDICT_BATCH
     network.eval()
     probabilities, revenues = [], []
     with torch.inference_mode():
         for start in range(0, len(leaves), batch):
-            end = start + batch
+            rows = np.arange(start, min(start + batch, len(leaves)))
+            size = len(rows)
+            if size < batch:
+                rows = np.concatenate([rows, np.full(batch - size, start)])
             logit, revenue = network(
-                torch.from_numpy(leaves[start:end]),
-                torch.from_numpy(importer[start:end]),
-                torch.from_numpy(item[start:end]),
-                torch.from_numpy(dense[start:end]),
+                torch.from_numpy(leaves[rows]),
+                torch.from_numpy(importer[rows]),
+                torch.from_numpy(item[rows]),
+                torch.from_numpy(dense[rows]),
             )
-            probabilities.append(torch.sigmoid(logit).numpy())
-            revenues.append(torch.clamp(revenue, min=0).numpy())
+            probabilities.append(torch.sigmoid(logit[:size]).numpy())
+            revenues.append(torch.clamp(revenue[:size], min=0).numpy())
     if not probabilities:
         return np.zeros(0), np.zeros(0)
     return np.concatenate(probabilities).astype(float), np.concatenate(revenues).astype(float)

@@ -131,13 +131,53 @@ def _key_series(frame: pd.DataFrame, columns: tuple[str, ...], cache: dict | Non
     return key
 
 
+def _column_codes(frame: pd.DataFrame, column: str, cache: dict) -> tuple[np.ndarray, np.ndarray]:
+    """One column as (code per row, its distinct values as ``astype(str)`` writes them): the string conversion runs
+    once per distinct value, not per row. Floats are told apart by their bits (``-0.0`` stays apart from ``0.0``,
+    as its string does)."""
+    if column not in cache:
+        values = frame[column]
+        if pd.api.types.is_float_dtype(values.dtype):
+            codes, uniques = pd.factorize(values.to_numpy(np.float64).view(np.int64))
+            strings = pd.Series(uniques.view(np.float64)).astype(str)
+        else:
+            codes, uniques = pd.factorize(values, use_na_sentinel=False)
+            strings = pd.Series(uniques).astype(str)
+        cache[column] = (codes.astype(np.int64, copy=False), strings.to_numpy(object))
+    return cache[column]
+
+
+def _key_positions(frame: pd.DataFrame, columns: tuple[str, ...], index: pd.Index, cache: dict) -> np.ndarray:
+    """``index.get_indexer(_key_series(frame, columns))``, vectorised: rows are grouped by their joint value with
+    integer codes and only each distinct joint value is written as a string and looked up (same strings, so the
+    same positions)."""
+    coded = [_column_codes(frame, column, cache) for column in columns]
+    combined = coded[0][0]
+    for codes, strings in coded[1:]:
+        combined, _ = pd.factorize(combined * len(strings) + codes)  # stays below rows x distinct values
+    group, first_values = pd.factorize(combined)
+    first = np.empty(len(first_values), dtype=np.int64)
+    first[group[::-1]] = np.arange(len(group) - 1, -1, -1)  # the first row of every distinct joint value
+    key = coded[0][1][coded[0][0][first]]
+    for codes, strings in coded[1:]:
+        key = key + "|" + strings[codes[first]]
+    return index.get_indexer(key)[group] if len(group) else np.zeros(0, dtype=np.intp)
+
+
+def on_distinct(values: pd.Series, function) -> pd.Series:
+    """``function(values.astype(str))`` (a per-element string function) computed on the distinct values only."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    result = function(pd.Series(uniques).astype(str))
+    return pd.Series(result.take(codes).array, index=values.index, name=values.name)
+
+
 def _base_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """Adds the derived string columns (HS2, HS4) used as categoricals."""
-    hs = frame[HS6_CODE].astype(str).str.zfill(6)
-    out = frame.copy()
+    hs = on_distinct(frame[HS6_CODE], lambda s: s.str.zfill(6))
+    out = frame.copy(deep=False)  # copy-on-write: the caller's frame is left as it was
     out[HS6_CODE] = hs
-    out["HS2"] = hs.str[:2]
-    out["HS4"] = hs.str[:4]
+    out["HS2"] = on_distinct(hs, lambda s: s.str[:2])
+    out["HS4"] = on_distinct(hs, lambda s: s.str[:4])
     return out
 
 
@@ -187,13 +227,15 @@ class DeclarationFeatures:
         return features
 
     def transform(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Features of any frame of the layout; each row's depend on that row alone (so a file transformed in
+        chunks gives the rows of the whole file's table)."""
         frame = _base_columns(frame)
-        features = self._plain(frame)
-        history = np.zeros((len(frame), STATS * len(HISTORY_KEYS)), dtype=np.float32)
         cache: dict = {}
+        features = self._plain(frame, cache)
+        history = np.zeros((len(frame), STATS * len(HISTORY_KEYS)), dtype=np.float32)
         for j, (name, cols) in enumerate(HISTORY_KEYS.items()):
             table = self.history[name]
-            position = table.index.get_indexer(_key_series(frame, cols, cache))
+            position = _key_positions(frame, cols, table.index, cache)
             seen = position >= 0
             size = np.where(seen, table["size"].to_numpy(float)[position], 0.0)
             frauds = np.where(seen, table["sum"].to_numpy(float)[position], 0.0)
@@ -212,11 +254,13 @@ class DeclarationFeatures:
         low = beta_distribution.ppf(0.05, pair_frauds + 1.0, pair_size - pair_frauds + 1.0)[where.ravel()]
         return np.stack([np.log1p(size), np.log1p(frauds), rate, low], axis=1)
 
-    def _plain(self, frame: pd.DataFrame) -> pd.DataFrame:
+    def _plain(self, frame: pd.DataFrame, cache: dict | None = None) -> pd.DataFrame:
         out = pd.DataFrame(index=frame.index)
+        cache = {} if cache is None else cache
         for column in CATEGORICAL_FEATURES:
             vocab = self.vocab[column]
-            position = pd.Index(list(vocab), dtype=object).get_indexer(frame[column].astype(str).to_numpy(object))
+            codes, strings = _column_codes(frame, column, cache)  # looked up once per distinct value
+            position = pd.Index(list(vocab), dtype=object).get_indexer(strings)[codes]
             codes = np.fromiter(vocab.values(), dtype=np.int32, count=len(vocab))
             out[column] = np.where(position >= 0, codes[position] if len(codes) else 0, 0).astype(np.int32)
         mass = frame[NET_MASS].to_numpy(float)

@@ -35,6 +35,16 @@ heavy-tailed (a few declarations carry most of it), so Revenue@n% is noisy.
 Determinism: the same CSV, params and seed give the same models and figures (numpy, LightGBM ``deterministic``,
 XGBoost ``hist`` and ``torch.manual_seed`` with a fixed number of threads, default 1).
 
+Scale (issue 14, part 4): ``score`` streams. It reads, featurises and scores ``SCORE_CHUNK_ROWS`` declarations at
+a time (progress and cancellation after each chunk), keeps only each row's id, probability and predicted revenue,
+ranks the whole file once and writes the CSV in parts, so memory is bounded by the chunk and time grows linearly.
+Features are computed once per distinct value (factorised codes), every row's figures depend on that row alone, and
+the DATE network runs fixed-size forward passes that chunks never split, so the ranked CSV is byte for byte the
+one of scoring the whole file at once. ``train`` fits the DATE trees and networks on at most ``date_max_rows``
+(default 100,000) training declarations drawn at random with the job's seed (and chooses their epoch on at most as
+many valid ones); the other models use every row; ``metrics["subsampling"]`` records the rule and the row counts.
+``benchmarks/date_scale.py`` measures both at 100k, 1M and 3M declarations.
+
 The engine lives in one module per part (``data``, ``models``, ``champion``, ``training``, ``scoring``); this
 package re-exports their names, so callers write ``date.train``.
 """

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from algorithms.declarations import COLUMNS, DATE, FRAUD, LABEL_COLUMNS
+from algorithms.declarations import COLUMNS, DATE, FRAUD, LABEL_COLUMNS, convert_declarations
 from algorithms.declarations import read_declarations as _read
 from algorithms.engines.base import EngineError
 
@@ -45,6 +46,10 @@ DEFAULT_PARAMS = {
     "date_networks": 3,  # networks trained from different seeds; their probabilities are averaged
     "date_self_attention": False,  # the reference code's optional self-attention over leaves (slow on CPU)
     "date_wide": True,  # also feed the standardised numeric features to the fusion layer
+    # scale: the DATE trees and networks are fitted on at most this many training declarations (and choose their
+    # epoch on at most this many valid ones), drawn at random without replacement with the job's seed; the other
+    # models use every row. The network is the one part whose time grows with rows x epochs x networks.
+    "date_max_rows": 100_000,
     # champion rule and the model for unseen goods combinations
     "target_rate": 5,  # percent inspected: the champion is chosen on precision and revenue at this rate
     "unseen_models": 3,  # label-free LightGBMs (different seeds) averaged for unseen combinations
@@ -64,6 +69,7 @@ INT_PARAMS = {
     "date_networks": (1, 10),
     "target_rate": (1, 10),
     "unseen_models": (1, 10),
+    "date_max_rows": (1000, 100_000_000),
 }
 FLOAT_PARAMS = {
     "xgb_eta": (1e-4, 1.0),
@@ -113,8 +119,7 @@ def resolve_params(params: dict | None) -> dict:
     return resolved
 
 
-def read_dataset(dataset_csv: Path, *, labelled: bool) -> pd.DataFrame:
-    """The declarations CSV, with a clear EngineError when it does not have the layout."""
+def _check_header(dataset_csv: Path, *, labelled: bool) -> None:
     try:
         header = pd.read_csv(dataset_csv, dtype=str, nrows=0).columns
     except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as error:
@@ -123,6 +128,41 @@ def read_dataset(dataset_csv: Path, *, labelled: bool) -> pd.DataFrame:
     missing = [c for c in required if c not in header]
     if missing:
         raise EngineError(f"The dataset lacks the column(s): {', '.join(missing)}.")
+
+
+def read_dataset_chunks(dataset_csv: Path, *, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """The declarations CSV (labels not needed) as frames of at most ``chunk_rows`` rows, each converted like
+    ``read_dataset``'s, so that scoring holds one chunk of raw rows in memory at a time; the same clear
+    EngineErrors (layout, bad values, no rows)."""
+    if chunk_rows < 1:
+        raise ValueError("chunk_rows must be at least 1")
+    _check_header(dataset_csv, labelled=False)
+    rows = 0
+    try:
+        with pd.read_csv(dataset_csv, dtype=str, keep_default_na=False, chunksize=chunk_rows) as reader:
+            for chunk in reader:
+                chunk.index = pd.RangeIndex(rows, rows + len(chunk))
+                rows += len(chunk)
+                yield convert_declarations(chunk)
+    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as error:
+        raise EngineError(f"The dataset has values that are not in the declaration layout ({error}).")
+    if not rows:
+        raise EngineError("The dataset has no rows.")
+
+
+def count_rows(dataset_csv: Path) -> int:
+    """Lines after the header (an estimate when quoted cells hold line breaks): for progress only."""
+    lines, last = 0, b"\n"
+    with open(dataset_csv, "rb") as handle:
+        while block := handle.read(1 << 22):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    return max(lines - (last == b"\n"), 0)
+
+
+def read_dataset(dataset_csv: Path, *, labelled: bool) -> pd.DataFrame:
+    """The declarations CSV, with a clear EngineError when it does not have the layout."""
+    _check_header(dataset_csv, labelled=labelled)
     try:
         frame = _read(dataset_csv)
     except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as error:

@@ -13,6 +13,7 @@ from algorithms.engines.features import (
     CATEGORICAL_FEATURES,
     LABEL_FREE_FEATURES,
     labels_of,
+    on_distinct,
     revenue_proxy,
 )
 from algorithms.engines.fraud_metrics import fit_lightgbm
@@ -87,7 +88,7 @@ class DateModel:
         return (
             leaves,
             self.importers.encode(frame[IMPORTER_ID]),
-            self.items.encode(frame[HS6_CODE].str.zfill(6)),
+            self.items.encode(on_distinct(frame[HS6_CODE], lambda s: s.str.zfill(6))),
             np.ascontiguousarray(dense),
         )
 
@@ -110,7 +111,7 @@ def fit_date(train, train_x, valid, valid_x, params: dict, seed: int, progress, 
         verbose_eval=False,
     )
     importers = date_model.IdVocabulary(train[IMPORTER_ID], params["date_min_id_count"])
-    items = date_model.IdVocabulary(train[HS6_CODE].str.zfill(6), params["date_min_id_count"])
+    items = date_model.IdVocabulary(on_distinct(train[HS6_CODE], lambda s: s.str.zfill(6)), params["date_min_id_count"])
     revenue_log = np.log1p(revenue_proxy(train))
     revenue_scale = float(max(revenue_log.max(), 1.0))
     dense_columns = [c for c in train_x.columns if c not in CATEGORICAL_FEATURES]

@@ -119,7 +119,34 @@ def train(dataset_csv: Path, *, workdir: Path, seed: int, progress: ProgressCall
 
     progress(35, "DATE trees")
     clock = time.perf_counter()
-    date = fit_date(train_df, train_x, valid_df, valid_x, params, seed, progress, 40, 90)
+    cap = params["date_max_rows"]
+    date_train, date_valid = _at_most(len(train_df), cap, seed), _at_most(len(valid_df), cap, seed + 1)
+    date = fit_date(
+        train_df.iloc[date_train].reset_index(drop=True),
+        train_x.iloc[date_train].reset_index(drop=True),
+        valid_df.iloc[date_valid].reset_index(drop=True),
+        valid_x.iloc[date_valid].reset_index(drop=True),
+        params,
+        seed,
+        progress,
+        40,
+        90,
+    )
+    subsampling = {
+        "date": {
+            "rule": (
+                f"DATE (trees, id vocabularies and networks) fitted on at most {cap} training declarations and its "
+                f"epoch chosen on at most {cap} valid declarations, drawn at random without replacement (seeded "
+                "by the job's seed); every other model uses all rows, and every model is measured on all valid "
+                "and test rows"
+            ),
+            "max_rows": cap,
+            "train_rows": len(date_train),
+            "train_rows_available": len(train_df),
+            "valid_rows": len(date_valid),
+            "valid_rows_available": len(valid_df),
+        }
+    }
     scores["date"] = {
         part: date.predict(df, x)[0] for part, df, x in (("valid", valid_df, valid_x), ("test", test_df, test_x))
     }
@@ -172,7 +199,9 @@ def train(dataset_csv: Path, *, workdir: Path, seed: int, progress: ProgressCall
     progress(95, "saving the model")
     model_dir = workdir / "model"
     model_dir.mkdir(exist_ok=True)
-    _save_model(model_dir, features, xgb_booster, lgb_booster, unseen_boosters, date, champion, seed, params)
+    _save_model(
+        model_dir, features, xgb_booster, lgb_booster, unseen_boosters, date, champion, seed, params, date_train
+    )
     chart = write_precision_chart(
         workdir / "precision_at_n.svg",
         {MODEL_LABELS[n]: models[n]["test"] for n in MODEL_NAMES},
@@ -206,6 +235,7 @@ def train(dataset_csv: Path, *, workdir: Path, seed: int, progress: ProgressCall
         "seed": seed,
         "params": params,
         "timings_seconds": {k: round(v, 2) for k, v in timings.items()},
+        "subsampling": subsampling,
     }
     metrics_path = workdir / "metrics.json"
     metrics_path.write_text(json.dumps(metrics, indent=2), encoding="utf-8")
@@ -229,7 +259,17 @@ def train(dataset_csv: Path, *, workdir: Path, seed: int, progress: ProgressCall
     )
 
 
-def _save_model(model_dir: Path, features, xgb_booster, lgb_booster, unseen, date: DateModel, champion, seed, params):
+def _at_most(rows: int, cap: int, seed: int) -> np.ndarray:
+    """Row positions: all of them when there are at most ``cap``, else ``cap`` drawn at random without replacement
+    (seeded), in their original order."""
+    if rows <= cap:
+        return np.arange(rows)
+    return np.sort(np.random.default_rng(seed).choice(rows, size=cap, replace=False))
+
+
+def _save_model(
+    model_dir: Path, features, xgb_booster, lgb_booster, unseen, date: DateModel, champion, seed, params, date_train
+):
     (model_dir / "features.json").write_text(json.dumps(features_to_state(features)), encoding="utf-8")
     xgb_booster.save_model(model_dir / "xgboost.json")
     lgb_booster.save_model(str(model_dir / "lightgbm.txt"), num_iteration=lgb_booster.best_iteration)
@@ -251,6 +291,7 @@ def _save_model(model_dir: Path, features, xgb_booster, lgb_booster, unseen, dat
             "importers": list(date.importers.index),
             "items": list(date.items.index),
             "networks": len(date.networks),
+            "train_rows": len(date_train),
             "dense": date.dense,
         },
     }
