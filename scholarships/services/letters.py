@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from bacuda_portal.core.background import Lifecycle
@@ -86,20 +86,26 @@ def letter_template_or_default(*, call: Call, outcome: str) -> LetterTemplate:
 
 
 def letter_values(
-    *, call: Call, application: Application | None, reply_by: dt.datetime | None, reserve_rank: int | None
+    *,
+    call: Call,
+    application: Application | None,
+    reply_by: dt.datetime | None,
+    reserve_rank: int | None,
+    language: str,
 ) -> dict:
-    """What the placeholders of a letter stand for; without an application, a sample applicant's."""
-    reply_by_text = timezone.localtime(reply_by).strftime("%Y-%m-%d %H:%M %Z") if reply_by else ""
-    return {
-        "full_name": application.full_name if application is not None else _("Amina Sample"),
-        "call": str(call),
-        "programme": str(call.programme),
-        "university": call.partner_university,
-        "reply_by": reply_by_text,
-        "reserve_rank": reserve_rank or "",
-        "status_url": settings.SITE_URL
-        + (application.get_absolute_url() if application is not None else call.get_absolute_url()),
-    }
+    """What the placeholders of a letter stand for, in the letter's language (the reply-by moment in the portal's
+    date policy, the page address in that language); without an application, a sample applicant's."""
+    with translation.override(language):
+        return {
+            "full_name": application.full_name if application is not None else _("Amina Sample"),
+            "call": str(call),
+            "programme": str(call.programme),
+            "university": call.partner_university,
+            "reply_by": formats.date_format(timezone.localtime(reply_by), "DATETIME_FORMAT") if reply_by else "",
+            "reserve_rank": reserve_rank or "",
+            "status_url": settings.SITE_URL
+            + (application.get_absolute_url() if application is not None else call.get_absolute_url()),
+        }
 
 
 def letter_preview(
@@ -110,9 +116,14 @@ def letter_preview(
     offer made now would carry, the reserve rank 1."""
     reply_by = _now(now) + dt.timedelta(days=call.offer_reply_days) if outcome == DecisionOutcome.SELECTED else None
     reserve_rank = 1 if outcome == DecisionOutcome.RESERVE else None
-    values = letter_values(call=call, application=application, reply_by=reply_by, reserve_rank=reserve_rank)
-    return {name: fill_placeholders(texts.get(name) or "", values) for name in ("subject_en", "body_en",
-            "subject_fr", "body_fr")}  # fmt: skip
+    filled = {}
+    for language in ("en", "fr"):
+        values = letter_values(
+            call=call, application=application, reply_by=reply_by, reserve_rank=reserve_rank, language=language
+        )
+        for part in ("subject", "body"):
+            filled[f"{part}_{language}"] = fill_placeholders(texts.get(f"{part}_{language}") or "", values)
+    return filled
 
 
 def letter_draft(*, decision: Decision) -> Letter | None:
@@ -125,7 +136,11 @@ def letter_draft(*, decision: Decision) -> Letter | None:
     template = letter_template_for(call=decision.call, outcome=decision.outcome)
     language = "fr" if applicant.preferred_language == "fr" else "en"
     values = letter_values(
-        call=decision.call, application=application, reply_by=decision.reply_by, reserve_rank=decision.reserve_rank
+        call=decision.call,
+        application=application,
+        reply_by=decision.reply_by,
+        reserve_rank=decision.reserve_rank,
+        language=language,
     )
     return Letter.objects.create(
         application=application,

@@ -85,6 +85,7 @@ def test_the_beat_task_expires_unanswered_offers_and_proposes_the_next_reserve(o
 
 def test_the_beat_schedule_names_the_scholarships_tasks(settings):
     # Retention runs for every kind of personal data, scholarship applications included, in core.apply_retention.
+    celery_app.loader.import_default_modules()  # a worker imports every app's tasks; so does this test, alone too
     for name in ("scholarships.expire_offers", "core.apply_retention", "scholarships.sweep_letters"):
         assert settings.CELERY_BEAT_SCHEDULE[name]["task"] in celery_app.tasks
     assert celery_app.amqp.router.route({}, "scholarships.send_letter")["queue"].name == "default"

@@ -478,3 +478,23 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, call):
     assert response.status_code == 302 and "login" in response["Location"]
     response = client.post(reverse("scholarships:call_copy", args=[call.pk]))
     assert response.status_code == 302 and Call.objects.count() == 1
+
+
+def test_each_language_of_a_letter_gets_its_own_date_and_page_address(staff_client, call):
+    """A letter's reply-by date follows the portal's date policy in the letter's language and its link opens the
+    page in that language, whatever language the staff member reads the preview in."""
+    url = reverse("scholarships:letter_template_edit", args=[call.pk, "selected"]).replace("/en/", "/fr/", 1)
+    texts = {
+        "subject_en": "Selected",
+        "body_en": "Reply by {{ reply_by }} on {{ status_url }}",
+        "subject_fr": "Retenue",
+        "body_fr": "Répondez avant le {{ reply_by }} sur {{ status_url }}",
+    }
+    page = staff_client.post(url, {**texts, "preview": "1"}).content.decode()
+    reply_by = timezone.localtime(timezone.now() + dt.timedelta(days=call.offer_reply_days))
+    english_month = reply_by.strftime("%B")
+    french_month = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+                    "octobre", "novembre", "décembre"][reply_by.month - 1]  # fmt: skip
+    assert f"Reply by {reply_by.day} {english_month} {reply_by.year}" in page
+    assert f"Répondez avant le {reply_by.day} {french_month} {reply_by.year}" in page
+    assert f"/en/scholarships/calls/{call.pk}/" in page and f"/fr/scholarships/calls/{call.pk}/" in page
