@@ -116,6 +116,9 @@ def application_submit(
     applicant is emailed a confirmation after commit.
     """
     now = _now(now)
+    # Lock the call first: staff changing its frozen rules (programmes.call_save) wait for this submission to
+    # commit and then see it, or this submission waits for their change and reads the rules as changed.
+    Call.objects.select_for_update().filter(pk=application.call_id).first()
     # Lock the row: two submits racing each other see one draft, then one submitted application.
     application = (
         Application.objects.select_for_update(of=("self",))

@@ -197,6 +197,10 @@ def call_save(
         errors["__all__"] = row_errors
     if errors:
         raise ValidationError(errors)
+    if not creating:
+        # Serialised with application_submit, which locks the call too: no submission slips in between this check
+        # and the change of the rules it freezes.
+        Call.objects.select_for_update().filter(pk=call.pk).first()
     if not creating and call_has_submissions(call):
         refusals = _frozen_refusals(call, values, criteria)
         if refusals:
