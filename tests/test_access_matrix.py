@@ -103,6 +103,7 @@ MATRIX = {
     ),
     "workshops:attendance": ("get", lambda w: {"pk": w["workshop"].pk}, STAFF_ONLY),
     "workshops:certificates_issue": ("post", lambda w: {"pk": w["workshop"].pk}, STAFF_ONLY),
+    "workshops:certificates_issue_many": ("post", None, STAFF_ONLY),
     "workshops:certificates_zip": ("get", lambda w: {"pk": w["workshop"].pk}, KENYA_WORKSHOP),
     "workshops:certificate_retry": (
         "post",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/quota/<int:beneficiary_pk>/", views.quota_update, name="quota_update"),
     path("<int:pk>/attendance/", views.attendance, name="attendance"),
     path("<int:pk>/certificates/issue/", views.certificates_issue, name="certificates_issue"),
+    path("certificates/issue-many/", views.certificates_issue_many, name="certificates_issue_many"),
     path("<int:pk>/certificates.zip", views.certificates_zip, name="certificates_zip"),
     path("<int:pk>/certificates/<int:certificate_pk>/retry/", views.certificate_retry, name="certificate_retry"),
     path("<int:pk>/certificates/<int:certificate_pk>/revoke/", views.certificate_revoke, name="certificate_revoke"),

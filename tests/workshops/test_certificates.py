@@ -225,3 +225,57 @@ def test_the_sweep_requeues_a_certificate_whose_worker_died_while_rendering(
         assert services.certificates_sweep() == (1, 0)
     certificate.refresh_from_db()
     assert (certificate.status, certificate.attempts) == ("ready", 2)
+
+
+# --- Issuing for many workshops at once (issue 19, bulk actions) ----------------------------------------------
+def test_staff_issue_and_email_the_certificates_of_several_workshops_at_once(
+    client_as, staff, delivered_workshop, workshop, eager_tasks, django_capture_on_commit_callbacks, mailoutbox
+):
+    """One transaction per workshop: the delivered one is certified and its participants emailed; the planned one
+    is named with its reason; nothing of it is written."""
+    client = client_as(staff)
+    list_page = client.get(reverse("workshops:list")).content.decode()
+    assert f'name="rows" value="{delivered_workshop.pk}"' in list_page  # only delivered workshops can be ticked
+    assert f'name="rows" value="{workshop.pk}"' not in list_page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("workshops:certificates_issue_many"),
+            {"action": "issue", "rows": [delivered_workshop.pk, workshop.pk]},
+            follow=True,
+        )
+    page = response.content.decode()
+    assert "Certificates are being prepared for 1 workshop" in page
+    assert "Risk analytics for Kenya Revenue Authority: Certificates are issued once the workshop has been" in page
+    certified = Certificate.objects.filter(nomination__workshop=delivered_workshop)
+    assert sorted(certified.values_list("nomination__full_name", flat=True)) == ["Alice Wanjiru", "Awa Sarr"]
+    assert {c.status for c in certified} == {"ready"}
+    assert not Certificate.objects.filter(nomination__workshop=workshop).exists()
+    assert sorted(address for message in mailoutbox for address in message.to) == sorted(
+        certified.values_list("nomination__email", flat=True)
+    )
+
+
+def test_a_workshop_with_nobody_left_to_certify_is_named(client_as, staff, issued, delivered_workshop):
+    response = client_as(staff).post(
+        reverse("workshops:certificates_issue_many"), {"action": "issue", "rows": [delivered_workshop.pk]}, follow=True
+    )
+    assert "Every eligible participant already has a certificate." in response.content.decode()
+    assert Certificate.objects.count() == 2
+
+
+def test_nothing_ticked_is_refused_with_a_message(client_as, staff):
+    response = client_as(staff).post(reverse("workshops:certificates_issue_many"), {"action": "issue"}, follow=True)
+    assert "Tick at least one row." in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["contact_point", "other_contact_point", "expert", "applicant"])
+def test_only_staff_issue_certificates_in_bulk(client_as, cast, role, delivered_workshop):
+    url = reverse("workshops:certificates_issue_many")
+    assert client_as(cast[role]).post(url, {"action": "issue", "rows": [delivered_workshop.pk]}).status_code == 404
+    assert not Certificate.objects.exists()
+
+
+def test_anonymous_is_sent_to_sign_in(client, delivered_workshop):
+    response = client.post(reverse("workshops:certificates_issue_many"), {"action": "issue", "rows": [1]})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert not Certificate.objects.exists()

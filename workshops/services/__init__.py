@@ -13,6 +13,7 @@ from .certificates import (
     certificate_render,
     certificate_retry,
     certificates_issue,
+    certificates_issue_new,
     certificates_sweep,
 )
 from .feeds import calendar_feed_renew, calendar_feed_stop
@@ -71,6 +72,7 @@ __all__ = [
     "certificate_retry",
     "certificate_revoke",
     "certificates_issue",
+    "certificates_issue_new",
     "certificates_sweep",
     "nomination_accept",
     "nomination_create",

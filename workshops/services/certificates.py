@@ -64,6 +64,15 @@ def certificates_issue(*, workshop: Workshop, by: User, today: dt.date | None = 
     return len(created)
 
 
+def certificates_issue_new(*, workshop: Workshop, by: User) -> int:
+    """``certificates_issue`` for a bulk action: a workshop with no new certificate to issue is refused with the
+    reason, so the summary tells staff which workshops had nobody left to certify."""
+    count = certificates_issue(workshop=workshop, by=by)
+    if count == 0:
+        raise TransitionError(_("Every eligible participant already has a certificate."))
+    return count
+
+
 def certificates_sweep(*, stale_after: dt.timedelta | None = None, now=None) -> tuple[int, int]:
     """Re-queue certificates a lost message or a killed worker left pending or rendering; give up on those tried
     MAX_RENDER_ATTEMPTS times (failed, with the reason). Runs from beat.

@@ -10,6 +10,7 @@ from .certificates import (
     certificate_retry,
     certificate_verify,
     certificates_issue,
+    certificates_issue_many,
     certificates_zip,
 )
 from .feeds import calendar_feed, personal_calendar
@@ -60,6 +61,7 @@ __all__ = [
     "certificate_revoke",
     "certificate_verify",
     "certificates_issue",
+    "certificates_issue_many",
     "certificates_zip",
     "nomination_create",
     "nomination_decide",

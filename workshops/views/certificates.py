@@ -9,8 +9,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from bacuda_portal.core.bulk import BulkForm, bulk_apply, report_bulk
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.pages import run_state_change
 from bacuda_portal.core.privacy import is_pseudonym
@@ -33,6 +35,40 @@ def certificates_issue(request, pk):
     else:
         messages.success(request, _("%(count)d certificates are being prepared by a worker.") % {"count": count})
     return redirect(workshop)
+
+
+@require_POST
+@login_required
+def certificates_issue_many(request):
+    """Staff issue the certificates of the ticked workshops at once, one workshop per transaction; each participant
+    is emailed when their certificate is rendered. A workshop not delivered, or with nobody left to certify, is
+    named with the reason."""
+    if not access.can_manage_workshops(request.user):
+        raise Http404
+    form = BulkForm(request.POST, row_ids=None, actions=[("issue", "issue")])
+    if not form.is_valid():
+        messages.error(request, form.first_error())
+        return redirect("workshops:list")
+    ticked = set(form.cleaned_data["rows"])
+    workshops = access.workshops_visible_to(request.user).filter(pk__in=ticked).order_by("start_date", "pk")
+    outcome = bulk_apply(
+        workshops,
+        lambda workshop: services.certificates_issue_new(workshop=workshop, by=request.user),
+        label=lambda workshop: workshop.title,
+    )
+    if len(ticked) > len(outcome.done) + len(outcome.failed):  # ticked rows that are not (or no longer) workshops
+        outcome.failed.append((_("Other rows"), _("Not found.")))
+    report_bulk(
+        request,
+        outcome,
+        done=lambda count: ngettext(
+            "Certificates are being prepared for %(count)d workshop; each participant is emailed when theirs is ready.",
+            "Certificates are being prepared for %(count)d workshops; each participant is emailed when theirs is "
+            "ready.",
+            count,
+        ),
+    )
+    return redirect("workshops:list")
 
 
 @require_POST
