@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 import json
 import time
@@ -96,7 +98,7 @@ def train(dataset_csv: Path, *, workdir: Path, seed: int, progress: ProgressCall
     date_train_df = _date_columns(train_df.iloc[date_train])
     valid_df, test_df = _date_columns(valid_df), _date_columns(test_df)
     del train_df
-    gc.collect()
+    _return_freed_memory()
     timings["features"] = time.perf_counter() - clock
 
     scores: dict[str, dict[str, np.ndarray]] = {}
@@ -105,6 +107,7 @@ def train(dataset_csv: Path, *, workdir: Path, seed: int, progress: ProgressCall
     xgb_booster = fit_xgboost(train_x, train_y, valid_x, valid_y, params, seed)
     scores["xgboost"] = {"valid": predict_xgboost(xgb_booster, valid_x), "test": predict_xgboost(xgb_booster, test_x)}
     timings["xgboost"] = time.perf_counter() - clock
+    _return_freed_memory()
 
     progress(25, "LightGBM")
     clock = time.perf_counter()
@@ -116,6 +119,7 @@ def train(dataset_csv: Path, *, workdir: Path, seed: int, progress: ProgressCall
         for part, x in (("valid", valid_x), ("test", test_x))
     }
     timings["lightgbm"] = time.perf_counter() - clock
+    _return_freed_memory()
 
     progress(30, "model for unseen combinations")
     clock = time.perf_counter()
@@ -126,6 +130,7 @@ def train(dataset_csv: Path, *, workdir: Path, seed: int, progress: ProgressCall
         for part, x, mask in (("valid", valid_x, valid_unseen), ("test", test_x, test_unseen))
     }
     timings["routed"] = timings["lightgbm"] + time.perf_counter() - clock
+    _return_freed_memory()
 
     progress(35, "DATE trees")
     clock = time.perf_counter()
@@ -257,6 +262,15 @@ def train(dataset_csv: Path, *, workdir: Path, seed: int, progress: ProgressCall
     return EngineResult(
         metrics=metrics, artifacts={"model": model_dir, "chart": chart, "metrics": metrics_path}, summary=summary
     )
+
+
+def _return_freed_memory() -> None:
+    """Collects garbage and hands the C heap's free pages back to the system (glibc ``malloc_trim``): the freed raw
+    declarations (millions of small strings) would otherwise stay resident, while the next model's large arrays are
+    mapped beside them. Only memory use changes, never a figure."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to hand back this way
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 DATE_COLUMNS = (IMPORTER_ID, HS6_CODE, ITEM_PRICE, TAX_RATE, FRAUD)  # what DATE reads besides the feature table
