@@ -147,21 +147,31 @@ def _column_codes(frame: pd.DataFrame, column: str, cache: dict) -> tuple[np.nda
     return cache[column]
 
 
-def _key_positions(frame: pd.DataFrame, columns: tuple[str, ...], index: pd.Index, cache: dict) -> np.ndarray:
-    """``index.get_indexer(_key_series(frame, columns))``, vectorised: rows are grouped by their joint value with
-    integer codes and only each distinct joint value is written as a string and looked up (same strings, so the
-    same positions)."""
+def _key_groups(frame: pd.DataFrame, columns: tuple[str, ...], cache: dict) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(_key_series(frame, columns))`` without a string per row: rows are grouped by their joint value
+    with integer codes and only each distinct joint value is written as a string (in order of first appearance, so
+    the same codes and keys; joint values whose strings coincide are merged as the strings would be)."""
     coded = [_column_codes(frame, column, cache) for column in columns]
     combined = coded[0][0]
     for codes, strings in coded[1:]:
         combined, _ = pd.factorize(combined * len(strings) + codes)  # stays below rows x distinct values
     group, first_values = pd.factorize(combined)
+    if not len(group):
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=object)
     first = np.empty(len(first_values), dtype=np.int64)
     first[group[::-1]] = np.arange(len(group) - 1, -1, -1)  # the first row of every distinct joint value
     key = coded[0][1][coded[0][0][first]]
     for codes, strings in coded[1:]:
         key = key + "|" + strings[codes[first]]
-    return index.get_indexer(key)[group] if len(group) else np.zeros(0, dtype=np.intp)
+    merged, keys = pd.factorize(key)
+    return merged[group], keys
+
+
+def _key_positions(frame: pd.DataFrame, columns: tuple[str, ...], index: pd.Index, cache: dict) -> np.ndarray:
+    """``index.get_indexer(_key_series(frame, columns))``, vectorised: each distinct joint value is looked up once
+    (``_key_groups``: same strings, so the same positions)."""
+    group, keys = _key_groups(frame, columns, cache)
+    return index.get_indexer(keys)[group] if len(group) else np.zeros(0, dtype=np.intp)
 
 
 def on_distinct(values: pd.Series, function) -> pd.Series:
@@ -205,12 +215,13 @@ class DeclarationFeatures:
             kept = sorted(counts[counts >= self.min_count].index)
             self.vocab[column] = {value: i + 1 for i, value in enumerate(kept)}
         cache: dict = {}
-        keys = {name: _key_series(frame, cols, cache) for name, cols in HISTORY_KEYS.items()}
         rng = np.random.default_rng(self.seed)
         fold = rng.integers(0, self.folds, size=len(frame))
         history = np.zeros((len(frame), STATS * len(HISTORY_KEYS)), dtype=np.float32)
-        for j, (name, key) in enumerate(keys.items()):
-            codes, uniques = pd.factorize(key)
+        for j, (name, cols) in enumerate(HISTORY_KEYS.items()):
+            # grouped by integer codes, one key at a time: a string per row and key (12 of them) would take
+            # gigabytes at millions of rows
+            codes, uniques = _key_groups(frame, cols, cache)
             size = np.bincount(codes, minlength=len(uniques)).astype(float)
             frauds = np.bincount(codes, weights=labels, minlength=len(uniques))
             self.history[name] = pd.DataFrame({"size": size, "sum": frauds}, index=pd.Index(uniques, name="key"))

@@ -43,6 +43,11 @@ the DATE network runs fixed-size forward passes that chunks never split, so the 
 one of scoring the whole file at once. ``train`` fits the DATE trees and networks on at most ``date_max_rows``
 (default 100,000) training declarations drawn at random with the job's seed (and chooses their epoch on at most as
 many valid ones); the other models use every row; ``metrics["subsampling"]`` records the rule and the row counts.
+Training memory: the history features are grouped by integer codes one key at a time (no string per row and key),
+the raw declarations are cut to the columns DATE reads (and to DATE's sample of training rows) once featurised and
+their memory handed back to the system, XGBoost trains on a quantised ``QuantileDMatrix`` (the same bins as the
+hist method builds from a ``DMatrix``, so the same model) and DATE predicts valid and test in chunks; none of this
+changes a figure.
 ``benchmarks/date_scale.py`` measures both at 100k, 1M and 3M declarations.
 
 The engine lives in one module per part (``data``, ``models``, ``champion``, ``training``, ``scoring``); this

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import json
 import time
 from pathlib import Path
@@ -9,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from algorithms.declarations import DATE, FRAUD
+from algorithms.declarations import DATE, FRAUD, HS6_CODE, IMPORTER_ID, ITEM_PRICE, TAX_RATE
 from algorithms.engines.base import EngineResult, ProgressCallback
 from algorithms.engines.date_chart import write_precision_chart
 from algorithms.engines.features import (
@@ -77,8 +80,7 @@ def train(dataset_csv: Path, *, workdir: Path, seed: int, progress: ProgressCall
     timings: dict[str, float] = {}
 
     progress(1, "loading")
-    frame = read_dataset(Path(dataset_csv), labelled=True)
-    train_df, valid_df, test_df = split_by_date(frame, params)
+    train_df, valid_df, test_df = split_by_date(read_dataset(Path(dataset_csv), labelled=True), params)
     timings["loading"] = time.perf_counter() - started
 
     progress(8, "features")
@@ -87,6 +89,16 @@ def train(dataset_csv: Path, *, workdir: Path, seed: int, progress: ProgressCall
     train_x = features.fit_transform(train_df)
     valid_x, test_x = features.transform(valid_df), features.transform(test_df)
     train_y, valid_y, test_y = labels_of(train_df), labels_of(valid_df), labels_of(test_df)
+    valid_revenue, test_revenue = revenue_proxy(valid_df), revenue_proxy(test_df)
+    split = _split_summary(train_df, valid_df, test_df)
+    cap = params["date_max_rows"]
+    date_train, date_valid = _at_most(len(train_df), cap, seed), _at_most(len(valid_df), cap, seed + 1)
+    # The raw declarations (a Python string per cell) weigh more than the feature table: from here on only the
+    # columns DATE reads are kept, and of the training rows only DATE's sample
+    date_train_df = _date_columns(train_df.iloc[date_train])
+    valid_df, test_df = _date_columns(valid_df), _date_columns(test_df)
+    del train_df
+    _return_freed_memory()
     timings["features"] = time.perf_counter() - clock
 
     scores: dict[str, dict[str, np.ndarray]] = {}
@@ -95,6 +107,7 @@ def train(dataset_csv: Path, *, workdir: Path, seed: int, progress: ProgressCall
     xgb_booster = fit_xgboost(train_x, train_y, valid_x, valid_y, params, seed)
     scores["xgboost"] = {"valid": predict_xgboost(xgb_booster, valid_x), "test": predict_xgboost(xgb_booster, test_x)}
     timings["xgboost"] = time.perf_counter() - clock
+    _return_freed_memory()
 
     progress(25, "LightGBM")
     clock = time.perf_counter()
@@ -106,6 +119,7 @@ def train(dataset_csv: Path, *, workdir: Path, seed: int, progress: ProgressCall
         for part, x in (("valid", valid_x), ("test", test_x))
     }
     timings["lightgbm"] = time.perf_counter() - clock
+    _return_freed_memory()
 
     progress(30, "model for unseen combinations")
     clock = time.perf_counter()
@@ -116,13 +130,12 @@ def train(dataset_csv: Path, *, workdir: Path, seed: int, progress: ProgressCall
         for part, x, mask in (("valid", valid_x, valid_unseen), ("test", test_x, test_unseen))
     }
     timings["routed"] = timings["lightgbm"] + time.perf_counter() - clock
+    _return_freed_memory()
 
     progress(35, "DATE trees")
     clock = time.perf_counter()
-    cap = params["date_max_rows"]
-    date_train, date_valid = _at_most(len(train_df), cap, seed), _at_most(len(valid_df), cap, seed + 1)
     date = fit_date(
-        train_df.iloc[date_train].reset_index(drop=True),
+        date_train_df,
         train_x.iloc[date_train].reset_index(drop=True),
         valid_df.iloc[date_valid].reset_index(drop=True),
         valid_x.iloc[date_valid].reset_index(drop=True),
@@ -142,19 +155,19 @@ def train(dataset_csv: Path, *, workdir: Path, seed: int, progress: ProgressCall
             ),
             "max_rows": cap,
             "train_rows": len(date_train),
-            "train_rows_available": len(train_df),
+            "train_rows_available": split["train"]["rows"],
             "valid_rows": len(date_valid),
             "valid_rows_available": len(valid_df),
         }
     }
     scores["date"] = {
-        part: date.predict(df, x)[0] for part, df, x in (("valid", valid_df, valid_x), ("test", test_df, test_x))
+        part: date.predict_in_chunks(df, x)[0]
+        for part, df, x in (("valid", valid_df, valid_x), ("test", test_df, test_x))
     }
     timings["date"] = time.perf_counter() - clock
 
     progress(92, "evaluating")
     rate = params["target_rate"]
-    valid_revenue, test_revenue = revenue_proxy(valid_df), revenue_proxy(test_df)
     masks = {"valid": (valid_unseen, valid_y, valid_revenue), "test": (test_unseen, test_y, test_revenue)}
     models = {}
     for name in MODEL_NAMES:
@@ -222,15 +235,7 @@ def train(dataset_csv: Path, *, workdir: Path, seed: int, progress: ProgressCall
         "models": models,
         "curves": curves,
         "feature_importance": _feature_importance(lgb_booster),
-        "split": {
-            name: {
-                "first_date": f"{df[DATE].min():%Y-%m-%d}",
-                "last_date": f"{df[DATE].max():%Y-%m-%d}",
-                "rows": len(df),
-                "frauds": int(df[FRAUD].sum()),
-            }
-            for name, df in (("train", train_df), ("valid", valid_df), ("test", test_df))
-        },
+        "split": split,
         "revenue_proxy": "Item Price x Tax Rate / 100 on fraudulent declarations (KRW)",
         "seed": seed,
         "params": params,
@@ -251,12 +256,40 @@ def train(dataset_csv: Path, *, workdir: Path, seed: int, progress: ProgressCall
         f"Champion {MODEL_LABELS[champion]} (chosen on {'unseen-combination ' if on_unseen else ''}valid rows): "
         "on the test period precision "
         + ", ".join(f"{best[f'precision@{r}']:.3f} at {r} %" for r in INSPECTION_RATES)
-        + f", AUC {best['auc']:.3f}{unseen_text}; {len(train_df)} training, {len(valid_df)} valid, "
-        f"{len(test_df)} test rows; {timings['total']:.1f} s."
+        + f", AUC {best['auc']:.3f}{unseen_text}; {split['train']['rows']} training, {split['valid']['rows']} valid, "
+        f"{split['test']['rows']} test rows; {timings['total']:.1f} s."
     )
     return EngineResult(
         metrics=metrics, artifacts={"model": model_dir, "chart": chart, "metrics": metrics_path}, summary=summary
     )
+
+
+def _return_freed_memory() -> None:
+    """Collects garbage and hands the C heap's free pages back to the system (glibc ``malloc_trim``): the freed raw
+    declarations (millions of small strings) would otherwise stay resident, while the next model's large arrays are
+    mapped beside them. Only memory use changes, never a figure."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to hand back this way
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+DATE_COLUMNS = (IMPORTER_ID, HS6_CODE, ITEM_PRICE, TAX_RATE, FRAUD)  # what DATE reads besides the feature table
+
+
+def _date_columns(frame):
+    return frame[list(DATE_COLUMNS)].reset_index(drop=True)
+
+
+def _split_summary(train_df, valid_df, test_df) -> dict:
+    return {
+        name: {
+            "first_date": f"{df[DATE].min():%Y-%m-%d}",
+            "last_date": f"{df[DATE].max():%Y-%m-%d}",
+            "rows": len(df),
+            "frauds": int(df[FRAUD].sum()),
+        }
+        for name, df in (("train", train_df), ("valid", valid_df), ("test", test_df))
+    }
 
 
 def _at_most(rows: int, cap: int, seed: int) -> np.ndarray:

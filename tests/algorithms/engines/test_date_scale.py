@@ -20,6 +20,7 @@ from algorithms.engines.features import (
     HISTORY_KEYS,
     DeclarationFeatures,
     _base_columns,
+    _key_groups,
     _key_positions,
     _key_series,
 )
@@ -207,6 +208,48 @@ def test_vectorised_history_lookup_equals_the_per_row_strings():
         expected = index.get_indexer(_key_series(base, columns))
         assert (_key_positions(base, columns, index, {}) == expected).all(), name
         assert (expected >= 0).any() and (expected < 0).any(), name  # both seen and unseen rows are checked
+
+
+def test_history_grouping_by_codes_equals_factorising_the_per_row_strings():
+    frame = read_declarations(SAMPLE)
+    frame.loc[frame.index[:2], "Net Mass"] = [-0.0, 0.0]  # a signed zero keeps its own string ("-0.0")
+    frame.loc[frame.index[3], "HS6 Code"] = "12"  # a code that lost its leading zeros
+    base = _base_columns(frame)
+    for name, columns in HISTORY_KEYS.items():
+        expected_codes, expected_keys = pd.factorize(_key_series(base, columns))
+        codes, keys = _key_groups(base, columns, {})
+        assert codes.tolist() == expected_codes.tolist(), name
+        assert list(keys) == list(expected_keys), name
+    codes, keys = _key_groups(base, ("Net Mass",), {})
+    assert codes[0] != codes[1] and {"-0.0", "0.0"} <= set(keys)
+
+
+def test_date_predicts_in_chunks_the_figures_of_one_piece(trained):
+    _, features, model = date._load_model(trained.artifacts["model"])
+    frame = read_declarations(SAMPLE)
+    table = features.transform(frame)
+    whole = model.predict(frame, table)
+    chunked = model.predict_in_chunks(frame, table, chunk_rows=date_model.PREDICT_BATCH)
+    assert len(frame) > 2 * date_model.PREDICT_BATCH  # at least three chunks, the last one short
+    assert np.array_equal(whole[0], chunked[0]) and np.array_equal(whole[1], chunked[1])
+
+
+def test_xgboost_on_quantised_rows_is_the_model_a_plain_dmatrix_gives():
+    from algorithms.engines.date.models import _xgb_params
+
+    frame = read_declarations(SAMPLE)
+    train, valid = frame.iloc[:2000], frame.iloc[2000:]
+    features = DeclarationFeatures(seed=0)
+    train_x, valid_x = features.fit_transform(train), features.transform(valid)
+    params = date.resolve_params({"xgb_rounds": 40})
+    booster = date.fit_xgboost(train_x, train["Fraud"].to_numpy(), valid_x, valid["Fraud"].to_numpy(), params, 0)
+    plain = xgb.train(
+        _xgb_params(params, 0, depth=params["xgb_depth"], eta=params["xgb_eta"]),
+        xgb.DMatrix(train_x.to_numpy(np.float32), label=train["Fraud"].to_numpy()),
+        num_boost_round=booster.best_iteration + 1,
+    )
+    expected = plain.predict(xgb.DMatrix(valid_x.to_numpy(np.float32)))
+    assert np.array_equal(date.predict_xgboost(booster, valid_x), expected)
 
 
 def test_training_fits_date_on_a_recorded_seeded_subsample(tmp_path):
