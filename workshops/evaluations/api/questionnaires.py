@@ -75,6 +75,7 @@ class QuestionnaireSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer)
         fields = ["id", "workshop", "kind", "status", "anonymous", "opens_at", "closes_at", "follow_up_months",
                   "questions", "items", "created_at"]  # fmt: skip
         read_only_fields = ["created_at"]
+        validators = []  # the service says it, in the pages' words: "already has a questionnaire of this kind"
 
     def to_representation(self, questionnaire):
         data = super().to_representation(questionnaire)
