@@ -84,6 +84,10 @@ def test_staff_create_change_open_and_close_a_questionnaire(
     # The service's refusals come back with their reasons.
     again = _post(client, LIST, body)
     assert again.status_code == 400 and "kind" in again.json()
+    unknown = _post(client, LIST, {**body, "kind": "reaction", "questions": [knowledge_questions[0].pk, 999999]})
+    assert unknown.status_code == 400 and "999999" in unknown.json()["questions"][0]
+    too_many = _post(client, LIST, {**body, "kind": "reaction", "questions": list(range(1, 300))})
+    assert too_many.status_code == 400 and "questions" in too_many.json()
     unscored = _post(client, LIST, {**body, "kind": "post_test", "anonymous": True})
     assert unscored.status_code == 400 and "anonymous" in unscored.json()
     # The post-test asks the pre-test's questions, whatever is sent.
@@ -219,3 +223,15 @@ def test_results_read_in_a_fixed_number_of_queries(
     client = client_as(contact_point)
     with django_assert_max_num_queries(20):
         assert client.get(f"{_detail(shared_workshop['post'])}results/").status_code == 200
+
+
+def test_the_questionnaire_list_query_count_does_not_grow(
+    client_as, staff, knowledge_questions, reaction_questions, django_assert_max_num_queries
+):
+    for _ in range(6):
+        workshop = WorkshopFactory()
+        open_questionnaire(workshop, "pre_test", knowledge_questions, staff)
+        open_questionnaire(workshop, "reaction", reaction_questions, staff)
+    client = client_as(staff)
+    with django_assert_max_num_queries(12):
+        assert len(client.get(LIST).json()["results"]) == 12

@@ -2,6 +2,7 @@
 results (staff: in full, as on the results page; a contact point: their own officials', aggregated)."""
 
 import django_filters
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -18,6 +19,9 @@ from .. import access, group_selectors, selectors, services
 from ..enums import KNOWLEDGE_KINDS, QuestionnaireKind
 from ..models import Question, Questionnaire
 from .results import GroupResultsSerializer, StaffResultsSerializer
+
+MAX_PK = 2**63 - 1
+MAX_QUESTIONS = 200
 
 
 def _bank(user):
@@ -59,10 +63,9 @@ class QuestionnaireSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer)
         default=None,
         help_text="Empty: the reaction survey is anonymous, the others are named. Knowledge tests are never anonymous.",
     )
-    questions = ScopedPrimaryKeyRelatedField(
-        model=Question,
-        visible=_bank,
-        many=True,
+    questions = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_PK),
+        max_length=MAX_QUESTIONS,
         write_only=True,
         required=False,
         help_text="Bank questions' ids, in order (all required). Ignored for the post-test: it asks the pre-test's.",
@@ -76,6 +79,17 @@ class QuestionnaireSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer)
                   "questions", "items", "created_at"]  # fmt: skip
         read_only_fields = ["created_at"]
         validators = []  # the service says it, in the pages' words: "already has a questionnaire of this kind"
+
+    def validate_questions(self, ids: list[int]) -> list[Question]:
+        """The bank's questions in the order given, in one query; an unknown id is refused like a missing row."""
+        request = self.context.get("request")
+        found = _bank(getattr(request, "user", None)).in_bulk(ids)
+        missing = [pk for pk in ids if pk not in found]
+        if missing:
+            raise serializers.ValidationError(
+                _("No such question in the bank: %(ids)s.") % {"ids": ", ".join(map(str, missing))}
+            )
+        return [found[pk] for pk in ids]
 
     def to_representation(self, questionnaire):
         data = super().to_representation(questionnaire)
@@ -101,7 +115,7 @@ class QuestionnaireItemInputSerializer(serializers.Serializer):
 
 
 class QuestionnaireItemsInputSerializer(serializers.Serializer):
-    items = QuestionnaireItemInputSerializer(many=True, max_length=200)
+    items = QuestionnaireItemInputSerializer(many=True, max_length=MAX_QUESTIONS)
 
 
 class QuestionnaireRefusalSerializer(serializers.Serializer):
