@@ -69,7 +69,7 @@ def test_an_official_is_nominated_answers_both_tests_and_downloads_their_certifi
     services.questionnaire_open(questionnaire=pre, by=staff)
     post = services.questionnaire_create(workshop=workshop, kind="post_test", by=staff)  # opened by staff below
     # The worker starts once the test's rows are written (see test_journeys: SQLite and a second writer).
-    worker = WorkerProcess(tmp_path, queues="default")
+    worker = WorkerProcess(tmp_path, queues="default,reports")  # emails; certificates
     contexts = []
 
     def new_page():
