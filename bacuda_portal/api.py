@@ -9,6 +9,7 @@ from bacuda_portal.reports import api as reports_api
 from scholarships import api as scholarships_api
 from workshops import api as workshops_api
 from workshops.elearning import api as elearning_api
+from workshops.evaluations import api as evaluations_api
 from workshops.experts import api as experts_api
 from workshops.missions import api as missions_api
 
@@ -35,6 +36,7 @@ router.register("scholarship-applications", scholarships_api.ApplicationViewSet,
 router.register("scholarship-reviews", scholarships_api.ReviewViewSet, basename="scholarship-review")
 algorithms_api.register(router)
 reports_api.register(router)
+evaluations_api.register(router)
 
 urlpatterns = [
     path("me/", members_api.MeView.as_view(), name="me"),

@@ -38,12 +38,14 @@ from tests.algorithms.factories import AlgorithmFactory, AlgorithmVersionFactory
 from tests.algorithms.image_samples import picture
 from tests.algorithms.image_samples import upload as image_upload
 from tests.api.routes import api_routes, view_for, write_operations
+from tests.evaluations.factories import QuestionFactory
 from tests.hostile.test_forms import FORMS, _build
 from tests.missions.factories import MissionFactory
 from tests.scholarships.factories import CallFactory
 from tests.test_access_matrix import MATRIX
 from tests.test_access_matrix import world as matrix_world  # noqa: F401 (the access matrix's world, as a fixture)
 from tests.workshops.factories import ExpertFactory, WorkshopFactory
+from workshops.evaluations.models import Question
 from workshops.experts.models import Expert, ExpertiseArea
 from workshops.models import Workshop
 
@@ -66,6 +68,7 @@ def hidden(cast, kenya, senegal, other_contact_point):
         Call: CallFactory(id=7_400_000, is_published=False),
         Administration: senegal,  # public reference data, but not one Kenya's contact point may act for
         Expert: ExpertFactory(id=7_500_000),  # only staff propose experts
+        Question: QuestionFactory(id=7_600_000),  # only staff build questionnaires from the bank
     }
 
 
@@ -173,6 +176,8 @@ API_BODIES = {
     ("POST", "/api/v1/hs-suggestions/"): lambda own: {"description": "green coffee"},
     ("POST", "/api/v1/workshops/{id}/assignments/"): lambda own: {"role": "lead_trainer"},
     ("POST", "/api/v1/image-classifications/"): lambda own: {"picture": image_upload(picture("apple", 1), "a.png")},
+    ("POST", "/api/v1/evaluation-questionnaires/"): lambda own: {"workshop": own["workshop"].pk, "kind": "reaction"},
+    ("POST", "/api/v1/evaluation-questionnaires/{id}/questions/"): lambda own: {"items": []},
 }
 
 

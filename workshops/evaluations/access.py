@@ -1,15 +1,17 @@
 """Who may build evaluations, see their results, and answer them: the one place the app decides it.
 
 Building questionnaires, the question bank and the results are WCO staff work; everyone else is told "not found".
-Contact points see none of these pages yet. Participants answer through their personal link
-(``get_questionnaire_for_participant``); staff preview through ``nomination_for_answering``.
+Contact points see none of these pages yet; through the API they read the questionnaires of their administration's
+workshops and their own officials' results, aggregated (``results_administration``). Participants answer through
+their personal link (``get_questionnaire_for_participant``); staff preview through ``nomination_for_answering``.
 """
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.http import Http404
 
-from bacuda_portal.members.access import is_wco_staff
+from bacuda_portal.members.access import administration_of, is_wco_staff
 
 from .. import access as workshop_access
 from ..enums import NominationStatus
@@ -93,3 +95,33 @@ def get_questionnaire_for_participant(nomination: Nomination, pk: int) -> Questi
     if questionnaire is None:
         raise Http404
     return questionnaire
+
+
+# --- The API ---------------------------------------------------------------------------------------------------
+def questionnaires_visible_to(user) -> QuerySet[Questionnaire]:
+    """Questionnaires the API lists: all for staff; for a contact point, those staff have opened (now or before) of
+    the workshops their administration benefits from; none for anyone else."""
+    if can_manage_evaluations(user):
+        return Questionnaire.objects.all()
+    administration = administration_of(user)
+    if administration is None:
+        return Questionnaire.objects.none()
+    return Questionnaire.objects.filter(workshop__beneficiary_links__administration=administration).exclude(
+        status=QuestionnaireStatus.DRAFT
+    )
+
+
+def questionnaires_to_manage(user) -> QuerySet[Questionnaire]:
+    """The questionnaires a user changes, opens and closes: staff only; anyone else finds none."""
+    return Questionnaire.objects.all() if can_manage_evaluations(user) else Questionnaire.objects.none()
+
+
+def results_administration(user):
+    """Whose answers the user reads in a questionnaire's results: None for staff (everyone's, in full), a contact
+    point's administration (its own officials', aggregated), or Http404 for anyone else."""
+    if can_manage_evaluations(user):
+        return None
+    administration = administration_of(user)
+    if administration is None:
+        raise Http404
+    return administration
