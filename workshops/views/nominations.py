@@ -74,11 +74,10 @@ def nomination_decide(request, nomination_pk, action):
 
 def _prerequisite_warning(names: list[str], workshop) -> str:
     """The warning after accepting people who have not finished the workshop's prerequisite course (allowed)."""
-    return ngettext(
-        "Accepted without having completed the prerequisite course “%(course)s”: %(names)s.",
-        "Accepted without having completed the prerequisite course “%(course)s”: %(names)s.",
-        len(names),
-    ) % {"course": workshop.prerequisite_course, "names": ", ".join(names)}
+    return _("Accepted without having completed the prerequisite course “%(course)s”: %(names)s.") % {
+        "course": workshop.prerequisite_course,
+        "names": ", ".join(names),
+    }
 
 
 @require_POST
