@@ -77,7 +77,9 @@ class WorkshopForm(DateRangeMixin, forms.Form):
         label=_("CLiKC! course short name"),
         max_length=255,
         required=False,
-        help_text=_("The course's short name in CLiKC! (Moodle): the participants' download enrols them in this course."),
+        help_text=_(
+            "The course's short name in CLiKC! (Moodle): the participants' download enrols them in this course."
+        ),
     )
     clikc_group_name = forms.CharField(
         label=_("CLiKC! group"),
