@@ -106,12 +106,16 @@ class NominationSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
         "the workshop has none)."
     )
     prerequisite_completed_at = serializers.SerializerMethodField()
+    warnings = serializers.SerializerMethodField(
+        help_text="What staff should know about the decision just made (the decision endpoint only), such as an "
+        "acceptance without the prerequisite course."
+    )
 
     class Meta:
         model = Nomination
         fields = ["id", "workshop", "administration", "full_name", "gender", "position", "email", "language",
                   "consent_to_list", "status", "prerequisite_completed", "prerequisite_completed_at",
-                  "created_at"]  # fmt: skip
+                  "warnings", "created_at"]  # fmt: skip
         read_only_fields = ["status", "created_at"]
 
     def get_prerequisite_completed(self, nomination) -> bool | None:
@@ -119,16 +123,12 @@ class NominationSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
             return None
         return getattr(nomination, "prerequisite_completed_at", None) is not None
 
+    def get_warnings(self, nomination) -> list[str]:
+        return getattr(nomination, "warnings", [])
+
     def get_prerequisite_completed_at(self, nomination) -> dt.datetime | None:
         moment = getattr(nomination, "prerequisite_completed_at", None)  # selectors.with_prerequisite_completion
         return None if moment is None else serializers.DateTimeField().to_representation(moment)
-
-
-class NominationDecisionResultSerializer(NominationSerializer):
-    warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
-
-    class Meta(NominationSerializer.Meta):
-        fields = [*NominationSerializer.Meta.fields, "warnings"]
 
 
 class NominationFilter(django_filters.FilterSet):
@@ -243,7 +243,7 @@ NOMINATION_DECISIONS = {
 
 
 class NominationWritesMixin:
-    @extend_schema(request=NominationDecisionSerializer, responses=NominationDecisionResultSerializer)
+    @extend_schema(request=NominationDecisionSerializer, responses=NominationSerializer)
     @action(detail=True, methods=["post"])
     def decision(self, request, pk=None):
         """Staff accept (while a seat is free), wait-list or decline a nomination. Accepting someone who has not
@@ -262,7 +262,7 @@ class NominationWritesMixin:
                 _("Accepted without having completed the prerequisite course “%(course)s”.")
                 % {"course": decided.workshop.prerequisite_course}
             )
-        return Response(NominationDecisionResultSerializer(decided, context=self.get_serializer_context()).data)
+        return Response(self.get_serializer(decided).data)
 
     @extend_schema(request=None, responses=NominationSerializer)
     @action(detail=True, methods=["post"])
