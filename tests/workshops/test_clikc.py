@@ -8,6 +8,8 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -198,6 +200,26 @@ def test_the_corrected_report_is_imported_in_one_go_after_the_preview(client_as,
     assert entry.data["recorded"] == 1 and entry.data["unknown"] == 1 and entry.data["not_completed"] == 1
 
 
+def test_the_preview_reads_the_database_the_same_number_of_times_for_any_number_of_rows(
+    client_as, staff, clikc_workshop
+):
+    for n in range(3):
+        NominationFactory(workshop=clikc_workshop, email=f"official{n}@kra.example")
+    url = reverse("workshops:clikc_completions_import", args=[clikc_workshop.pk])
+    client = client_as(staff)
+
+    def preview(count):
+        rows = [[str(n), f"Official {n}", f"official{n}@kra.example", "", "05/03/24, 14:02"] for n in range(count)]
+        return _completion_csv(rows)
+
+    client.post(url, {"file": preview(1)})  # warm up: the session, the sites framework
+    with CaptureQueriesContext(connection) as few:
+        assert client.post(url, {"file": preview(2)}).status_code == 200
+    with CaptureQueriesContext(connection) as many:
+        assert client.post(url, {"file": preview(60)}).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
 def test_a_file_without_the_completion_column_is_refused(client_as, staff, clikc_workshop):
     url = reverse("workshops:clikc_completions_import", args=[clikc_workshop.pk])
     response = client_as(staff).post(url, {"file": _completion_csv([["amina@kra.example"]], header=["Email"])})
@@ -235,7 +257,10 @@ def test_accepting_without_the_prerequisite_warns_and_is_audited(client_as, staf
     nomination = NominationFactory(workshop=clikc_workshop, full_name="Amina Otieno")
     client = client_as(staff)
     page = client.get(clikc_workshop.get_absolute_url()).content.decode()
-    assert "Not completed" in page  # beside the nomination
+    assert '<span class="badge-bad">Not completed</span>' in page  # beside the nomination
+    assert "CLiKC! enrolment" in page
+    assert reverse("workshops:clikc_users", args=[clikc_workshop.pk]) in page
+    assert reverse("workshops:clikc_completions_import", args=[clikc_workshop.pk]) in page
 
     response = client.post(reverse("workshops:nomination_decide", args=[nomination.pk, "accept"]), follow=True)
 
@@ -279,6 +304,13 @@ def test_bulk_acceptance_names_those_without_the_prerequisite(client_as, staff, 
     audit = {e.target_id: e.data for e in AuditEntry.objects.filter(action="workshops.nomination.accepted")}
     assert "prerequisite_missing" in audit[str(without.pk)]
     assert "prerequisite_missing" not in audit[str(done.pk)]
+
+
+def test_offering_a_seat_to_the_wait_list_warns_too(client_as, staff, clikc_workshop):
+    NominationFactory(workshop=clikc_workshop, status="waitlisted", full_name="Amina Otieno")
+    response = client_as(staff).post(reverse("workshops:nomination_offer_next", args=[clikc_workshop.pk]), follow=True)
+    assert "Accepted without having completed the prerequisite course" in response.content.decode()
+    assert AuditEntry.objects.get(action="workshops.nomination.accepted").data["prerequisite_missing"]
 
 
 def test_the_api_decision_warns_and_says_whether_the_prerequisite_is_completed(client_as, staff, clikc_workshop):

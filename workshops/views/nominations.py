@@ -101,6 +101,8 @@ def nomination_offer_next(request, pk):
     try:
         nomination = services.nomination_offer_next(workshop=workshop, by=request.user)
         messages.success(request, _("The seat was offered to %(name)s.") % {"name": nomination.full_name})
+        if selectors.prerequisite_missing(nomination):
+            messages.warning(request, _prerequisite_warning([nomination.full_name], workshop))
     except TransitionError as error:
         messages.error(request, str(error))
     return redirect(workshop)
