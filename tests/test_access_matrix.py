@@ -44,6 +44,7 @@ from tests.reports import access_rows as reports_rows
 from tests.scholarships import access_rows as scholarships_rows
 from tests.website import access_rows as website_rows
 from tests.workshops import access_rows as workshops_rows
+from tests.workshops import clikc_access_rows
 from tests.workshops.factories import (
     AssignmentFactory,
     ExpertFactory,
@@ -256,6 +257,7 @@ FRAGMENTS = (
     privacy_access_rows,
     workshops_rows,
     evaluations_rows,
+    clikc_access_rows,
 )
 for _fragment in FRAGMENTS:
     assert not set(_fragment.ROWS) & set(MATRIX), f"{_fragment.__name__} repeats a row"

@@ -1,6 +1,7 @@
 """REST API of the workshops app: workshops with their agenda and flow, nominations, expert assignments and workshop
 requests (scoped by ``access``; every write goes through the services, as on the pages)."""
 
+import datetime as dt
 from collections import defaultdict
 
 import django_filters
@@ -100,12 +101,34 @@ class NominationSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     administration = serializers.SlugRelatedField(slug_field="code", read_only=True)
     gender = serializers.ChoiceField(choices=Gender.choices)
     language = serializers.ChoiceField(choices=WorkingLanguage.choices)
+    prerequisite_completed = serializers.SerializerMethodField(
+        help_text="Whether the official finished the workshop's prerequisite e-learning course on CLiKC! (null when "
+        "the workshop has none)."
+    )
+    prerequisite_completed_at = serializers.SerializerMethodField()
+    warnings = serializers.SerializerMethodField(
+        help_text="What staff should know about the decision just made (the decision endpoint only), such as an "
+        "acceptance without the prerequisite course."
+    )
 
     class Meta:
         model = Nomination
         fields = ["id", "workshop", "administration", "full_name", "gender", "position", "email", "language",
-                  "consent_to_list", "status", "created_at"]  # fmt: skip
+                  "consent_to_list", "status", "prerequisite_completed", "prerequisite_completed_at",
+                  "warnings", "created_at"]  # fmt: skip
         read_only_fields = ["status", "created_at"]
+
+    def get_prerequisite_completed(self, nomination) -> bool | None:
+        if nomination.workshop.prerequisite_course_id is None:
+            return None
+        return getattr(nomination, "prerequisite_completed_at", None) is not None
+
+    def get_warnings(self, nomination) -> list[str]:
+        return getattr(nomination, "warnings", [])
+
+    def get_prerequisite_completed_at(self, nomination) -> dt.datetime | None:
+        moment = getattr(nomination, "prerequisite_completed_at", None)  # selectors.with_prerequisite_completion
+        return None if moment is None else serializers.DateTimeField().to_representation(moment)
 
 
 class NominationFilter(django_filters.FilterSet):
@@ -223,14 +246,23 @@ class NominationWritesMixin:
     @extend_schema(request=NominationDecisionSerializer, responses=NominationSerializer)
     @action(detail=True, methods=["post"])
     def decision(self, request, pk=None):
-        """Staff accept (while a seat is free), wait-list or decline a nomination."""
+        """Staff accept (while a seat is free), wait-list or decline a nomination. Accepting someone who has not
+        finished the workshop's prerequisite e-learning course is allowed, with a warning in ``warnings``."""
         if not access.can_manage_workshops(request.user):
             raise NotFound
         nomination = self.get_object()
         body = NominationDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        NOMINATION_DECISIONS[body.validated_data["decision"]](nomination=nomination, by=request.user)
-        return Response(self.get_serializer(self.get_queryset().get(pk=nomination.pk)).data)
+        decision = body.validated_data["decision"]
+        NOMINATION_DECISIONS[decision](nomination=nomination, by=request.user)
+        decided = self.get_queryset().get(pk=nomination.pk)
+        decided.warnings = []
+        if decision == "accept" and selectors.prerequisite_missing(decided):
+            decided.warnings.append(
+                _("Accepted without having completed the prerequisite course “%(course)s”.")
+                % {"course": decided.workshop.prerequisite_course}
+            )
+        return Response(self.get_serializer(decided).data)
 
     @extend_schema(request=None, responses=NominationSerializer)
     @action(detail=True, methods=["post"])

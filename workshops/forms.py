@@ -73,6 +73,20 @@ class WorkshopForm(DateRangeMixin, forms.Form):
     )
     seats = forms.IntegerField(label=_("Seats"), min_value=1, max_value=500)
     clikc_workspace_url = forms.URLField(label=_("CLiKC! workspace"), required=False, assume_scheme="https")
+    clikc_course_short_name = forms.CharField(
+        label=_("CLiKC! course short name"),
+        max_length=255,
+        required=False,
+        help_text=_(
+            "The course's short name in CLiKC! (Moodle): the participants' download enrols them in this course."
+        ),
+    )
+    clikc_group_name = forms.CharField(
+        label=_("CLiKC! group"),
+        max_length=254,
+        required=False,
+        help_text=_("The group of that course the participants join, as named in CLiKC!; it must exist there."),
+    )
     mission_reference = forms.CharField(label=_("WCO mission reference"), max_length=60, required=False)
     prerequisite_course = forms.ModelChoiceField(
         label=_("E-learning course to finish first"), queryset=None, required=False, empty_label=_("None")

@@ -48,9 +48,11 @@ class Column:
     label: Any  # a lazy translation: shown in the current language, recognised in English and French
     required: bool = False
     help: Any = ""
+    # Other headers that name the column, such as another program's export writes them ("Adresse de courriel").
+    aliases: tuple[str, ...] = ()
 
     def accepted_names(self) -> set[str]:
-        names = {_normalised(self.key)}
+        names = {_normalised(self.key), *(_normalised(alias) for alias in self.aliases)}
         for language in ("en", "fr"):
             with translation.override(language):
                 names.add(_normalised(str(self.label)))
@@ -65,6 +67,9 @@ class ImportSpec:
     # Checks across rows: given the rows' cleaned data (None where a row failed) and the row form's keyword
     # arguments, returns {row index: [errors]}.
     check_rows: Callable[..., dict[int, list[str]]] | None = field(default=None)
+    # What will become of each row without problems, shown in the preview: given the rows' cleaned data (None
+    # where a row failed) and the row form's keyword arguments, returns {row index: outcome}.
+    describe_rows: Callable[..., dict[int, str]] | None = field(default=None)
 
     def header(self) -> list[str]:
         return [str(column.label) for column in self.columns]
@@ -76,6 +81,7 @@ class RowResult:
     values: dict[str, str]
     errors: list[str]
     cleaned: dict | None
+    note: str = ""  # the row's outcome, from the spec's describe_rows
 
 
 def repeated_emails(rows: list[dict | None], **_form_kwargs) -> dict[int, list[str]]:
@@ -251,6 +257,9 @@ def validate_rows(spec: ImportSpec, rows: list[dict[str, str]], **form_kwargs) -
         for index, problems in spec.check_rows([result.cleaned for result in results], **form_kwargs).items():
             results[index].errors += problems
             results[index].cleaned = None
+    if spec.describe_rows is not None:
+        for index, note in spec.describe_rows([result.cleaned for result in results], **form_kwargs).items():
+            results[index].note = note
     return results
 
 
@@ -292,11 +301,13 @@ def import_page(
     intro: str,
     done_url: str,
     form_kwargs: dict | None = None,
+    success: Callable[[Any], str] | None = None,
 ):
     """The whole import page of a list: template download, upload, preview, confirmation.
 
     ``write`` receives the rows' cleaned data and writes them (a service, in one transaction); it may raise
-    ValidationError, and then nothing is written. The caller has checked access."""
+    ValidationError, and then nothing is written. ``success``, given what ``write`` returned, is the message
+    shown after the import (by default, the number of rows). The caller has checked access."""
     form_kwargs = form_kwargs or {}
     if request.method == "GET" and request.GET.get("template") in ("csv", "xlsx"):
         return table_response(
@@ -324,14 +335,17 @@ def import_page(
             if "confirm" in request.POST and not failed:
                 try:
                     with transaction.atomic():
-                        write([result.cleaned for result in results])
+                        written = write([result.cleaned for result in results])
                 except ValidationError as error:
                     raise ImportFileError(" ".join(error.messages)) from None
-                count = len(results)  # rows, whatever the service made of them (a workshop from many rows)
-                messages.success(
-                    request,
-                    ngettext("%(count)d row imported.", "%(count)d rows imported.", count) % {"count": count},
-                )
+                if success is not None:
+                    messages.success(request, success(written))
+                else:
+                    count = len(results)  # rows, whatever the service made of them (a workshop from many rows)
+                    messages.success(
+                        request,
+                        ngettext("%(count)d row imported.", "%(count)d rows imported.", count) % {"count": count},
+                    )
                 return redirect(done_url)
             context.update(
                 results=results,
@@ -339,6 +353,7 @@ def import_page(
                 ignored=ignored,
                 token=sign_rows(spec, rows) if not failed else "",
                 columns=spec.columns,
+                has_outcomes=spec.describe_rows is not None,
             )
             status = 200 if not failed else 400
         except ImportFileError as error:

@@ -41,6 +41,7 @@ FILE_URLS = {
     "v1:report-download",
     "workshops:certificate_download",
     "workshops:certificates_zip",
+    "workshops:clikc_users",
     "workshops:calendar",
     "workshops:public_calendar",
     "participant:certificate",

@@ -3,6 +3,7 @@
 from .assignments import Assignment
 from .attendance import Attendance
 from .certificates import Certificate
+from .clikc import PrerequisiteCompletion
 from .feeds import CalendarFeed
 from .nominations import Nomination
 from .participants import ParticipantLink, hash_participant_token
@@ -17,6 +18,7 @@ __all__ = [
     "Certificate",
     "Nomination",
     "ParticipantLink",
+    "PrerequisiteCompletion",
     "Session",
     "Workshop",
     "WorkshopRequest",

@@ -51,6 +51,9 @@ class Workshop(ChoiceLabelsMixin, TimeStampedModel):
     languages = models.JSONField(_("working languages"), default=list, validators=[validate_languages])
     seats = models.PositiveSmallIntegerField(_("seats"))
     clikc_workspace_url = models.URLField(_("CLiKC! workspace"), blank=True)
+    # Moodle's names for the CLiKC! course and group the participants are enrolled in (the user-upload CSV).
+    clikc_course_short_name = models.CharField(_("CLiKC! course short name"), max_length=255, blank=True)
+    clikc_group_name = models.CharField(_("CLiKC! group"), max_length=254, blank=True)
     mission_reference = models.CharField(_("WCO mission reference"), max_length=60, blank=True)
     prerequisite_course = models.ForeignKey(
         "elearning.Course",

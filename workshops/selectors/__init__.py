@@ -4,6 +4,15 @@ The reads live in one module per part of the app; this package re-exports them, 
 ``selectors.workshop_list``.
 """
 
+from .clikc import (
+    ClikcIdentities,
+    clikc_identities,
+    clikc_summary,
+    match_clikc_identity,
+    moodle_user_rows,
+    prerequisite_missing,
+    with_prerequisite_completion,
+)
 from .home import (
     DASHBOARD_ROWS,
     HOME_ROWS,
@@ -62,6 +71,7 @@ __all__ = [
     "TRAINED_PERSON",
     "WORKSHOP_ROW_FIELDS",
     "AttendanceCell",
+    "ClikcIdentities",
     "LinkSummary",
     "ParticipantAttendance",
     "WorkshopRecord",
@@ -71,6 +81,8 @@ __all__ = [
     "attendance_sheet",
     "beneficiaries_served",
     "calendar_feed_of",
+    "clikc_identities",
+    "clikc_summary",
     "delivered_workshops",
     "delivered_workshops_with_participants",
     "deployments_of",
@@ -80,6 +92,8 @@ __all__ = [
     "is_nominated",
     "link_summaries",
     "links_revoked",
+    "match_clikc_identity",
+    "moodle_user_rows",
     "nominations_of",
     "nominations_open",
     "officials_trained_count",
@@ -89,6 +103,7 @@ __all__ = [
     "participant_page",
     "personal_calendar_workshops",
     "places_left",
+    "prerequisite_missing",
     "reportable_workshops",
     "request_queue",
     "search_participants",
@@ -96,6 +111,7 @@ __all__ = [
     "staff_dashboard",
     "trained_participants",
     "upcoming_workshops",
+    "with_prerequisite_completion",
     "with_workshop_labels",
     "workshop_detail",
     "workshop_exists",

@@ -7,10 +7,14 @@ from django.db.models import QuerySet
 
 from ..enums import ACTIVE_NOMINATION_STATUSES, ATTENDED_STATUSES, NOMINATION_OPEN_STATUSES, NominationStatus
 from ..models import Attendance, Beneficiary, Nomination, Session, Workshop
+from .clikc import with_prerequisite_completion
 
 
 def nominations_of(visible: QuerySet[Nomination]) -> QuerySet[Nomination]:
-    return visible.select_related("administration").order_by("administration__name_en", "created_at")
+    """With the administration, and whether the official finished the workshop's prerequisite course (CLiKC!)."""
+    return with_prerequisite_completion(visible.select_related("administration")).order_by(
+        "administration__name_en", "created_at"
+    )
 
 
 def accepted_count(workshop: Workshop) -> int:

@@ -16,6 +16,7 @@ from .certificates import (
     certificates_issue_new,
     certificates_sweep,
 )
+from .clikc import CompletionImportOutcome, prerequisite_completions_import
 from .feeds import calendar_feed_renew, calendar_feed_stop
 from .imports import nominations_import, past_activities_import
 from .nominations import (
@@ -59,6 +60,7 @@ __all__ = [
     "MAX_RENDER_ATTEMPTS",
     "NOMINATION_OPEN_STATUSES",
     "PARTICIPANT_LINK_DAYS",
+    "CompletionImportOutcome",
     "ConcurrentEditError",
     "assignment_answer",
     "assignment_appraise",
@@ -86,6 +88,7 @@ __all__ = [
     "participant_links_request",
     "participant_links_revoke",
     "past_activities_import",
+    "prerequisite_completions_import",
     "request_accept",
     "request_decline",
     "request_submit",

@@ -74,14 +74,14 @@ def nomination_create(
     return nomination
 
 
-def _decide(nomination: Nomination, status: str, by: User) -> Nomination:
+def _decide(nomination: Nomination, status: str, by: User, **audit) -> Nomination:
     if nomination.workshop.status not in NOMINATION_OPEN_STATUSES:
         raise TransitionError(_("Nominations are closed for this workshop."))
     nomination.status = status
     nomination.decided_by = by
     nomination.decided_at = timezone.now()
     nomination.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
-    audit_record(actor=by, action=f"workshops.nomination.{status}", target=nomination)
+    audit_record(actor=by, action=f"workshops.nomination.{status}", target=nomination, **audit)
     return nomination
 
 
@@ -112,6 +112,8 @@ def _send_participant_information(nomination: Nomination, by: User) -> None:
 def nomination_accept(*, nomination: Nomination, by: User) -> Nomination:
     """Nominated or wait-listed -> accepted, while a seat is free.
 
+    Accepting someone who has not finished the workshop's prerequisite e-learning course is allowed (staff decide);
+    the audit record then says so (``prerequisite_missing``), and the pages warn (selectors.prerequisite_missing).
     Side effects: audit record; a personal link to the participant's page (services.participants); the participant
     is emailed the practical information and that link after commit.
     """
@@ -124,7 +126,9 @@ def nomination_accept(*, nomination: Nomination, by: User) -> Nomination:
         raise TransitionError(
             _("All %(seats)d seats are taken: wait-list this person instead.") % {"seats": workshop.seats}
         )
-    _decide(nomination, NominationStatus.ACCEPTED, by)
+    missing = selectors.prerequisite_missing(nomination)
+    warning = {"prerequisite_missing": workshop.prerequisite_course.code} if missing else {}
+    _decide(nomination, NominationStatus.ACCEPTED, by, **warning)
     _send_participant_information(nomination, by)
     return nomination
 

@@ -44,6 +44,8 @@ EDITABLE_FIELDS = (
     "languages",
     "seats",
     "clikc_workspace_url",
+    "clikc_course_short_name",
+    "clikc_group_name",
     "mission_reference",
     "prerequisite_course",
     "is_public",

@@ -13,6 +13,7 @@ from .certificates import (
     certificates_issue_many,
     certificates_zip,
 )
+from .clikc import clikc_completions_import, clikc_users
 from .feeds import calendar_feed, personal_calendar
 from .imports import nomination_import, past_activity_import
 from .nominations import (
@@ -63,6 +64,8 @@ __all__ = [
     "certificates_issue",
     "certificates_issue_many",
     "certificates_zip",
+    "clikc_completions_import",
+    "clikc_users",
     "nomination_create",
     "nomination_decide",
     "nomination_import",

@@ -13,7 +13,7 @@ from bacuda_portal.core.bulk import BulkForm, bulk_apply, report_bulk
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.pages import add_service_errors, run_state_change
 
-from .. import access, services
+from .. import access, selectors, services
 from ..forms import (
     NominationForm,
 )
@@ -65,9 +65,19 @@ def nomination_decide(request, nomination_pk, action):
             request,
             _("%(name)s: %(status)s.") % {"name": nomination.full_name, "status": nomination.get_status_display()},
         )
+        if action == "accept" and selectors.prerequisite_missing(nomination):
+            messages.warning(request, _prerequisite_warning([nomination.full_name], nomination.workshop))
     except TransitionError as error:
         messages.error(request, str(error))
     return redirect(nomination.workshop)
+
+
+def _prerequisite_warning(names: list[str], workshop) -> str:
+    """The warning after accepting people who have not finished the workshop's prerequisite course (allowed)."""
+    return _("Accepted without having completed the prerequisite course “%(course)s”: %(names)s.") % {
+        "course": workshop.prerequisite_course,
+        "names": ", ".join(names),
+    }
 
 
 @require_POST
@@ -91,6 +101,8 @@ def nomination_offer_next(request, pk):
     try:
         nomination = services.nomination_offer_next(workshop=workshop, by=request.user)
         messages.success(request, _("The seat was offered to %(name)s.") % {"name": nomination.full_name})
+        if selectors.prerequisite_missing(nomination):
+            messages.warning(request, _prerequisite_warning([nomination.full_name], workshop))
     except TransitionError as error:
         messages.error(request, str(error))
     return redirect(workshop)
@@ -128,10 +140,15 @@ def nominations_bulk(request, pk):
     action, done = NOMINATION_BULK_ACTIONS[form.cleaned_data["action"]]
     # In the order of the list (the nomination date): the first in line take the free seats.
     chosen = sorted((nominations[pk] for pk in set(form.cleaned_data["rows"])), key=lambda n: (n.created_at, n.pk))
-    outcome = bulk_apply(
-        chosen,
-        lambda nomination: action(nomination=nomination, by=request.user),
-        label=lambda nomination: nomination.full_name,
-    )
+    without_prerequisite = []
+
+    def decide(nomination):
+        action(nomination=nomination, by=request.user)
+        if form.cleaned_data["action"] == "accept" and selectors.prerequisite_missing(nomination):
+            without_prerequisite.append(nomination.full_name)
+
+    outcome = bulk_apply(chosen, decide, label=lambda nomination: nomination.full_name)
     report_bulk(request, outcome, done=done)
+    if without_prerequisite:
+        messages.warning(request, _prerequisite_warning(without_prerequisite, workshop))
     return redirect(f"{workshop.get_absolute_url()}#nominations-heading")

@@ -181,8 +181,14 @@ def workshop_detail(request, pk):
                 initial={"date": workshop.start_date},
             ),
             appraisal_form=AppraisalForm(),
+            clikc=selectors.clikc_summary(workshop) if _uses_clikc(workshop) else None,
         )
     return render(request, "workshops/workshop_detail.html", context)
+
+
+def _uses_clikc(workshop) -> bool:
+    """The workshop has a CLiKC! workspace, course or prerequisite: its page shows the CLiKC! enrolment section."""
+    return bool(workshop.clikc_workspace_url or workshop.clikc_course_short_name or workshop.prerequisite_course_id)
 
 
 TRANSITIONS = {
