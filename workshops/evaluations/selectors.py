@@ -366,6 +366,7 @@ class PlacedAnswer:
     values: tuple  # the ratings (or, for knowledge tests, (pre score, post score)) it contributes
     sex: str
     regions: tuple[str, ...]
+    workshop_id: int = 0
 
 
 def _delivered_questionnaires(kinds: list[str], period_start, period_end) -> QuerySet[Questionnaire]:
@@ -432,7 +433,7 @@ def _rated_answers(kind: str, period_start, period_end, administration, region, 
             if isinstance(row["answers"].get(key), int) and row["answers"][key] in RATING_VALUES
         )
         if where is not None and ratings:
-            answers.append(PlacedAnswer(ratings, *where))
+            answers.append(PlacedAnswer(ratings, *where, workshop_id=row["questionnaire__workshop_id"]))
     return answers
 
 
@@ -476,5 +477,74 @@ def knowledge_scores(period_start, period_end, administration=None, region=None)
             where = _place(tests["row"], {}, administration, region)
             if where is not None:
                 pair = (tests[QuestionnaireKind.PRE_TEST], tests[QuestionnaireKind.POST_TEST])
-                answers.append(PlacedAnswer(pair, *where))
+                answers.append(PlacedAnswer(pair, *where, workshop_id=tests["row"]["questionnaire__workshop_id"]))
     return answers
+
+
+def submitted_counts(workshop_ids) -> dict[tuple[int, str], int]:
+    """Submitted answers by (workshop, questionnaire kind), from the receipts (one query)."""
+    rows = (
+        AnswerReceipt.objects.filter(questionnaire__workshop_id__in=workshop_ids)
+        .order_by()
+        .values_list("questionnaire__workshop_id", "questionnaire__kind")
+        .annotate(n=Count("pk"))
+    )
+    return {(workshop_id, kind): n for workshop_id, kind, n in rows}
+
+
+# --- A workshop's evaluation in its report ---------------------------------------------------------------
+@dataclass
+class EvaluationSummary:
+    """What the workshop report says of the evaluation: per questionnaire its answers and response rate; the
+    mean satisfaction (reaction ratings, 1 to 5), the knowledge gain, and the share applying the learning."""
+
+    results: WorkshopResults
+    satisfaction: float | None
+    satisfaction_withheld: bool
+    applying_share: float | None
+    applying_answers: int
+
+    @property
+    def collected(self) -> bool:
+        return any(result.submitted for result in self.results.questionnaires)
+
+    @property
+    def knowledge_gain(self) -> KnowledgeGain | None:
+        return self.results.knowledge_gain
+
+
+def _mean_rating(result: QuestionnaireResults) -> float | None:
+    rated = [q for q in result.questions if q.question.kind == QuestionKind.RATING and q.answered]
+    answered = sum(q.answered for q in rated)
+    return sum(q.average * q.answered for q in rated) / answered if answered else None
+
+
+def workshop_evaluation(workshop: Workshop) -> EvaluationSummary:
+    """The workshop's evaluation for its report: ``workshop_results`` and one query for the follow-up's
+    application ratings (per participant, which the results page does not need)."""
+    results = workshop_results(workshop)
+    by_kind = {result.questionnaire.kind: result for result in results.questionnaires}
+    reaction = by_kind.get(QuestionnaireKind.REACTION)
+    satisfaction = _mean_rating(reaction) if reaction and not reaction.withheld else None
+    follow_up = by_kind.get(QuestionnaireKind.FOLLOW_UP)
+    shares: list[bool] = []
+    if follow_up is not None and not follow_up.withheld:
+        flagged = [
+            str(q.question.pk)
+            for q in follow_up.questions
+            if q.question.measures_application and q.question.kind == QuestionKind.RATING
+        ]
+        answers = Response.objects.filter(
+            questionnaire=follow_up.questionnaire, status=ResponseStatus.SUBMITTED
+        ).values_list("answers", flat=True)
+        for given in answers if flagged else []:
+            ratings = [given[key] for key in flagged if isinstance(given.get(key), int)]
+            if ratings:
+                shares.append(sum(ratings) >= APPLYING_RATING * len(ratings))
+    return EvaluationSummary(
+        results=results,
+        satisfaction=satisfaction,
+        satisfaction_withheld=bool(reaction and reaction.withheld),
+        applying_share=100 * sum(shares) / len(shares) if shares else None,
+        applying_answers=len(shares),
+    )
