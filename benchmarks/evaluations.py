@@ -62,8 +62,8 @@ def _questions(officer):
 
 
 @transaction.atomic
-def build(year: int, workshop_count: int) -> int:
-    """The evaluated workshops of ``year``; returns the id of the one with 200 participants."""
+def build(year: int, workshop_count: int) -> None:
+    """The evaluated workshops of ``year``; the first ("Evaluated workshop 1") has 200 participants."""
     from bacuda_portal.members.models import Administration, User
     from workshops.evaluations.models import AnswerReceipt, Questionnaire, QuestionnaireItem, Response
     from workshops.models import Beneficiary, Nomination, Workshop
@@ -73,7 +73,6 @@ def build(year: int, workshop_count: int) -> int:
     administrations = list(Administration.objects.order_by("code"))
     ratings, comment, scored, applies = _questions(officer)
     options = {q.pk: [o.pk for o in q.options.order_by("position")] for q in scored}
-    first = None
     for n in range(workshop_count):
         end = dt.date(year, 1, 9) + dt.timedelta(days=7 * n % 340)
         administration = administrations[n * 11 % len(administrations)]
@@ -82,7 +81,6 @@ def build(year: int, workshop_count: int) -> int:
             host_city="Capital", venue="Training centre", start_date=end - dt.timedelta(days=4), end_date=end,
             time_zone="UTC", languages=["en"], seats=200, created_by=officer,
         )  # fmt: skip
-        first = first or workshop.pk
         Beneficiary.objects.create(workshop=workshop, administration=administration, quota=200)
         people = Nomination.objects.bulk_create(
             Nomination(workshop=workshop, administration=administration, nominated_by=officer,
@@ -123,7 +121,6 @@ def build(year: int, workshop_count: int) -> int:
                 )  # fmt: skip
             Response.objects.bulk_create(responses)
             AnswerReceipt.objects.bulk_create(AnswerReceipt(questionnaire=questionnaire, nomination=p) for p in people)
-    return first
 
 
 def render_progress(year: int) -> tuple[list[float], int]:
@@ -152,13 +149,18 @@ def main():
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--workshops", type=int, default=40)
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--keep-data", action="store_true", help="reuse the data of the previous run")
     args = parser.parse_args()
     started = time.perf_counter()
-    fresh_database()
-    workshop_id = build(args.year, args.workshops)
+    if not args.keep_data:
+        fresh_database()
+        build(args.year, args.workshops)
     load_seconds = time.perf_counter() - started
     from bacuda_portal.members.models import User
     from workshops.evaluations.models import Response
+    from workshops.models import Workshop
+
+    workshop_id = Workshop.objects.get(title="Evaluated workshop 1").pk
 
     staff = Client()
     staff.force_login(User.objects.get(email="officer@example.org"))
@@ -178,7 +180,9 @@ def main():
     table = "\n".join(
         [
             f"Database: {connection.vendor}; {args.workshops} evaluated workshops in {args.year} "
-            f"({Response.objects.count():,} submitted answers); data built in {load_seconds:.0f} s; load average "
+            f"({Response.objects.count():,} submitted answers); "
+            + ("data of the previous run reused; " if args.keep_data else f"data built in {load_seconds:.0f} s; ")
+            + f"load average "
             f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end; {args.requests} requests each.",
             "",
             "| page | median ms | p95 ms | queries |",

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.management import call_command
 
+from bacuda_portal.members.models import User
 from bacuda_portal.reports import indicators
 from workshops.evaluations.models import AnswerReceipt, Questionnaire
 from workshops.models import Workshop
@@ -22,6 +23,6 @@ def test_seed_demo_gives_the_evaluation_indicators_figures(db, client):
     assert indicators.compute("mean_satisfaction", start, end).value == Decimal("4.17")
     assert indicators.compute("share_with_knowledge_gain", start, end).value == Decimal("66.7")
     assert indicators.compute("share_applying_learning", start, end).value == Decimal("66.7")
-    client.post("/en/accounts/login/", {"login": "manager@example.org", "password": "bacuda-demo-2026"})
+    client.force_login(User.objects.get(email="manager@example.org"))
     page = client.get(f"/en/reports/dashboard/?year={year}").content.decode()
     assert "Mean satisfaction of participants" in page and "4.17" in page
