@@ -147,3 +147,22 @@ def test_named_answers_are_due_after_the_participants_retention_period(staff, se
         services.submit(nomination=person, questionnaire=survey, answers={str(rating.pk): 3})
     due = privacy.get("evaluations.named_answers").due(timezone.now())
     assert [response.questionnaire.workshop for response in due] == [old]
+
+
+# --- The application question ------------------------------------------------------------------------------------
+def test_staff_mark_a_rating_question_as_measuring_the_application(client, staff):
+    from django.urls import reverse
+
+    from workshops.evaluations.models import Question
+
+    client.force_login(staff)
+    url = reverse("evaluations:question_create")
+    data = {"text_en": "I use what I learnt", "kind": "text", "points": "0", "measures_application": "on"}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "Only a rating question can measure whether the learning is applied." in response.content.decode()
+    assert "I use what I learnt" in response.content.decode() and not Question.objects.exists()
+    assert client.post(url, {**data, "kind": "rating", "is_active": "on"}).status_code == 302
+    question = Question.objects.get()
+    assert question.measures_application and question.kind == "rating"
+    assert services.default_follow_up_questions() == [question]
