@@ -67,6 +67,7 @@ def build_world(kenya, *, uploader) -> World:
     certificate = Certificate.objects.create(nomination=nominations[1], issued_on=workshops[1].end_date, status="ready")
     certificate.file.save("certificate.pdf", ContentFile(PDF), save=True)
     other_nomination = NominationFactory(workshop=workshops[1], status="accepted", full_name="Otieno Odhiambo")
+    _named_answer(nominations[1], uploader)
     audit_record(actor=uploader, action="workshops.nomination.accepted", target=nominations[1], email=EMAIL)
 
     expert = ExpertFactory(user=person, email=EMAIL, full_name=NAME, phone="+254 700 000000", biography="Analyst.")
@@ -124,3 +125,19 @@ def end_contact_point(contact_point_user, *, ended_on: dt.date) -> ContactPoint:
     )
     row.refresh_from_db()
     return row
+
+
+def _named_answer(nomination, by) -> None:
+    """The person's named answer to the workshop's (non-anonymous) reaction survey, with a free-text comment."""
+    from tests.evaluations.factories import QuestionFactory
+    from workshops.evaluations import services as evaluation_services
+
+    rating = QuestionFactory(text_en="Rate the workshop")
+    comment = QuestionFactory(text_en="Comments", kind="text", low_label_en="", high_label_en="")
+    survey = evaluation_services.questionnaire_create(
+        workshop=nomination.workshop, kind="reaction", questions=[rating, comment], by=by, anonymous=False
+    )
+    evaluation_services.questionnaire_open(questionnaire=survey, by=by)
+    evaluation_services.submit(
+        nomination=nomination, questionnaire=survey, answers={str(rating.pk): 5, str(comment.pk): "Thank you"}
+    )

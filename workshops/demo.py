@@ -112,7 +112,12 @@ def seed_workshops(*, manager: User, officer: User, contact_point: User, expert_
     marks[(sessions[0].pk, participants[2].pk)] = "absent"
     marks[(sessions[1].pk, participants[2].pk)] = "absent"
     services.attendance_record(workshop=past, marks=marks, by=officer)
-    services.workshop_deliver(workshop=past, by=officer)
+    from .evaluations import demo as evaluation_demo
+
+    bank = evaluation_demo.seed_question_bank(by=officer)
+    evaluation_demo.seed_before_delivery(workshop=past, by=officer, bank=bank)
+    services.workshop_deliver(workshop=past, by=officer)  # schedules the follow-up survey
+    evaluation_demo.seed_answers(workshop=past, participants=participants, by=officer, bank=bank)
 
     _seed_mission(past=past, expert=expert, manager=manager, officer=officer, expert_user=expert_user, kenya=kenya)
 

@@ -40,6 +40,10 @@ DATA_MODELS = (
     ("algorithms", "ModelJob"),
     ("algorithms", "AlgorithmVersion"),
     ("members", "Administration"),
+    ("evaluations", "Questionnaire"),
+    ("evaluations", "QuestionnaireItem"),
+    ("evaluations", "Response"),
+    ("evaluations", "Question"),
 )
 
 

@@ -28,6 +28,12 @@ INDICATORS = [
     ("O1", "1.5", "Experts deployed", "Experts déployés", "experts", "experts_deployed", 25, False, True),
     ("O1", "1.6", "E-learning courses published", "Cours en ligne publiés", "courses", "courses_published", 2,
      False, False),
+    ("O1", "1.7", "Mean satisfaction of participants", "Satisfaction moyenne des participants", "out of 5",
+     "mean_satisfaction", 4, True, True),
+    ("O1", "1.8", "Share of participants with a positive knowledge gain", "Part des participants dont les "
+     "connaissances progressent", "%", "share_with_knowledge_gain", 80, True, True),
+    ("O1", "1.9", "Share of participants applying the learning at follow-up", "Part des participants qui "
+     "appliquent les acquis au suivi", "%", "share_applying_learning", 60, True, True),
     ("O2", "2.1", "Model jobs run", "Tâches de modèles exécutées", "jobs", "model_jobs_run", 50, False, True),
     ("O2", "2.2", "Algorithm versions deployed", "Versions d'algorithmes déployées", "versions",
      "algorithm_versions_deployed", 5, False, False),
@@ -49,6 +55,7 @@ FRENCH_UNITS = {
     "versions": "versions",
     "candidates": "candidats",
     "graduates": "diplômés",
+    "out of 5": "sur 5",
     "%": "%",
 }
 

@@ -23,6 +23,7 @@ from algorithms import selectors as algorithm_selectors
 from scholarships import selectors as scholarship_selectors
 from workshops import selectors as workshop_selectors
 from workshops.elearning import selectors as elearning_selectors
+from workshops.evaluations import selectors as evaluation_selectors
 from workshops.experts import selectors as expert_selectors
 
 UNKNOWN_SEX = "unknown"
@@ -340,3 +341,86 @@ def model_jobs_run(period_start, period_end, administration=None, region=None) -
 def algorithm_versions_deployed(period_start, period_end, administration=None, region=None) -> IndicatorResult:
     versions = algorithm_selectors.versions_published_between(period_start, period_end)
     return _counted(_for_place(versions, administration, region), breakdown="administration__code")
+
+
+# --- Evaluations (Kirkpatrick levels 1 to 3) ---------------------------------------------------------------------
+# The answers of the workshops delivered in the period. Where an answer counts (``evaluation_selectors``): a named
+# answer by its participant's sex and region; an anonymous one (the reaction survey by default) under sex
+# "unknown" and in every region its workshop served, and for one administration only from a workshop that served
+# that administration alone. The disaggregations are means or shares within each group, like the share of women.
+
+
+def _mean(values: list) -> Decimal | None:
+    if not values:
+        return None
+    return (Decimal(sum(values)) / Decimal(len(values))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _by_group(answers, measure: Callable[[list], Decimal | None]) -> tuple[dict, dict]:
+    """``measure`` of the answers' values per sex and per region (an answer counts in each of its regions)."""
+    by_sex: dict[str, list] = {}
+    by_region: dict[str, list] = {}
+    for answer in answers:
+        by_sex.setdefault(answer.sex, []).append(answer)
+        for code in answer.regions:
+            by_region.setdefault(code, []).append(answer)
+    return (
+        {key: measure(by_sex[key]) for key in sorted(by_sex, key=lambda k: (k == UNKNOWN_SEX, k))},
+        {key: measure(by_region[key]) for key in sorted(by_region)},
+    )
+
+
+def _share_result(answers, counts: Callable) -> IndicatorResult:
+    def share(group) -> Decimal | None:
+        return _percent(sum(1 for answer in group if counts(answer)), len(group))
+
+    by_sex, by_region = _by_group(answers, share)
+    return IndicatorResult(value=share(answers), by_sex=by_sex, by_region=by_region)
+
+
+@register(
+    "mean_satisfaction",
+    title=_("Mean satisfaction of participants"),
+    unit=_("out of 5"),
+    description=_(
+        "The mean of every rating (on the scale of 1 to 5) given in the reaction surveys of the workshops "
+        "delivered in the period; anonymous answers count under sex 'unknown'."
+    ),
+)
+def mean_satisfaction(period_start, period_end, administration=None, region=None) -> IndicatorResult:
+    answers = evaluation_selectors.satisfaction_ratings(period_start, period_end, administration, region)
+
+    def mean_of(group) -> Decimal | None:
+        return _mean([rating for answer in group for rating in answer.values])
+
+    by_sex, by_region = _by_group(answers, mean_of)
+    return IndicatorResult(value=mean_of(answers), by_sex=by_sex, by_region=by_region)
+
+
+@register(
+    "share_with_knowledge_gain",
+    title=_("Share of participants with a positive knowledge gain"),
+    unit="%",
+    description=_(
+        "Among the participants of the workshops delivered in the period who took both knowledge tests, the share "
+        "whose post-test score is above their pre-test score."
+    ),
+)
+def share_with_knowledge_gain(period_start, period_end, administration=None, region=None) -> IndicatorResult:
+    answers = evaluation_selectors.knowledge_scores(period_start, period_end, administration, region)
+    return _share_result(answers, lambda answer: answer.values[1] > answer.values[0])
+
+
+@register(
+    "share_applying_learning",
+    title=_("Share of participants applying the learning at follow-up"),
+    unit="%",
+    description=_(
+        "Among the follow-up survey answers of the workshops delivered in the period, the share whose ratings of "
+        "the questions measuring the application of the learning average 4 or more out of 5."
+    ),
+)
+def share_applying_learning(period_start, period_end, administration=None, region=None) -> IndicatorResult:
+    answers = evaluation_selectors.application_ratings(period_start, period_end, administration, region)
+    threshold = evaluation_selectors.APPLYING_RATING
+    return _share_result(answers, lambda answer: sum(answer.values) >= threshold * len(answer.values))

@@ -20,8 +20,9 @@ from scholarships.enums import ApplicationStatus, DecisionOutcome, EligibilityRe
 from workshops import selectors as workshop_selectors
 from workshops.elearning import selectors as elearning_selectors
 from workshops.enums import WorkshopKind
+from workshops.evaluations import selectors as evaluation_selectors
 
-from . import caching, charts, indicators
+from . import caching, charts, evaluation_figures, indicators
 from .enums import IndicatorSource, ReportKind, ReportStatus
 from .models import BudgetLine, Indicator, IndicatorTarget, IndicatorValue, Report, ReportNarrative
 from .periods import Period
@@ -333,6 +334,9 @@ def progress_report(period_start: dt.date, period_end: dt.date, language: str) -
             "by_stage": elearning_selectors.course_count_by_stage(),
             "published": list(elearning_selectors.courses_published_between(period_start, period_end)),
         },
+        "evaluation": evaluation_figures.period_evaluation(
+            period_start, period_end, workshops, sex_label=sex_label, region_names=names
+        ),
         "planned_workshops": workshop_selectors.upcoming_workshops(period_end),
         "budget": budget,
         "budget_totals": budget_totals(budget),
@@ -370,8 +374,7 @@ def workshop_report(workshop_id: int) -> dict:
             _("Participants present per session"),
             [charts.Bar(f"{s.date:%d/%m} {s.topic}"[:30], per_session.get(s.pk, 0)) for s in record.sessions],
         ),
-        # The workshops app records no evaluation survey yet: the report says "not collected".
-        "evaluation": None,
+        "evaluation": evaluation_selectors.workshop_evaluation(record.workshop),
     }
 
 

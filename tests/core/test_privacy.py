@@ -32,6 +32,7 @@ CATEGORIES = {
     "algorithms.hs_feedback",
     "core.data_exports",
     "experts.profiles",
+    "evaluations.named_answers",
     "members.accounts",
     "members.contact_points",
     "members.invitations",
@@ -97,6 +98,7 @@ def test_nothing_is_erased_before_its_period(world):
         ("members.invitations", _in(days=80), _in(days=100)),  # expires in a week, then 90 days
         ("core.data_exports", _in(days=5), _in(days=8)),
         ("reports.named_reports", _in(years=5, days=-30), _in(years=5, days=5)),
+        ("evaluations.named_answers", _in(years=5, days=-60), _in(years=5, days=10)),  # workshop ended 36 days ago
     ],
 )
 def test_each_category_falls_due_when_its_period_ends(world, key, before, after):

@@ -97,7 +97,7 @@ def test_a_real_worker_renders_each_kind_of_report(tmp_path):
         assert "7 distinct officials were trained" in text
         assert "57.1 %" in text
         assert "Machine learning for risk targeting" in text
-        budget = text.rsplit("9. Budget against actual", 2)[-2]
+        budget = text.rsplit("10. Budget against actual", 2)[-2]
         assert "18.0 %" in budget and "(!)" in budget and "Additional missions to West" in budget
         assert "Candidates selected in the period: 2." in text
 

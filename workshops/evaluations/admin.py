@@ -31,8 +31,8 @@ class QuestionOptionInline(_ReadOnly, admin.TabularInline):
 
 @admin.register(Question)
 class QuestionAdmin(_ReadOnly, PortalModelAdmin):
-    list_display = ["text_en", "kind", "points", "is_active"]
-    list_filter = ["kind", "is_active"]
+    list_display = ["text_en", "kind", "points", "measures_application", "is_active"]
+    list_filter = ["kind", "measures_application", "is_active"]
     search_fields = ["text_en", "text_fr"]
     inlines = [QuestionOptionInline]
 

@@ -57,6 +57,14 @@ class QuestionForm(forms.Form):
     high_label_en = forms.CharField(label=_("Label of 5 (English)"), max_length=60, required=False)
     high_label_fr = forms.CharField(label=_("Label of 5 (French)"), max_length=60, required=False)
     is_active = forms.BooleanField(label=_("Offered for new questionnaires"), required=False, initial=True)
+    measures_application = forms.BooleanField(
+        label=_("Measures the application of the learning"),
+        required=False,
+        help_text=_(
+            "Rating questions of follow-up surveys: an answer of 4 or 5 counts the participant as applying what "
+            "they learnt at work."
+        ),
+    )
 
     @staticmethod
     def _lines(text: str) -> list[str]:
@@ -105,6 +113,7 @@ class QuestionForm(forms.Form):
             "high_label_en": question.high_label_en,
             "high_label_fr": question.high_label_fr,
             "is_active": question.is_active,
+            "measures_application": question.measures_application,
         }
 
 

@@ -58,6 +58,15 @@ class Question(ChoiceLabelsMixin, TimeStampedModel):
     high_label_en = models.CharField(_("label of 5 (English)"), max_length=60, blank=True)
     high_label_fr = models.CharField(_("label of 5 (French)"), max_length=60, blank=True)
     is_active = models.BooleanField(_("offered for new questionnaires"), default=True)
+    # Follow-up surveys: the rating that tells whether the participant applies what they learnt (4 or 5: yes).
+    measures_application = models.BooleanField(
+        _("measures the application of the learning"),
+        default=False,
+        help_text=_(
+            "Rating questions of follow-up surveys: a participant who answers 4 or 5 counts as applying what they "
+            "learnt at work (the results framework's indicator)."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -69,7 +78,11 @@ class Question(ChoiceLabelsMixin, TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(points=0) | Q(kind__in=sorted(CHOICE_KINDS)), name="evaluation_question_scored_is_choice"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(measures_application=False) | Q(kind=QuestionKind.RATING),
+                name="evaluation_question_application_is_rating",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -349,3 +349,202 @@ def participant_questionnaires(nomination: Nomination, *, now=None) -> list[Part
             state = PARTICIPANT_OPEN
         entries.append(ParticipantQuestionnaire(questionnaire, state))
     return entries
+
+
+# --- Figures for the results framework (reports.indicators) --------------------------------------------------
+# A questionnaire's answers belong to the period its workshop's last day falls in (like every workshop figure).
+# Where an answer counts: a named answer by its participant's sex, administration and region; an anonymous one
+# has no sex ("unknown"), counts in every region its workshop served (as a regional workshop does), and for one
+# administration only when the workshop served that administration alone.
+APPLYING_RATING = 4  # a follow-up rating of 4 or 5 on an application question: the participant applies it
+
+
+@dataclass(frozen=True)
+class PlacedAnswer:
+    """One submitted response reduced to what an indicator needs, and where it counts."""
+
+    values: tuple  # the ratings (or, for knowledge tests, (pre score, post score)) it contributes
+    sex: str
+    regions: tuple[str, ...]
+    workshop_id: int = 0
+
+
+def _delivered_questionnaires(kinds: list[str], period_start, period_end) -> QuerySet[Questionnaire]:
+    from ..selectors.reports import delivered_workshops
+
+    return Questionnaire.objects.filter(kind__in=kinds, workshop__in=delivered_workshops(period_start, period_end))
+
+
+def _served_places(questionnaires: QuerySet[Questionnaire]) -> dict[int, list[tuple[int, str]]]:
+    """By workshop: its beneficiary administrations and their region codes (one query)."""
+    from ..models import Beneficiary
+
+    places: dict[int, list[tuple[int, str]]] = {}
+    links = Beneficiary.objects.filter(workshop__in=questionnaires.values("workshop")).values_list(
+        "workshop_id", "administration_id", "administration__region__code"
+    )
+    for workshop_id, administration_id, code in links.order_by("workshop_id", "administration_id"):
+        places.setdefault(workshop_id, []).append((administration_id, code or ""))
+    return places
+
+
+def _place(row: dict, places: dict, administration, region) -> tuple[str, tuple[str, ...]] | None:
+    """(sex, regions) where a response counts under the filter, or None when it does not count there."""
+    if row["nomination_id"] is not None:
+        if administration is not None and row["nomination__administration_id"] != administration.pk:
+            return None
+        code = row["nomination__administration__region__code"] or ""
+        if region is not None and code != region.code:
+            return None
+        return row["nomination__gender"] or "unknown", (code,)
+    served = places.get(row["questionnaire__workshop_id"], [])
+    if administration is not None and {pk for pk, _code in served} != {administration.pk}:
+        return None
+    codes = tuple(sorted({code for _pk, code in served}))
+    if region is not None:
+        if region.code not in codes:
+            return None
+        codes = (region.code,)
+    return "unknown", codes
+
+
+def _submitted_rows(questionnaires: QuerySet[Questionnaire]) -> QuerySet[Response]:
+    return Response.objects.filter(questionnaire__in=questionnaires, status=ResponseStatus.SUBMITTED).order_by("id")
+
+
+def _rated_answers(kind: str, period_start, period_end, administration, region, **question_filter) -> list:
+    """The ratings each submitted response of ``kind`` gives to the rating questions chosen, with its place."""
+    questionnaires = _delivered_questionnaires([kind], period_start, period_end)
+    asked: dict[int, list[str]] = {}
+    items = QuestionnaireItem.objects.filter(
+        questionnaire__in=questionnaires, question__kind=QuestionKind.RATING, **question_filter
+    )
+    for questionnaire_id, question_id in items.values_list("questionnaire_id", "question_id"):
+        asked.setdefault(questionnaire_id, []).append(str(question_id))
+    if not asked:
+        return []
+    places = _served_places(questionnaires)
+    answers = []
+    for row in _submitted_rows(questionnaires.filter(pk__in=asked)).values(*_ROW_FIELDS, "questionnaire_id"):
+        where = _place(row, places, administration, region)
+        ratings = tuple(
+            row["answers"][key]
+            for key in asked[row["questionnaire_id"]]
+            if isinstance(row["answers"].get(key), int) and row["answers"][key] in RATING_VALUES
+        )
+        if where is not None and ratings:
+            answers.append(PlacedAnswer(ratings, *where, workshop_id=row["questionnaire__workshop_id"]))
+    return answers
+
+
+_ROW_FIELDS = (
+    "answers",
+    "questionnaire__workshop_id",
+    "nomination_id",
+    "nomination__gender",
+    "nomination__administration_id",
+    "nomination__administration__region__code",
+)
+
+
+def satisfaction_ratings(period_start, period_end, administration=None, region=None) -> list[PlacedAnswer]:
+    """Submitted reaction surveys of workshops delivered in the period: each with its ratings (1 to 5)."""
+    return _rated_answers(QuestionnaireKind.REACTION, period_start, period_end, administration, region)
+
+
+def application_ratings(period_start, period_end, administration=None, region=None) -> list[PlacedAnswer]:
+    """Submitted follow-up surveys: each with its ratings of the questions that measure the application."""
+    return _rated_answers(
+        QuestionnaireKind.FOLLOW_UP,
+        period_start,
+        period_end,
+        administration,
+        region,
+        question__measures_application=True,
+    )
+
+
+def knowledge_scores(period_start, period_end, administration=None, region=None) -> list[PlacedAnswer]:
+    """Participants who submitted both knowledge tests of a workshop delivered in the period: (pre, post) each."""
+    questionnaires = _delivered_questionnaires(sorted(KNOWLEDGE_KINDS), period_start, period_end)
+    taken: dict[int, dict] = {}
+    rows = _submitted_rows(questionnaires).filter(nomination__isnull=False, score__isnull=False)
+    for row in rows.values(*_ROW_FIELDS, "score", "questionnaire__kind"):
+        taken.setdefault(row["nomination_id"], {"row": row})[row["questionnaire__kind"]] = row["score"]
+    answers = []
+    for tests in taken.values():
+        if QuestionnaireKind.PRE_TEST in tests and QuestionnaireKind.POST_TEST in tests:
+            where = _place(tests["row"], {}, administration, region)
+            if where is not None:
+                pair = (tests[QuestionnaireKind.PRE_TEST], tests[QuestionnaireKind.POST_TEST])
+                answers.append(PlacedAnswer(pair, *where, workshop_id=tests["row"]["questionnaire__workshop_id"]))
+    return answers
+
+
+def submitted_counts(workshop_ids) -> dict[tuple[int, str], int]:
+    """Submitted answers by (workshop, questionnaire kind), from the receipts (one query)."""
+    rows = (
+        AnswerReceipt.objects.filter(questionnaire__workshop_id__in=workshop_ids)
+        .order_by()
+        .values_list("questionnaire__workshop_id", "questionnaire__kind")
+        .annotate(n=Count("pk"))
+    )
+    return {(workshop_id, kind): n for workshop_id, kind, n in rows}
+
+
+# --- A workshop's evaluation in its report ---------------------------------------------------------------
+@dataclass
+class EvaluationSummary:
+    """What the workshop report says of the evaluation: per questionnaire its answers and response rate; the
+    mean satisfaction (reaction ratings, 1 to 5), the knowledge gain, and the share applying the learning."""
+
+    results: WorkshopResults
+    satisfaction: float | None
+    satisfaction_withheld: bool
+    applying_share: float | None
+    applying_answers: int
+
+    @property
+    def collected(self) -> bool:
+        return any(result.submitted for result in self.results.questionnaires)
+
+    @property
+    def knowledge_gain(self) -> KnowledgeGain | None:
+        return self.results.knowledge_gain
+
+
+def _mean_rating(result: QuestionnaireResults) -> float | None:
+    rated = [q for q in result.questions if q.question.kind == QuestionKind.RATING and q.answered]
+    answered = sum(q.answered for q in rated)
+    return sum(q.average * q.answered for q in rated) / answered if answered else None
+
+
+def workshop_evaluation(workshop: Workshop) -> EvaluationSummary:
+    """The workshop's evaluation for its report: ``workshop_results`` and one query for the follow-up's
+    application ratings (per participant, which the results page does not need)."""
+    results = workshop_results(workshop)
+    by_kind = {result.questionnaire.kind: result for result in results.questionnaires}
+    reaction = by_kind.get(QuestionnaireKind.REACTION)
+    satisfaction = _mean_rating(reaction) if reaction and not reaction.withheld else None
+    follow_up = by_kind.get(QuestionnaireKind.FOLLOW_UP)
+    shares: list[bool] = []
+    if follow_up is not None and not follow_up.withheld:
+        flagged = [
+            str(q.question.pk)
+            for q in follow_up.questions
+            if q.question.measures_application and q.question.kind == QuestionKind.RATING
+        ]
+        answers = Response.objects.filter(
+            questionnaire=follow_up.questionnaire, status=ResponseStatus.SUBMITTED
+        ).values_list("answers", flat=True)
+        for given in answers if flagged else []:
+            ratings = [given[key] for key in flagged if isinstance(given.get(key), int)]
+            if ratings:
+                shares.append(sum(ratings) >= APPLYING_RATING * len(ratings))
+    return EvaluationSummary(
+        results=results,
+        satisfaction=satisfaction,
+        satisfaction_withheld=bool(reaction and reaction.withheld),
+        applying_share=100 * sum(shares) / len(shares) if shares else None,
+        applying_answers=len(shares),
+    )

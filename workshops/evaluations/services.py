@@ -5,12 +5,14 @@ anonymous response never gets a nomination, its draft is found by ``_draft_key``
 a receipt that names the participant but not the response.
 """
 
+import calendar
 import hashlib
 import hmac
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -50,8 +52,14 @@ class OptionInput:
 
 
 # --- The question bank ---------------------------------------------------------------------------------
-def _check_question(*, kind: str, points: int, options: Sequence[OptionInput]) -> None:
+def _check_question(
+    *, kind: str, points: int, options: Sequence[OptionInput], measures_application: bool = False
+) -> None:
     errors: dict[str, list[str]] = {}
+    if measures_application and kind != QuestionKind.RATING:
+        errors.setdefault("measures_application", []).append(
+            _("Only a rating question can measure whether the learning is applied.")
+        )
     if kind in CHOICE_KINDS:
         if len(options) < 2:
             errors.setdefault("options", []).append(_("A choice question needs at least two options."))
@@ -94,9 +102,10 @@ def question_create(
     high_label_en: str = "",
     high_label_fr: str = "",
     is_active: bool = True,
+    measures_application: bool = False,
 ) -> Question:
     """Add a question to the bank. Side effects: its options; audit record."""
-    _check_question(kind=kind, points=points, options=options)
+    _check_question(kind=kind, points=points, options=options, measures_application=measures_application)
     question = Question(
         text_en=text_en,
         text_fr=text_fr,
@@ -107,6 +116,7 @@ def question_create(
         high_label_en=high_label_en,
         high_label_fr=high_label_fr,
         is_active=is_active,
+        measures_application=measures_application,
         created_by=by,
     )
     question.full_clean()
@@ -148,17 +158,20 @@ def question_update(*, question: Question, by: User, options: Sequence[OptionInp
         "high_label_en",
         "high_label_fr",
         "is_active",
+        "measures_application",
     }
     if set(changes) - allowed:
         raise TypeError(f"question_update cannot change {', '.join(sorted(set(changes) - allowed))}")
     kind = changes.get("kind", question.kind)
     points = changes.get("points", question.points)
-    _check_question(kind=kind, points=points, options=options)
+    measures_application = changes.get("measures_application", question.measures_application)
+    _check_question(kind=kind, points=points, options=options, measures_application=measures_application)
     current = list(question.options.all())
     if _question_in_use(question):
         same_shape = (
             kind == question.kind
             and points == question.points
+            and measures_application == question.measures_application
             and len(options) == len(current)
             and all(new.is_correct == old.is_correct for new, old in zip(options, current, strict=True))
         )
@@ -435,6 +448,63 @@ def questionnaires_copy(*, source: Workshop, workshop: Workshop, by: User) -> li
         kinds=[copy.kind for copy in copies],
     )
     return copies
+
+
+# --- The follow-up survey, months after delivery ------------------------------------------------------
+def _months_after(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def default_follow_up_questions() -> list[Question]:
+    """The default follow-up template: the bank's active questions that measure whether the learning is applied,
+    in the bank's order."""
+    return list(Question.objects.filter(is_active=True, measures_application=True).order_by("text_en", "pk"))
+
+
+@transaction.atomic
+def follow_up_schedule(*, workshop: Workshop, by: User | None) -> Questionnaire | None:
+    """Schedule the workshop's follow-up survey ``follow_up_months`` after its last day (3 unless staff chose
+    otherwise), when the workshop is delivered. Idempotent: a second call changes nothing.
+
+    The staff's choice is the follow-up questionnaire they prepared for the workshop (its questions and its delay);
+    without one, a follow-up is made from the default template (``default_follow_up_questions``). It opens at the
+    start of that day in the workshop's time zone; participants are reminded by the notification workers once it has
+    opened. Side effects: the questionnaire created and/or opened; audit record. Returns it, or None when there
+    is nothing to send (no prepared follow-up and an empty default template).
+    """
+    questionnaire = (
+        Questionnaire.objects.select_for_update().filter(workshop=workshop, kind=QuestionnaireKind.FOLLOW_UP).first()
+    )
+    if questionnaire is not None and (questionnaire.status != QuestionnaireStatus.DRAFT or questionnaire.opens_at):
+        return questionnaire  # already scheduled, opened or closed by staff: theirs to manage
+    if questionnaire is None:
+        questions = default_follow_up_questions()
+        if not questions:
+            return None
+        questionnaire = Questionnaire(
+            workshop=workshop, kind=QuestionnaireKind.FOLLOW_UP, anonymous=False, created_by=by
+        )
+        questionnaire.full_clean()
+        questionnaire.save()
+        _write_items(questionnaire, [(question, True) for question in questions])
+    elif not questionnaire.items.exists():
+        return None
+    day = _months_after(workshop.end_date, questionnaire.follow_up_months)
+    questionnaire.opens_at = datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(workshop.time_zone or "UTC"))
+    if questionnaire.closes_at and questionnaire.closes_at <= questionnaire.opens_at:
+        questionnaire.closes_at = None
+    questionnaire.status = QuestionnaireStatus.OPEN
+    questionnaire.save(update_fields=["opens_at", "closes_at", "status", "updated_at"])
+    audit_record(
+        actor=by,
+        action="evaluations.follow_up.scheduled",
+        target=questionnaire,
+        opens_on=day.isoformat(),
+        months=questionnaire.follow_up_months,
+    )
+    return questionnaire
 
 
 # --- Answers -------------------------------------------------------------------------------------------

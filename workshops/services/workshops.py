@@ -185,7 +185,10 @@ def workshop_confirm(*, workshop: Workshop, by: User) -> Workshop:
 
 @transaction.atomic
 def workshop_deliver(*, workshop: Workshop, by: User, today: dt.date | None = None) -> Workshop:
-    """Confirmed -> delivered, once its last day has come. Side effects: audit record."""
+    """Confirmed -> delivered, once its last day has come.
+
+    Side effects: audit record; the follow-up survey scheduled months after the last day (evaluations).
+    """
     today = today or timezone.localdate()
     if workshop.status == WorkshopStatus.CONFIRMED and workshop.end_date > today:
         raise TransitionError(_("A workshop can be marked delivered only from its last day."))
@@ -196,6 +199,9 @@ def workshop_deliver(*, workshop: Workshop, by: User, today: dt.date | None = No
         by=by,
         message=_("Only a confirmed workshop can be marked delivered."),
     )
+    from workshops.evaluations import services as evaluation_services  # the subpackage builds on this module
+
+    evaluation_services.follow_up_schedule(workshop=workshop, by=by)
     return workshop
 
 
@@ -209,6 +215,9 @@ def workshop_close(*, workshop: Workshop, by: User) -> Workshop:
         by=by,
         message=_("Only a delivered workshop can be closed."),
     )
+    from workshops.evaluations import services as evaluation_services
+
+    evaluation_services.follow_up_schedule(workshop=workshop, by=by)  # idempotent: made at delivery already
     return workshop
 
 
