@@ -4,6 +4,7 @@ The reads live in one module per part of the app; this package re-exports them, 
 ``selectors.workshop_list``.
 """
 
+from .audiences import mailing_workshops, workshop_recipients
 from .home import (
     DASHBOARD_ROWS,
     HOME_ROWS,
@@ -80,6 +81,7 @@ __all__ = [
     "is_nominated",
     "link_summaries",
     "links_revoked",
+    "mailing_workshops",
     "nominations_of",
     "nominations_open",
     "officials_trained_count",
@@ -101,6 +103,7 @@ __all__ = [
     "workshop_exists",
     "workshop_list",
     "workshop_or_none",
+    "workshop_recipients",
     "workshop_record",
     "workshop_rows",
 ]
