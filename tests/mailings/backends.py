@@ -12,5 +12,5 @@ class RefusingBackend(EmailBackend):
         for message in messages:
             refused = {address for address in message.to if address in REFUSED}
             if refused:
-                raise smtplib.SMTPRecipientsRefused({address: (550, b"5.1.1 Mailbox unknown") for address in refused})
+                raise smtplib.SMTPRecipientsRefused(dict.fromkeys(refused, (550, b"5.1.1 Mailbox unknown")))
         return super().send_messages(messages)

@@ -55,7 +55,9 @@ def test_a_regions_contact_points_are_its_administrations_active_ones(contact_po
     ]
 
 
-def test_chosen_administrations_contact_points(contact_point, other_contact_point, french_contact_point, kenya, senegal):
+def test_chosen_administrations_contact_points(
+    contact_point, other_contact_point, french_contact_point, kenya, senegal
+):
     only_senegal = selectors.audience_recipients(audience="administration_contact_points", administrations=[senegal])
     assert sorted(emails(only_senegal)) == ["cp.senegal@example.org", "cp2.senegal@example.org"]
     assert {r.email: r.language for r in only_senegal}["cp2.senegal@example.org"] == "fr"
