@@ -32,6 +32,7 @@ CATEGORIES = {
     "algorithms.hs_feedback",
     "core.data_exports",
     "experts.profiles",
+    "mailings.recipients",
     "members.accounts",
     "members.contact_points",
     "members.invitations",
