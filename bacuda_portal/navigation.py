@@ -122,6 +122,14 @@ _STAFF = (
         ),
     ),
     (
+        "mailings",
+        _("Mailings"),
+        (
+            (_("Mailings"), "mailings:mailing_list"),
+            (_("Mailing templates"), "mailings:template_list"),
+        ),
+    ),
+    (
         "administration",
         _("Administration"),
         (

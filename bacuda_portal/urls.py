@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("dashboard/", inbox.home, name="home"),
     path("staff/health/", operations.health, name="health"),
     path("staff/audit/", operations.audit_log, name="audit_log"),
+    path("staff/mailings/", include("bacuda_portal.mailings.urls")),
     path("workshops/", include("workshops.urls")),
     path("participant/", include("workshops.participant_urls")),
     path("participant/", include("workshops.evaluations.participant_urls")),

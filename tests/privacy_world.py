@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from bacuda_portal.core.models import PersonalDataExport
 from bacuda_portal.core.services import audit_record
+from bacuda_portal.mailings.models import Mailing, MailingRecipient
 from bacuda_portal.members.models import ContactPoint, User
 from bacuda_portal.reports.models import Report
 from bacuda_portal.website.models import ContactMessage
@@ -42,6 +43,7 @@ class World:
     invitation: object
     export: PersonalDataExport
     report: Report
+    mailing_recipient: object = None
 
 
 def build_world(kenya, *, uploader) -> World:
@@ -95,7 +97,12 @@ def build_world(kenya, *, uploader) -> World:
         period_start=workshops[1].start_date, period_end=workshops[1].end_date, language="en", status="ready",
     )  # fmt: skip
     report.file.save("workshop.pdf", ContentFile(PDF), save=True)
+    mailing = Mailing.objects.create(audience="workshop_accepted", workshop=workshops[1], status="sent",
+                                     subject_en="Practical information", body_en="Dear {{ name }}")  # fmt: skip
+    mailing_recipient = MailingRecipient.objects.create(mailing=mailing, email=EMAIL, name=NAME, status="sent",
+                                                        preferred_language="en", language="en")  # fmt: skip
     return World(
+        mailing_recipient=mailing_recipient,
         report=report,
         person=person,
         nominations=nominations,

@@ -38,6 +38,7 @@ from tests.access_roles import (
 from tests.algorithms import access_rows as algorithms_rows
 from tests.elearning.factories import CourseFactory, MilestoneFactory
 from tests.evaluations import access_rows as evaluations_rows
+from tests.mailings import access_rows as mailings_rows
 from tests.members import privacy_access_rows
 from tests.missions.factories import ClaimFactory, ClaimLineFactory, MissionFactory, TravelRequestFactory
 from tests.reports import access_rows as reports_rows
@@ -258,6 +259,7 @@ FRAGMENTS = (
     workshops_rows,
     evaluations_rows,
     clikc_access_rows,
+    mailings_rows,
 )
 for _fragment in FRAGMENTS:
     assert not set(_fragment.ROWS) & set(MATRIX), f"{_fragment.__name__} repeats a row"

@@ -52,6 +52,13 @@ STAFF_MENU = [
         ],
     ),
     (
+        "Mailings",
+        [
+            ("Mailings", "mailings:mailing_list"),
+            ("Mailing templates", "mailings:template_list"),
+        ],
+    ),
+    (
         "Administration",
         [
             ("Administrations", "members:administration_list"),
@@ -251,6 +258,7 @@ def test_the_header_draws_groups_as_disclosures_with_the_current_page(client_as,
         "Scholarships",
         "Algorithms",
         "Results",
+        "Mailings",
         "Administration",
         "Menu",
     ]

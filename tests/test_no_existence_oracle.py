@@ -308,6 +308,8 @@ FORMS_WITHOUT_HIDDEN_ROWS = {
     "algorithms.forms.StaffFilterMixin": "staff: list filters",
     "algorithms.forms.StaffJobFilterForm": "staff: job list filter",
     "algorithms.forms.StaffHsLabelledFilterForm": "staff: labelled descriptions list filter",
+    "bacuda_portal.mailings.forms.MailingForm": "staff: mailings",
+    "bacuda_portal.mailings.forms.StartFromTemplateForm": "staff: mailings",
     "bacuda_portal.members.admin.InvitationAddForm": "staff: admin",
     "bacuda_portal.reports.admin.IndicatorForm": "staff: admin",
     "bacuda_portal.reports.framework_forms.FrameworkFilterForm": "staff: results framework",

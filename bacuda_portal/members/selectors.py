@@ -1,9 +1,10 @@
 """Reads of the members app, each with the joins its page needs. Callers pass what access allows."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from bacuda_portal.core.privacy import ERASED_DOMAIN
 from bacuda_portal.core.search import SearchHit, ranked
 
 from .enums import STAFF_ROLES
@@ -154,3 +155,25 @@ def inbox_items(user) -> list:
             urgency=Urgency.HIGH,
         )
     ]
+
+
+def contact_point_recipients(*, region: Region | None = None, administrations=None) -> QuerySet[dict]:
+    """The active contact points of a region's administrations, or of the administrations given, as mail
+    recipients (the staff mailings): rows of ``email``, ``name``, ``language`` (the user's preferred one) and
+    ``administration_name``. Erased accounts are never recipients."""
+    contact_points = ContactPoint.objects.active()
+    if region is not None:
+        contact_points = contact_points.filter(administration__region=region)
+    if administrations is not None:
+        contact_points = contact_points.filter(administration__in=administrations)
+    return (
+        contact_points.exclude(user__email__iendswith="@" + ERASED_DOMAIN)
+        .annotate(
+            email=F("user__email"),
+            name=F("user__full_name"),
+            language=F("user__preferred_language"),
+            administration_name=F("administration__name_en"),
+        )
+        .order_by("administration__name_en", "user__full_name", "pk")
+        .values("email", "name", "language", "administration_name")
+    )

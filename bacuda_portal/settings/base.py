@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "scholarships",
     "algorithms",
     "bacuda_portal.reports",
+    "bacuda_portal.mailings",
     "bacuda_portal",  # the project package: commands that span the apps (seed_demo)
 ]
 
@@ -356,6 +357,8 @@ CELERY_BEAT_SCHEDULE = {
     # scholarships: re-queue approved letters a lost message left unsent; expire unanswered offers (the seat
     # goes to the next reserve candidate); anonymise non-selected applicants after the call's retention period.
     "scholarships.sweep_letters": {"task": "scholarships.sweep_letters", "schedule": 5 * 60.0},
+    # Re-queue staff mailings a lost message or a killed worker left queued or sending (mailings app).
+    "mailings.sweep_mailings": {"task": "mailings.sweep_mailings", "schedule": 5 * 60.0},
     "scholarships.expire_offers": {"task": "scholarships.expire_offers", "schedule": crontab(minute=7)},
     # Data protection: erase, in every category of the register (core/privacy.py), what has outlived its retention
     # period (the scholarships' own retention is one of them); re-queue personal data exports a lost message left.
@@ -475,6 +478,9 @@ BACUDA_RETENTION_INVITATION_DAYS = _retention_period("BACUDA_RETENTION_INVITATIO
 # Archived workshop and selection reports (PDFs that list participants and applicants by name): five years, the
 # participants' period; they are deleted at once when someone they name is erased, and can be rendered again.
 BACUDA_RETENTION_NAMED_REPORT_YEARS = _retention_period("BACUDA_RETENTION_NAMED_REPORT_YEARS", 5)
+# Staff mailings' recipient lists (name and address of each recipient, and the delivery outcome): two years after
+# the mailing was written, enough to answer "did I get it?" and to resend; then names and addresses are erased.
+BACUDA_RETENTION_MAILING_RECIPIENT_MONTHS = _retention_period("BACUDA_RETENTION_MAILING_RECIPIENT_MONTHS", 24)
 # A person's own data export (a ZIP of everything): a week to download it.
 BACUDA_RETENTION_EXPORT_DAYS = _retention_period("BACUDA_RETENTION_EXPORT_DAYS", 7)
 # Rows erased per category in one daily run (the rest wait for the next day: a first run on old data stays short).

@@ -17,6 +17,7 @@ from .applications import (
     open_calls,
     staff_list_rows,
 )
+from .audiences import call_recipients
 from .home import HOME_ROWS, administration_applications, applicant_activity
 from .inbox import INBOX_ROWS, inbox_items
 from .programmes import (
@@ -74,6 +75,7 @@ __all__ = [
     "call_choices",
     "call_detail",
     "call_or_none",
+    "call_recipients",
     "call_setup",
     "call_setup_list",
     "call_state",

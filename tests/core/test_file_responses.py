@@ -67,6 +67,8 @@ FILE_URLS = {
     "privacy:register?format=csv",
     "evaluations:question_list?format=csv",
     "evaluations:workshop_results?format=csv",
+    "mailings:mailing_list?format=csv",
+    "mailings:mailing_detail?format=csv",
 }
 # ... and each of them in Excel too
 FILE_URLS |= {name.replace("?format=csv", "?format=xlsx") for name in FILE_URLS if name.endswith("?format=csv")}

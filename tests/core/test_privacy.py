@@ -33,6 +33,7 @@ CATEGORIES = {
     "core.data_exports",
     "experts.profiles",
     "evaluations.named_answers",
+    "mailings.recipients",
     "members.accounts",
     "members.contact_points",
     "members.invitations",

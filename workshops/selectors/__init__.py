@@ -4,6 +4,7 @@ The reads live in one module per part of the app; this package re-exports them, 
 ``selectors.workshop_list``.
 """
 
+from .audiences import mailing_workshops, workshop_recipients
 from .clikc import (
     ClikcIdentities,
     clikc_identities,
@@ -92,6 +93,7 @@ __all__ = [
     "is_nominated",
     "link_summaries",
     "links_revoked",
+    "mailing_workshops",
     "match_clikc_identity",
     "moodle_user_rows",
     "nominations_of",
@@ -117,6 +119,7 @@ __all__ = [
     "workshop_exists",
     "workshop_list",
     "workshop_or_none",
+    "workshop_recipients",
     "workshop_record",
     "workshop_rows",
 ]

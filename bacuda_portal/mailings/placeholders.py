@@ -1,0 +1,61 @@
+"""The placeholders of mailings: ``{{ name }}`` and a few others, each available for some audiences only."""
+
+import re
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from .enums import WORKSHOP_AUDIENCES, Audience
+
+# name -> the audiences it has a value for (None: every audience).
+PLACEHOLDERS: dict[str, tuple[str, ...] | None] = {
+    "name": None,
+    "administration": None,
+    "workshop": WORKSHOP_AUDIENCES,
+    "call": (Audience.CALL_APPLICANTS,),
+}
+
+
+def _shown(name: str) -> str:
+    return "{{ " + name + " }}"
+
+
+_PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+# Anything else that looks like template syntax is refused rather than sent as typed.
+_STRAY_BRACES = re.compile(r"\{\{|\}\}|\{%|%\}")
+
+
+def placeholder_problems(text: str, *, audience: str | None = None) -> list[str]:
+    """What is wrong with the placeholders of ``text``: unknown names, names the audience has no value for
+    (``audience`` None: a template, any known name is fine), and braces that open or close no placeholder."""
+    problems = []
+    names = _PLACEHOLDER.findall(text)
+    unknown = sorted({name for name in names if name not in PLACEHOLDERS})
+    if unknown:
+        problems.append(
+            _("Unknown placeholder: %(names)s. Use %(known)s.")
+            % {
+                "names": ", ".join(_shown(name) for name in unknown),
+                "known": ", ".join(_shown(name) for name in PLACEHOLDERS),
+            }
+        )
+    if audience:
+        unavailable = sorted(
+            {
+                name
+                for name in names
+                if name in PLACEHOLDERS and PLACEHOLDERS[name] is not None and audience not in PLACEHOLDERS[name]
+            }
+        )
+        if unavailable:
+            problems.append(
+                _("This audience has no value for %(names)s.")
+                % {"names": ", ".join(_shown(name) for name in unavailable)}
+            )
+    if _STRAY_BRACES.search(_PLACEHOLDER.sub("", text)):
+        problems.append(_("Write placeholders as {{ name }}: some braces open or close no placeholder."))
+    return problems
+
+
+def fill_placeholders(text: str, values: dict[str, Any]) -> str:
+    return _PLACEHOLDER.sub(lambda match: str(values.get(match.group(1), "")), text)
