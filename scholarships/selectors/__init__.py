@@ -45,6 +45,7 @@ from .ranking import (
     review_scores,
     with_review_figures,
 )
+from .reminders import ReviewsDue, calls_closing_between, offers_due_between, reviews_due_between
 from .reports import (
     SelectionRecord,
     call_choices,
@@ -64,6 +65,7 @@ __all__ = [
     "INBOX_ROWS",
     "RANKING_ORDER",
     "RANKING_ROW_FIELDS",
+    "ReviewsDue",
     "SelectionRecord",
     "administration_applications",
     "applicant_activity",
@@ -77,6 +79,7 @@ __all__ = [
     "call_setup",
     "call_setup_list",
     "call_state",
+    "calls_closing_between",
     "calls_open_during",
     "calls_open_now",
     "default_endorsement_call",
@@ -87,6 +90,7 @@ __all__ = [
     "graduated_applications",
     "inbox_items",
     "offers",
+    "offers_due_between",
     "open_calls",
     "other_reviews",
     "outbox",
@@ -99,6 +103,7 @@ __all__ = [
     "reserve_list",
     "review_overview",
     "review_scores",
+    "reviews_due_between",
     "sample_application",
     "search_applications",
     "selected_applications",
