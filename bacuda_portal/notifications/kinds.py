@@ -142,10 +142,12 @@ _SPECS = (
         },
         "Your BACUDA digest: {{ count }} event(s)",
         "Dear {{ recipient_name }},\n\nWhat happened in the portal since your last digest:\n"
-        "{% for event in events %}\n- {{ event.subject }}\n  {{ event.url }}{% endfor %}" + SIGN_EN,
+        "{% for event in events %}\n- {{ event.subject }}{% if event.about %}: {{ event.about }}{% endif %}"
+        "\n  {{ event.url }}{% endfor %}" + SIGN_EN,
         "Votre récapitulatif BACUDA : {{ count }} événement(s)",
         "Bonjour {{ recipient_name }},\n\nCe qui s'est passé dans le portail depuis votre dernier récapitulatif :\n"
-        "{% for event in events %}\n- {{ event.subject }}\n  {{ event.url }}{% endfor %}" + SIGN_FR,
+        "{% for event in events %}\n- {{ event.subject }}{% if event.about %} : {{ event.about }}{% endif %}"
+        "\n  {{ event.url }}{% endfor %}" + SIGN_FR,
     ),
     KindSpec(
         Kind.ENDORSEMENT_REQUESTED,

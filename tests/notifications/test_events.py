@@ -129,7 +129,9 @@ def test_reviews_assigned_by_hand_and_automatically_notify_the_reviewer(staff):
 def test_released_decisions_ask_staff_to_approve_the_letters(staff):
     call = CallFactory()
     for outcome in ("selected", "not_selected"):
-        scholarship_services.decision_record(application=EligibleApplicationFactory(call=call), outcome=outcome, by=staff)
+        scholarship_services.decision_record(
+            application=EligibleApplicationFactory(call=call), outcome=outcome, by=staff
+        )
     scholarship_services.decisions_release(call=call, by=staff)
     logged = by_email(Kind.LETTERS_TO_APPROVE)
     assert "2 decision letter(s)" in logged["officer@example.org"].text

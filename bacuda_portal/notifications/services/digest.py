@@ -3,6 +3,7 @@
 import datetime as dt
 from itertools import groupby
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,7 +33,12 @@ def digests_send(*, now: dt.datetime | None = None) -> int:
                 context={
                     "count": len(rows),
                     "events": [
-                        {"subject": row.subject, "about": row.about_label, "url": row.about_url} for row in rows
+                        {
+                            "subject": row.subject.removeprefix(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX),
+                            "about": row.about_label,
+                            "url": row.about_url,
+                        }
+                        for row in rows
                     ],
                 },
                 about=rows[0].user,
