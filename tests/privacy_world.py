@@ -10,6 +10,8 @@ from django.utils import timezone
 from bacuda_portal.core.models import PersonalDataExport
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.members.models import ContactPoint, User
+from bacuda_portal.notifications import services as notify_services
+from bacuda_portal.notifications.enums import Kind as NotificationKind
 from bacuda_portal.reports.models import Report
 from bacuda_portal.website.models import ContactMessage
 from tests.algorithms.factories import DatasetFactory, JobArtifactFactory
@@ -42,6 +44,7 @@ class World:
     invitation: object
     export: PersonalDataExport
     report: Report
+    notification: object
 
 
 def build_world(kenya, *, uploader) -> World:
@@ -94,7 +97,12 @@ def build_world(kenya, *, uploader) -> World:
         period_start=workshops[1].start_date, period_end=workshops[1].end_date, language="en", status="ready",
     )  # fmt: skip
     report.file.save("workshop.pdf", ContentFile(PDF), save=True)
+    notification = notify_services.notify_user(
+        kind=NotificationKind.OFFER_REPLY_DUE, user=person, about=application, occasion="reply_by",
+        context={"call": str(application.call), "reply_by": timezone.now() + dt.timedelta(days=2)},
+    )  # fmt: skip
     return World(
+        notification=notification,
         report=report,
         person=person,
         nominations=nominations,

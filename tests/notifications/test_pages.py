@@ -22,7 +22,9 @@ PAGES = [
 
 
 @pytest.mark.parametrize(("method", "name", "args"), PAGES)
-def test_only_staff_open_the_notification_pages(client_as, staff, contact_point, other_contact_point, method, name, args):
+def test_only_staff_open_the_notification_pages(
+    client_as, staff, contact_point, other_contact_point, method, name, args
+):
     url = reverse(name, args=args)
     anonymous = getattr(client_as(None), method)(url)
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
@@ -35,10 +37,16 @@ def _log(n: int, **fields) -> list[Notification]:
     now = timezone.now()
     return Notification.objects.bulk_create(
         Notification(
-            kind=fields.get("kind", Kind.CALL_CLOSING), email=fields.get("email", f"person{i}@example.org"),
-            language="en", subject=f"Subject {i}", text="Text", status=fields.get("status", Status.SENT),
-            about_label=f"Call {i}", about_url="http://127.0.0.1:8000/en/scholarships/calls/1/", queued_at=now,
-        )  # fmt: skip
+            kind=fields.get("kind", Kind.CALL_CLOSING),
+            email=fields.get("email", f"person{i}@example.org"),
+            language="en",
+            subject=f"Subject {i}",
+            text="Text",
+            status=fields.get("status", Status.SENT),
+            about_label=f"Call {i}",
+            about_url="http://127.0.0.1:8000/en/scholarships/calls/1/",
+            queued_at=now,
+        )
         for i in range(n)
     )
 
