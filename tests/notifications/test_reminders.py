@@ -163,3 +163,14 @@ def test_a_queued_message_a_lost_broker_message_left_is_sent_by_the_sweep(staff,
     assert row.status == Status.QUEUED
     requeued, failed = services.notifications_sweep(now=timezone.now() + dt.timedelta(minutes=11))
     assert requeued >= 1 and failed == 0
+
+
+def test_beat_runs_the_sweeps_the_reminders_and_the_digest_by_task_name():
+    from django.conf import settings
+
+    from bacuda_portal.core.background import task_named
+
+    for name in ("notifications.sweep", "notifications.reminders", "notifications.digests"):
+        assert settings.CELERY_BEAT_SCHEDULE[name]["task"] == name
+        assert task_named(name).name == name
+    assert task_named("notifications.send").name == "notifications.send"
