@@ -19,6 +19,8 @@ from django.utils.translation import ngettext
 from bacuda_portal.core.background import task_named
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.services import audit_record
+from bacuda_portal.notifications import services as notifications
+from bacuda_portal.notifications.enums import Kind as NotificationKind
 
 from .enums import ACTIVE_STATUSES, JobStatus
 from .models import ModelJob
@@ -47,13 +49,21 @@ def enqueue(job_id: int) -> None:
 
 
 def finish(job: ModelJob, status: str, reason: str, note: str = "") -> None:
-    """End a job the caller holds locked (or has just claimed): status, reason, time, log line, audit."""
+    """End a job the caller holds locked (or has just claimed): status, reason, time, log line, audit; staff
+    notified of a failure (or their digest)."""
     job.status = status
     job.error = reason
     job.finished_at = timezone.now()
     job.log = logged(job.log, note or reason or JobStatus(status).label)
     job.save(update_fields=["status", "error", "finished_at", "log", "updated_at"])
     audit_record(actor=None, action=f"algorithms.job.{status}", target=job, reason=reason)
+    if status == JobStatus.FAILED:
+        notifications.notify_staff(
+            kind=NotificationKind.WORK_FAILED,
+            context={"work": str(job), "error": reason},
+            about=job,
+            link=("algorithms:job_detail", {"pk": job.pk}),
+        )
 
 
 def claim(*, job_id: int, worker: str = "", task_id: str = "") -> ModelJob | None:

@@ -136,6 +136,8 @@ _STAFF = (
             (_("Administrations"), "members:administration_list"),
             (_("Data protection"), "privacy:register"),
             (_("Audit log"), "audit_log"),
+            (_("Notification templates"), "notifications:template_list"),
+            (_("Delivery log"), "notifications:log"),
             (_("System health"), "health"),
             (_("Administration site"), "admin:index"),
         ),

@@ -50,6 +50,7 @@ urlpatterns += i18n_patterns(
     path("evaluations/", include("workshops.evaluations.urls")),
     path("algorithms/", include("algorithms.urls")),
     path("reports/", include("bacuda_portal.reports.urls")),
+    path("staff/notifications/", include("bacuda_portal.notifications.urls")),
     path("", include("bacuda_portal.members.privacy_urls")),
     path("", include("bacuda_portal.members.urls")),
     path("", include("bacuda_portal.website.urls")),

@@ -11,6 +11,8 @@ from bacuda_portal.core.models import PersonalDataExport
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.mailings.models import Mailing, MailingRecipient
 from bacuda_portal.members.models import ContactPoint, User
+from bacuda_portal.notifications import services as notify_services
+from bacuda_portal.notifications.enums import Kind as NotificationKind
 from bacuda_portal.reports.models import Report
 from bacuda_portal.website.models import ContactMessage
 from tests.algorithms.factories import DatasetFactory, JobArtifactFactory
@@ -43,6 +45,7 @@ class World:
     invitation: object
     export: PersonalDataExport
     report: Report
+    notification: object
     mailing_recipient: object = None
 
 
@@ -101,8 +104,13 @@ def build_world(kenya, *, uploader) -> World:
                                      subject_en="Practical information", body_en="Dear {{ name }}")  # fmt: skip
     mailing_recipient = MailingRecipient.objects.create(mailing=mailing, email=EMAIL, name=NAME, status="sent",
                                                         preferred_language="en", language="en")  # fmt: skip
+    notification = notify_services.notify_user(
+        kind=NotificationKind.OFFER_REPLY_DUE, user=person, about=application, occasion="reply_by",
+        context={"call": str(application.call), "reply_by": timezone.now() + dt.timedelta(days=2)},
+    )  # fmt: skip
     return World(
         mailing_recipient=mailing_recipient,
+        notification=notification,
         report=report,
         person=person,
         nominations=nominations,

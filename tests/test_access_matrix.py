@@ -41,6 +41,7 @@ from tests.evaluations import access_rows as evaluations_rows
 from tests.mailings import access_rows as mailings_rows
 from tests.members import privacy_access_rows
 from tests.missions.factories import ClaimFactory, ClaimLineFactory, MissionFactory, TravelRequestFactory
+from tests.notifications import access_rows as notifications_rows
 from tests.reports import access_rows as reports_rows
 from tests.scholarships import access_rows as scholarships_rows
 from tests.website import access_rows as website_rows
@@ -260,6 +261,7 @@ FRAGMENTS = (
     evaluations_rows,
     clikc_access_rows,
     mailings_rows,
+    notifications_rows,
 )
 for _fragment in FRAGMENTS:
     assert not set(_fragment.ROWS) & set(MATRIX), f"{_fragment.__name__} repeats a row"

@@ -23,6 +23,7 @@ PORTAL_APPS = (
     "bacuda_portal.reports",
     "bacuda_portal.website",
     "bacuda_portal.mailings",
+    "bacuda_portal.notifications",
     "bacuda_portal.core",
 )
 READ_CONTRACT = {"selectors", "enums", "services", "access", "privacy"}
@@ -57,7 +58,10 @@ def _owner(module: str) -> str | None:
     return next((app for app in PORTAL_APPS if module == app or module.startswith(app + ".")), None)
 
 
-@pytest.mark.parametrize("package", ["bacuda_portal.reports", "bacuda_portal.website", "bacuda_portal.mailings"])
+@pytest.mark.parametrize(
+    "package",
+    ["bacuda_portal.reports", "bacuda_portal.website", "bacuda_portal.mailings", "bacuda_portal.notifications"],
+)
 def test_cross_cutting_apps_read_the_domain_apps_through_their_contract(package):
     breaches = []
     for path, tree in _sources(package):
@@ -90,7 +94,10 @@ def _literal_strings(node: ast.AST) -> list[str]:
     return []
 
 
-@pytest.mark.parametrize("package", ["bacuda_portal.reports", "bacuda_portal.website", "bacuda_portal.mailings"])
+@pytest.mark.parametrize(
+    "package",
+    ["bacuda_portal.reports", "bacuda_portal.website", "bacuda_portal.mailings", "bacuda_portal.notifications"],
+)
 def test_no_other_apps_status_written_as_a_string(package):
     """A query such as ``status__in=("delivered", "closed")`` on another app's rows is that app's rule restated."""
     breaches = []

@@ -64,6 +64,8 @@ STAFF_MENU = [
             ("Administrations", "members:administration_list"),
             ("Data protection", "privacy:register"),
             ("Audit log", "audit_log"),
+            ("Notification templates", "notifications:template_list"),
+            ("Delivery log", "notifications:log"),
             ("System health", "health"),
             ("Administration site", "admin:index"),
         ],
@@ -111,6 +113,8 @@ STAFF_ONLY = [
     "members:administration_list",
     "privacy:register",
     "audit_log",
+    "notifications:template_list",
+    "notifications:log",
     "health",
     "admin:index",
 ]

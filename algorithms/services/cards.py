@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.services import audit_record
+from bacuda_portal.notifications import services as notifications
+from bacuda_portal.notifications.enums import Kind as NotificationKind
 
 from .. import access
 from ..enums import Alias, Publication
@@ -44,7 +46,7 @@ def _gate_object(obj) -> Algorithm:
 
 @transaction.atomic
 def publication_request(*, obj: Algorithm | AlgorithmVersion, by) -> None:
-    """Draft -> awaiting the data owner's approval (staff). Side effects: audit record."""
+    """Draft -> awaiting the data owner's approval (staff). Side effects: audit record; the data owner notified."""
     obj.refresh_from_db(fields=["publication"])
     if obj.publication != Publication.DRAFT:
         raise TransitionError(_("Only a draft can be submitted for approval."))
@@ -54,6 +56,14 @@ def publication_request(*, obj: Algorithm | AlgorithmVersion, by) -> None:
     obj.approval_requested_at = timezone.now()
     obj.save(update_fields=["publication", "approval_requested_at", "updated_at"])
     audit_record(actor=by, action="algorithms.publication.requested", target=obj)
+    algorithm = _gate_object(obj)
+    notifications.notify_user(
+        kind=NotificationKind.PUBLICATION_AWAITING,
+        user=algorithm.data_owner,
+        context={"algorithm": str(obj) if obj is algorithm else f"{algorithm} v{obj.number}"},
+        about=obj,
+        link=("algorithms:card", {"slug": algorithm.slug}),
+    )
 
 
 @transaction.atomic

@@ -177,3 +177,23 @@ def contact_point_recipients(*, region: Region | None = None, administrations=No
         .order_by("administration__name_en", "user__full_name", "pk")
         .values("email", "name", "language", "administration_name")
     )
+
+
+def active_staff() -> QuerySet[User]:
+    """Every active WCO staff account (the recipients of the staff notifications), oldest first."""
+    return User.objects.filter(is_active=True, role__in=sorted(STAFF_ROLES)).order_by("pk")
+
+
+def active_contact_point_users(administration_ids) -> QuerySet[User]:
+    """The accounts of the active contact points of these administrations (each person once)."""
+    user_ids = ContactPoint.objects.active().filter(administration_id__in=list(administration_ids)).values("user_id")
+    return User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk")
+
+
+def all_active_contact_point_users() -> QuerySet[User]:
+    user_ids = ContactPoint.objects.active().values("user_id")
+    return User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk")
+
+
+def users_by_ids(ids) -> QuerySet[User]:
+    return User.objects.filter(pk__in=list(ids), is_active=True)

@@ -21,6 +21,8 @@ from algorithms import selectors as algorithm_selectors
 from bacuda_portal.core.background import Lifecycle
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.services import audit_record
+from bacuda_portal.notifications import services as notifications
+from bacuda_portal.notifications.enums import Kind as NotificationKind
 from scholarships import selectors as scholarship_selectors
 from workshops import selectors as workshop_selectors
 
@@ -168,7 +170,8 @@ def report_render(*, report: Report) -> Report:
     """Render a queued report's PDF and archive it (private storage, SHA-256).
 
     Runs in a worker. Claims the report (queued -> rendering, one more attempt) so a duplicate message does
-    nothing; a rendering that raises ends ``failed`` with the reason (staff may retry it).
+    nothing; a rendering that raises ends ``failed`` with the reason (staff may retry it) and staff are
+    notified (or their digest).
     """
     claimed = RENDERING.claim(report.pk)
     report.refresh_from_db()
@@ -180,6 +183,12 @@ def report_render(*, report: Report) -> Report:
         logger.exception("Report %s failed to render", report.pk)
         RENDERING.fail(report.pk, error)
         report.refresh_from_db()
+        notifications.notify_staff(
+            kind=NotificationKind.WORK_FAILED,
+            context={"work": str(report), "error": report.error},
+            about=report,
+            link=("reports:report_detail", {"pk": report.pk}),
+        )
         return report
     if report.file:
         report.file.delete(save=False)

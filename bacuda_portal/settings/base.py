@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "algorithms",
     "bacuda_portal.reports",
     "bacuda_portal.mailings",
+    "bacuda_portal.notifications",
     "bacuda_portal",  # the project package: commands that span the apps (seed_demo)
 ]
 
@@ -368,6 +369,11 @@ CELERY_BEAT_SCHEDULE = {
     "algorithms.sweep_jobs": {"task": "algorithms.sweep_jobs", "schedule": 60.0},
     # algorithms: files kept for an upload's mapping step that the user never finished
     "algorithms.sweep_pending_uploads": {"task": "algorithms.sweep_pending_uploads", "schedule": crontab(minute=41)},
+    # notifications: re-queue messages a lost message left unsent; the reminders (idempotent sweeps: a reminder is
+    # logged once, so a second run sends nothing and a missed run is caught up); staff's daily digest.
+    "notifications.sweep": {"task": "notifications.sweep", "schedule": 5 * 60.0},
+    "notifications.reminders": {"task": "notifications.reminders", "schedule": crontab(minute=12)},
+    "notifications.digests": {"task": "notifications.digests", "schedule": crontab(hour=6, minute=30)},
 }
 # How often each worker writes its heartbeat row, and when the health page calls a worker missing.
 BACUDA_WORKER_HEARTBEAT_SECONDS = env.int("BACUDA_WORKER_HEARTBEAT_SECONDS", default=20)
@@ -497,3 +503,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+# The notifications' delivery log (recipient, subject and text of each message): a year, long enough to answer
+# "did they get the reminder?" for a whole call or workshop cycle; then the addresses and texts are erased.
+BACUDA_RETENTION_NOTIFICATION_MONTHS = _retention_period("BACUDA_RETENTION_NOTIFICATION_MONTHS", 12)

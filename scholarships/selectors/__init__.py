@@ -46,6 +46,7 @@ from .ranking import (
     review_scores,
     with_review_figures,
 )
+from .reminders import ReviewsDue, calls_closing_between, offers_due_between, reviews_due_between
 from .reports import (
     SelectionRecord,
     call_choices,
@@ -65,6 +66,7 @@ __all__ = [
     "INBOX_ROWS",
     "RANKING_ORDER",
     "RANKING_ROW_FIELDS",
+    "ReviewsDue",
     "SelectionRecord",
     "administration_applications",
     "applicant_activity",
@@ -79,6 +81,7 @@ __all__ = [
     "call_setup",
     "call_setup_list",
     "call_state",
+    "calls_closing_between",
     "calls_open_during",
     "calls_open_now",
     "default_endorsement_call",
@@ -89,6 +92,7 @@ __all__ = [
     "graduated_applications",
     "inbox_items",
     "offers",
+    "offers_due_between",
     "open_calls",
     "other_reviews",
     "outbox",
@@ -101,6 +105,7 @@ __all__ = [
     "reserve_list",
     "review_overview",
     "review_scores",
+    "reviews_due_between",
     "sample_application",
     "search_applications",
     "selected_applications",

@@ -11,6 +11,8 @@ from bacuda_portal.core.emails import send_templated_email
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.members.models import User
+from bacuda_portal.notifications import services as notifications
+from bacuda_portal.notifications.enums import Kind as NotificationKind
 
 from ..enums import (
     ApplicationStatus,
@@ -113,7 +115,8 @@ def application_submit(
 
     Refused after the call's close, a second time (double submit), without consent or while a step is
     incomplete; a refusal writes nothing. Side effects: eligibility check recorded; audit record; the
-    applicant is emailed a confirmation after commit.
+    applicant is emailed a confirmation after commit; when the call asks for an endorsement, the contact points
+    of the applicant's administration are notified.
     """
     now = _now(now)
     # Lock the call first: staff changing its frozen rules (programmes.call_save) wait for this submission to
@@ -155,6 +158,14 @@ def application_submit(
             "status_url": application.get_absolute_url(),
         },
     )
+    if application.endorsement_status == EndorsementStatus.PENDING and application.administration_id:
+        notifications.notify_contact_points(
+            kind=NotificationKind.ENDORSEMENT_REQUESTED,
+            administration_ids=[application.administration_id],
+            context={"applicant": application.full_name, "call": str(call)},
+            about=application,
+            link=("scholarships:endorsement_list", {}),
+        )
     return application
 
 

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.members.models import ContactPoint, User
+from bacuda_portal.notifications import services as notifications
+from bacuda_portal.notifications.enums import Kind as NotificationKind
 
 from ..enums import (
     SCORE_MAX,
@@ -55,7 +57,7 @@ def review_assign(*, application: Application, reviewer: Reviewer, by: User) -> 
     """Staff assign a reviewer to an application by hand. Refused for a reviewer from the applicant's
     administration, one who declared a conflict with it, or one already assigned.
 
-    Side effects: a review row (assigned); audit record.
+    Side effects: a review row (assigned); audit record; the reviewer notified.
     """
     application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
     _reviewable(application)
@@ -71,7 +73,18 @@ def review_assign(*, application: Application, reviewer: Reviewer, by: User) -> 
         call_id=application.call_id, application=application, reviewer=reviewer, assigned_by=by
     )
     audit_record(actor=by, action="scholarships.review.assigned", target=application, reviewer=reviewer.pk)
+    _notify_reviewer(reviewer.user, call=application.call, count=1)
     return review
+
+
+def _notify_reviewer(user: User, *, call: Call, count: int) -> None:
+    notifications.notify_user(
+        kind=NotificationKind.REVIEWS_ASSIGNED,
+        user=user,
+        context={"call": str(call), "count": count},
+        about=call,
+        link=("scholarships:review_list", {}),
+    )
 
 
 @transaction.atomic
@@ -84,7 +97,7 @@ def reviews_assign_automatically(*, call: Call, by: User | None) -> dict[str, in
     (by hand or an earlier run) count towards the number; a conflict does not. Reads in five queries, writes in
     one ``bulk_create``. Returns ``{"created", "short"}`` (applications still missing reviewers).
 
-    Side effects: review rows; one audit record.
+    Side effects: review rows; one audit record; each reviewer given reviews notified once, with their count.
     """
     pool = list(
         Reviewer.objects.filter(calls=call, is_active=True, user__is_active=True)
@@ -131,6 +144,11 @@ def reviews_assign_automatically(*, call: Call, by: User | None) -> dict[str, in
             taken.add((application_id, reviewer_id))
             created.append(Review(call=call, application_id=application_id, reviewer_id=reviewer_id))
     Review.objects.bulk_create(created, batch_size=2000)
+    new_by_reviewer: dict[int, int] = {}
+    for review in created:
+        new_by_reviewer[review.reviewer_id] = new_by_reviewer.get(review.reviewer_id, 0) + 1
+    for reviewer in Reviewer.objects.filter(pk__in=new_by_reviewer).select_related("user").order_by("pk"):
+        _notify_reviewer(reviewer.user, call=call, count=new_by_reviewer[reviewer.pk])
     audit_record(actor=by, action="scholarships.reviews.assigned", target=call, created=len(created), short=short)
     return {"created": len(created), "short": short}
 

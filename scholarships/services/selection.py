@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.members.models import User
+from bacuda_portal.notifications import services as notifications
+from bacuda_portal.notifications.enums import Kind as NotificationKind
 
 from ..enums import (
     ApplicationStatus,
@@ -84,7 +86,8 @@ def decisions_release(*, call: Call, by: User, now: dt.datetime | None = None) -
     """Release every pending decision of the call at once: selected candidates get an offer to answer within
     the call's reply days, and a decision letter for each is drafted into the outbox for staff to review.
 
-    Side effects: decisions released; offers opened; letters drafted; audit record. Returns how many.
+    Side effects: decisions released; offers opened; letters drafted; audit record; staff notified of the
+    letters to approve (or their digest). Returns how many.
     """
     now = _now(now)
     pending = list(
@@ -101,9 +104,15 @@ def decisions_release(*, call: Call, by: User, now: dt.datetime | None = None) -
             decision.offer_status = OfferStatus.OPEN
             decision.reply_by = now + dt.timedelta(days=call.offer_reply_days)
     Decision.objects.bulk_update(pending, ["status", "released_at", "offer_status", "reply_by", "updated_at"])
-    for decision in pending:
-        letter_draft(decision=decision)
+    drafted = sum(letter_draft(decision=decision) is not None for decision in pending)
     audit_record(actor=by, action="scholarships.decisions.released", target=call, count=len(pending))
+    if drafted:
+        notifications.notify_staff(
+            kind=NotificationKind.LETTERS_TO_APPROVE,
+            context={"call": str(call), "count": drafted},
+            about=call,
+            link=("scholarships:outbox", {"pk": call.pk}),
+        )
     return len(pending)
 
 

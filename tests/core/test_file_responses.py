@@ -50,6 +50,7 @@ FILE_URLS = {
     "privacy:export_download",
     # CSV and Excel exports of lists
     "audit_log?format=csv",
+    "notifications:log?format=csv",
     "members:administration_list?format=csv",
     "workshops:list?format=csv",
     "experts:list?format=csv",

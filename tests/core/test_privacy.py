@@ -38,6 +38,7 @@ CATEGORIES = {
     "members.contact_points",
     "members.invitations",
     "missions.travel",
+    "notifications.log",
     "reports.named_reports",
     "scholarships.applications",
     "website.contact_messages",
@@ -100,6 +101,7 @@ def test_nothing_is_erased_before_its_period(world):
         ("core.data_exports", _in(days=5), _in(days=8)),
         ("reports.named_reports", _in(years=5, days=-30), _in(years=5, days=5)),
         ("evaluations.named_answers", _in(years=5, days=-60), _in(years=5, days=10)),  # workshop ended 36 days ago
+        ("notifications.log", _in(days=330), _in(days=400)),
     ],
 )
 def test_each_category_falls_due_when_its_period_ends(world, key, before, after):
@@ -179,6 +181,9 @@ def test_the_beat_task_erases_everything_due_once_and_keeps_the_statistics(
     world.invitation.refresh_from_db()
     assert privacy.is_erased_email(world.invitation.email)
     assert PersonalDataExport.objects.get(pk=world.export.pk).status == "expired"
+    world.notification.refresh_from_db()
+    assert privacy.is_erased_email(world.notification.email) and world.notification.text == "[erased]"
+    assert world.notification.kind == "offer_reply_due" and world.notification.user is None
     world.report.refresh_from_db()
     assert world.report.status == "failed" and "render it again" in world.report.error
     world.person.refresh_from_db()
@@ -345,7 +350,9 @@ def test_a_person_downloads_everything_held_on_them_with_their_files(
     assert {
         "members.accounts", "workshops.participants", "workshops.certificates", "experts.profiles",
         "missions.travel", "website.contact_messages", "scholarships.applications", "members.invitations",
+        "notifications.log",
     } <= set(held)  # fmt: skip
+    assert held["notifications.log"]["records"][0]["email"] == EMAIL
     assert "algorithms.datasets" not in held  # her administration's contact point uploaded it
     assert len(held["workshops.participants"]["records"]) == 2
     assert held["members.accounts"]["records"][0]["email"] == EMAIL

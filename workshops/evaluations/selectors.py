@@ -548,3 +548,25 @@ def workshop_evaluation(workshop: Workshop) -> EvaluationSummary:
         applying_share=100 * sum(shares) / len(shares) if shares else None,
         applying_answers=len(shares),
     )
+
+
+# --- What the notifications app's reminder sweeps read --------------------------------------------------------
+
+
+def questionnaires_accepting_answers(now=None) -> QuerySet[Questionnaire]:
+    """Open questionnaires whose opening time has passed and that have not closed (the participant reminders)."""
+    now = now or timezone.now()
+    return (
+        Questionnaire.objects.filter(status=QuestionnaireStatus.OPEN)
+        .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+        .select_related("workshop")
+    )
+
+
+def participants_to_remind(questionnaire: Questionnaire, *, unanswered_only: bool = False) -> QuerySet[Nomination]:
+    """The workshop's accepted participants (those who have not submitted it yet, when asked)."""
+    nominations = Nomination.objects.filter(workshop_id=questionnaire.workshop_id, status=NominationStatus.ACCEPTED)
+    if unanswered_only:
+        nominations = nominations.exclude(evaluation_receipts__questionnaire=questionnaire)
+    return nominations.select_related("workshop").order_by("pk")

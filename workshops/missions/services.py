@@ -24,6 +24,8 @@ from bacuda_portal.core.emails import send_templated_email
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.members.models import User
+from bacuda_portal.notifications import services as notifications
+from bacuda_portal.notifications.enums import Kind as NotificationKind
 
 from . import access
 from .currencies import is_currency_code
@@ -317,7 +319,7 @@ def claim_submit(*, claim: Claim, by: User, today: date | None = None) -> Claim:
     """Draft → submitted, by the traveller or staff for them, once the mission has ended and with at least one
     expense.
 
-    Side effects: ``submitted_by``/``submitted_at``; audit record.
+    Side effects: ``submitted_by``/``submitted_at``; audit record; staff notified (or their digest).
     """
     claim = Claim.objects.select_for_update().select_related("mission").get(pk=claim.pk)
     mission = claim.mission
@@ -338,6 +340,12 @@ def claim_submit(*, claim: Claim, by: User, today: date | None = None) -> Claim:
     claim.submitted_at = timezone.now()
     claim.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
     audit_record(actor=by, action="missions.claim.submitted", target=claim)
+    notifications.notify_staff(
+        kind=NotificationKind.CLAIM_SUBMITTED,
+        context={"traveller": mission.traveller_name, "mission": str(mission)},
+        about=claim,
+        link=("missions:detail", {"pk": mission.pk}),
+    )
     return claim
 
 

@@ -5,13 +5,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bacuda_portal.core.emails import send_templated_email
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.members.models import User
+from bacuda_portal.notifications import services as notifications
+from bacuda_portal.notifications.enums import Kind as NotificationKind
 
 from .. import selectors
 from ..enums import (
+    AssignmentRole,
     AssignmentStatus,
     WorkshopStatus,
 )
@@ -21,7 +23,7 @@ from ..models import Assignment, Workshop
 @transaction.atomic
 def assignment_create(*, workshop: Workshop, expert, role: str, by: User) -> tuple[Assignment, list[Assignment]]:
     """Propose an expert for a workshop. Returns the assignment and the expert's overlapping assignments
-    (a double booking is allowed but flagged). Side effects: audit record; the expert is emailed."""
+    (a double booking is allowed but flagged). Side effects: audit record; the expert notified (to answer)."""
     if workshop.assignments.filter(expert=expert).exists():
         raise ValidationError({"expert": _("This expert is already assigned to this workshop.")})
     assignment = Assignment.objects.create(workshop=workshop, expert=expert, role=role, assigned_by=by)
@@ -33,30 +35,43 @@ def assignment_create(*, workshop: Workshop, expert, role: str, by: User) -> tup
     audit_record(
         actor=by, action="workshops.assignment.created", target=assignment, double_booked=[a.pk for a in conflicts]
     )
-    if expert.email:
-        send_templated_email(
-            template="workshops/assignment_proposed",
-            to=[expert.email],
-            context={
-                "full_name": expert.full_name,
-                "workshop_title": workshop.title,
-                "role": assignment.get_role_display(),
-                "start_date": workshop.start_date,
-                "end_date": workshop.end_date,
-            },
-        )
+    # An expert without an account is written to at the registry's address, in English.
+    recipient = (
+        notifications.recipient_of_user(expert.user)
+        if expert.user_id
+        else notifications.Recipient(email=expert.email, language="en", name=expert.full_name)
+    )
+    notifications.notify(
+        kind=NotificationKind.ASSIGNMENT_OFFERED,
+        recipient=recipient,
+        context={
+            "workshop": workshop.title,
+            "role": AssignmentRole(role).label,
+            "start_date": workshop.start_date,
+            "end_date": workshop.end_date,
+        },
+        about=assignment,
+        link=("workshops:detail", {"pk": workshop.pk}),
+    )
     return assignment, conflicts
 
 
 @transaction.atomic
 def assignment_answer(*, assignment: Assignment, accept: bool, by: User) -> Assignment:
-    """Proposed -> confirmed or declined, by the expert. Side effects: audit record."""
+    """Proposed -> confirmed or declined, by the expert. Side effects: audit record; staff notified (or their
+    digest)."""
     if assignment.status != AssignmentStatus.PROPOSED:
         raise TransitionError(_("You have already answered this assignment."))
     assignment.status = AssignmentStatus.CONFIRMED if accept else AssignmentStatus.DECLINED
     assignment.answered_at = timezone.now()
     assignment.save(update_fields=["status", "answered_at", "updated_at"])
     audit_record(actor=by, action=f"workshops.assignment.{assignment.status}", target=assignment)
+    notifications.notify_staff(
+        kind=NotificationKind.ASSIGNMENT_ANSWERED,
+        context={"expert": assignment.expert.full_name, "workshop": assignment.workshop.title, "accepted": accept},
+        about=assignment,
+        link=("workshops:detail", {"pk": assignment.workshop_id}),
+    )
     return assignment
 
 

@@ -9,6 +9,8 @@ from bacuda_portal.core.emails import send_templated_email
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.members.models import Administration, User
+from bacuda_portal.notifications import services as notifications
+from bacuda_portal.notifications.enums import Kind as NotificationKind
 
 from .. import selectors
 from ..enums import (
@@ -18,6 +20,8 @@ from ..enums import (
 )
 from ..models import Beneficiary, Nomination, Workshop
 from .participants import participant_link_expiry, participant_link_new
+
+DECIDED_STATUSES = (NominationStatus.ACCEPTED, NominationStatus.WAITLISTED, NominationStatus.DECLINED)
 
 
 @transaction.atomic
@@ -36,7 +40,7 @@ def nomination_create(
     """A contact point nominates an official of their administration, within its quota.
 
     Refuses (ValidationError, nothing saved) a closed workshop, an administration that is not a beneficiary,
-    a full quota, and the same person twice. Side effects: audit record.
+    a full quota, and the same person twice. Side effects: audit record; staff notified (or their digest).
     """
     if workshop.status not in NOMINATION_OPEN_STATUSES:
         raise ValidationError(_("Nominations are closed for this workshop."))
@@ -71,6 +75,16 @@ def nomination_create(
     except IntegrityError:  # the same address saved concurrently
         raise ValidationError({"email": _("This person is already nominated for this workshop.")})
     audit_record(actor=by, action="workshops.nomination.created", target=nomination)
+    notifications.notify_staff(
+        kind=NotificationKind.NOMINATION_CREATED,
+        context={
+            "participant": nomination.full_name,
+            "administration": str(administration),
+            "workshop": workshop.title,
+        },
+        about=nomination,
+        link=("workshops:detail", {"pk": workshop.pk}),
+    )
     return nomination
 
 
@@ -82,6 +96,19 @@ def _decide(nomination: Nomination, status: str, by: User, **audit) -> Nominatio
     nomination.decided_at = timezone.now()
     nomination.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
     audit_record(actor=by, action=f"workshops.nomination.{status}", target=nomination, **audit)
+    if status in DECIDED_STATUSES:
+        # The nominating administration's contact points hear of staff's decision.
+        notifications.notify_contact_points(
+            kind=NotificationKind.NOMINATION_DECIDED,
+            administration_ids=[nomination.administration_id],
+            context={
+                "participant": nomination.full_name,
+                "workshop": nomination.workshop.title,
+                "decision": NominationStatus(status).label,  # lazy: in the recipient's language
+            },
+            about=nomination,
+            link=("workshops:detail", {"pk": nomination.workshop_id}),
+        )
     return nomination
 
 
@@ -115,7 +142,7 @@ def nomination_accept(*, nomination: Nomination, by: User) -> Nomination:
     Accepting someone who has not finished the workshop's prerequisite e-learning course is allowed (staff decide);
     the audit record then says so (``prerequisite_missing``), and the pages warn (selectors.prerequisite_missing).
     Side effects: audit record; a personal link to the participant's page (services.participants); the participant
-    is emailed the practical information and that link after commit.
+    is emailed the practical information and that link after commit; the contact points notified.
     """
     if nomination.status not in (NominationStatus.NOMINATED, NominationStatus.WAITLISTED):
         raise TransitionError(_("Only a nominated or wait-listed person can be accepted."))
@@ -135,7 +162,8 @@ def nomination_accept(*, nomination: Nomination, by: User) -> Nomination:
 
 @transaction.atomic
 def nomination_waitlist(*, nomination: Nomination, by: User) -> Nomination:
-    """Nominated or accepted -> wait-listed (their place in line is the nomination date). Side effects: audit."""
+    """Nominated or accepted -> wait-listed (their place in line is the nomination date). Side effects: audit;
+    the contact points notified."""
     if nomination.status not in (NominationStatus.NOMINATED, NominationStatus.ACCEPTED):
         raise TransitionError(_("Only a nominated or accepted person can be wait-listed."))
     return _decide(nomination, NominationStatus.WAITLISTED, by)
@@ -143,7 +171,7 @@ def nomination_waitlist(*, nomination: Nomination, by: User) -> Nomination:
 
 @transaction.atomic
 def nomination_decline(*, nomination: Nomination, by: User) -> Nomination:
-    """Nominated, wait-listed or accepted -> declined. Side effects: audit record."""
+    """Nominated, wait-listed or accepted -> declined. Side effects: audit record; the contact points notified."""
     if nomination.status not in ACTIVE_NOMINATION_STATUSES:
         raise TransitionError(_("This nomination has already been declined or withdrawn."))
     return _decide(nomination, NominationStatus.DECLINED, by)

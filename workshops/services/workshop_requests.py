@@ -11,6 +11,8 @@ from bacuda_portal.core.emails import send_templated_email
 from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.members.models import Administration, User
+from bacuda_portal.notifications import services as notifications
+from bacuda_portal.notifications.enums import Kind as NotificationKind
 
 from ..enums import (
     RequestStatus,
@@ -32,7 +34,7 @@ def request_submit(
     expected_participants: int,
     justification: str,
 ) -> WorkshopRequest:
-    """A contact point asks for a workshop. Side effects: audit record."""
+    """A contact point asks for a workshop. Side effects: audit record; staff notified (or their digest)."""
     workshop_request = WorkshopRequest(
         administration=administration,
         requested_by=by,
@@ -48,6 +50,12 @@ def request_submit(
     workshop_request.full_clean()
     workshop_request.save()
     audit_record(actor=by, action="workshops.request.submitted", target=workshop_request)
+    notifications.notify_staff(
+        kind=NotificationKind.WORKSHOP_REQUESTED,
+        context={"administration": str(administration), "topic": workshop_request.topic},
+        about=workshop_request,
+        link=("workshops:request_list", {}),
+    )
     return workshop_request
 
 
