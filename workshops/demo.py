@@ -26,6 +26,12 @@ def seed_workshops(*, manager: User, officer: User, contact_point: User, expert_
         by=officer,
         beneficiaries=[(kenya, 4), (senegal, 4)],
         title="[Demo] Regional workshop on machine learning for risk management",
+        title_fr="[Démo] Atelier régional sur l'apprentissage automatique pour la gestion des risques",
+        description="Five mornings of hands-on work on your administration's own risk data. Bring a laptop.",
+        description_fr=(
+            "Cinq matinées de travaux pratiques sur les données de risque de votre administration. "
+            "Apportez un ordinateur portable."
+        ),
         kind="regional",
         region=kenya.region,
         host_city="Nairobi",
@@ -68,6 +74,7 @@ def seed_workshops(*, manager: User, officer: User, contact_point: User, expert_
         by=officer,
         beneficiaries=[(kenya, 5)],
         title="[Demo] National workshop on data analytics with Python",
+        title_fr="[Démo] Atelier national sur l'analyse de données avec Python",
         kind="national",
         region=kenya.region,
         host_city="Mombasa",

@@ -43,8 +43,19 @@ class WorkshopRequestForm(DateRangeMixin, forms.Form):
 
 
 class WorkshopForm(DateRangeMixin, forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    title = forms.CharField(label=_("Title (English)"), max_length=200)
+    title_fr = forms.CharField(
+        label=_("Title (French)"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to show the English title, marked as such, on French pages."),
+    )
+    description = forms.CharField(
+        label=_("Description (English)"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    description_fr = forms.CharField(
+        label=_("Description (French)"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=WorkshopKind.choices)
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False)
     beneficiaries = BoundedModelMultipleChoiceField(

@@ -39,7 +39,7 @@ def offer(field: forms.ModelChoiceField, objects, label=None) -> None:
 
 
 def _workshop_label(workshop) -> str:
-    return f"{workshop.title} ({date_format(workshop.end_date, 'SHORT_DATE_FORMAT')})"
+    return f"{workshop.localized_title} ({date_format(workshop.end_date, 'SHORT_DATE_FORMAT')})"
 
 
 class DashboardFilterForm(forms.Form):

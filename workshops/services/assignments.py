@@ -39,7 +39,7 @@ def assignment_create(*, workshop: Workshop, expert, role: str, by: User) -> tup
             to=[expert.email],
             context={
                 "full_name": expert.full_name,
-                "workshop_title": workshop.title,
+                "workshop_title": workshop.title_for_emails,
                 "role": assignment.get_role_display(),
                 "start_date": workshop.start_date,
                 "end_date": workshop.end_date,

@@ -94,7 +94,7 @@ def _send_participant_information(nomination: Nomination, by: User) -> None:
         language=nomination.language if nomination.language in ("en", "fr") else "en",
         context={
             "full_name": nomination.full_name,
-            "workshop_title": workshop.title,
+            "workshop_title": workshop.title_for_emails,
             "start_date": workshop.start_date,
             "end_date": workshop.end_date,
             "host_city": workshop.host_city,

@@ -32,7 +32,9 @@ class ConcurrentEditError(Exception):
 # Fields a staff member edits on the workshop form (everything but status, version and bookkeeping).
 EDITABLE_FIELDS = (
     "title",
+    "title_fr",
     "description",
+    "description_fr",
     "kind",
     "region",
     "host_city",
