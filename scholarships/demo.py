@@ -48,7 +48,10 @@ def seed_scholarships(*, officer: User, reviewer_user: User) -> None:
     open_call = Call.objects.create(
         cohort_name="Cohort 2027",
         description="The 2027 cohort studies in Seoul from September; the programme is taught in English.",
-        description_fr="La promotion 2027 étudie à Séoul à partir de septembre ; le programme est enseigné en anglais.", opens_at=now - dt.timedelta(days=7), closes_at=now + dt.timedelta(days=45), **common
+        description_fr="La promotion 2027 étudie à Séoul dès septembre ; le programme est enseigné en anglais.",
+        opens_at=now - dt.timedelta(days=7),
+        closes_at=now + dt.timedelta(days=45),
+        **common,
     )
     closed = Call.objects.create(
         cohort_name="Cohort 2026", opens_at=now - dt.timedelta(days=90), closes_at=now - dt.timedelta(days=20),
