@@ -69,3 +69,8 @@ class ChosenWhenRendered:
 
     def __repr__(self) -> str:
         return f"ChosenWhenRendered(en={self.en!r}, fr={self.fr!r})"
+
+
+def row_in_reader_language(row: dict, english_key: str) -> LocalizedText:
+    """For ``.values()`` rows: ``row[english_key]`` or ``row[english_key + "_fr"]`` in the reader's language."""
+    return in_reader_language(en=row[english_key], fr=row[f"{english_key}_fr"])
