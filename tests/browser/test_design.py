@@ -102,7 +102,8 @@ WIDEST_ELEMENTS = """() => {
     if (out.some((outer) => outer.contains(element))) continue;
     out.push(element);
   }
-  return out.slice(0, 5).map((e) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`);
+  const right = (e) => Math.round(e.getBoundingClientRect().right);
+  return out.slice(0, 5).map((e) => `${e.tagName.toLowerCase()}.${e.className} ${right(e)}`);
 }"""
 
 

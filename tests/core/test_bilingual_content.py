@@ -28,7 +28,9 @@ FRENCH = {
 
 def _fallback_mark() -> str:
     with translation.override("fr"):
-        return f'<span class="badge badge-language" lang="fr">{gettext("in English")}</span>'
+        hidden = '<span class="visually-hidden">'
+        badge = '<span class="badge badge-language" lang="fr">'
+        return f"{badge}{hidden} (</span>{gettext('in English')}{hidden})</span></span>"
 
 
 FALLBACK_MARK = _fallback_mark()  # "en anglais" once the catalogue has it (locale/pending/design-fr.json)
@@ -99,11 +101,11 @@ def test_empty_french_shows_the_english_marked_as_such(client_as, staff, contact
         english_url = reverse("workshops:detail", args=[workshop.pk])
 
     workshop_page = client_as(staff).get(pages["workshop page"]).content.decode()
-    assert f'<h1><span lang="en">{ENGLISH["workshop_title"]}</span> {FALLBACK_MARK}</h1>' in workshop_page
+    assert f'<h1><span lang="en">{ENGLISH["workshop_title"]}</span>{FALLBACK_MARK}</h1>' in workshop_page
     assert f'<p lang="en">{FALLBACK_MARK} {ENGLISH["workshop_description"]}</p>' in workshop_page
 
     call_page = client_as(None).get(pages["call page"]).content.decode()
-    assert f'<td><span lang="en">{ENGLISH["module_title"]}</span> {FALLBACK_MARK}</td>' in call_page
+    assert f'<td><span lang="en">{ENGLISH["module_title"]}</span>{FALLBACK_MARK}</td>' in call_page
     assert f'<p lang="en">{FALLBACK_MARK} {ENGLISH["call_description"]}</p>' in call_page
 
     public_page = client_as(None).get(pages["public workshop page"]).content.decode()

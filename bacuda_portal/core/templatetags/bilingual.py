@@ -18,7 +18,13 @@ register = template.Library()
 
 def _fallback_badge(language: str) -> SafeString:
     label = gettext("in English") if language == "en" else gettext("in French")
-    return format_html('<span class="badge badge-language" lang="{}">{}</span>', reader_language(), label)
+    # The hidden brackets keep the words apart for screen readers ("... analysts (en anglais)").
+    return format_html(
+        '<span class="badge badge-language" lang="{}"><span class="visually-hidden"> (</span>{}'
+        '<span class="visually-hidden">)</span></span>',
+        reader_language(),
+        label,
+    )
 
 
 def _is_fallback(value) -> bool:
@@ -30,7 +36,9 @@ def bilingual(value):
     """Inline text (a title, a name); the stand-in text gets its ``lang`` and the badge."""
     if not _is_fallback(value):
         return conditional_escape(value)
-    return format_html('<span lang="{}">{}</span> {}', value.language, str(value), _fallback_badge(value.language))
+    # No space between the two spans: inside a link it would be underlined (the badge's hidden brackets and its
+    # margin keep the words apart).
+    return format_html('<span lang="{}">{}</span>{}', value.language, str(value), _fallback_badge(value.language))
 
 
 @register.filter
