@@ -54,6 +54,7 @@ def seed_workshops(*, manager: User, officer: User, contact_point: User, expert_
             start_time=dt.time(9, 0),
             end_time=dt.time(12, 30),
             topic=f"Day {day + 1}: hands-on session",
+            topic_fr=f"Jour {day + 1} : séance pratique",
             trainer=expert,
         )
     for name, gender in (("Achieng Otieno", "female"), ("Brian Mwangi", "male")):
@@ -93,6 +94,7 @@ def seed_workshops(*, manager: User, officer: User, contact_point: User, expert_
             start_time=dt.time(9, 0),
             end_time=dt.time(16, 0),
             topic=f"Day {day + 1}",
+            topic_fr=f"Jour {day + 1}",
         )
         for day in range(5)
     ]

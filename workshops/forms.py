@@ -109,7 +109,8 @@ class SessionForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
     start_time = forms.TimeField(label=_("Start time"), widget=TIME_INPUT)
     end_time = forms.TimeField(label=_("End time"), widget=TIME_INPUT)
-    topic = forms.CharField(label=_("Topic"), max_length=200)
+    topic = forms.CharField(label=_("Topic (English)"), max_length=200)
+    topic_fr = forms.CharField(label=_("Topic (French)"), max_length=200, required=False)
     trainer = forms.ModelChoiceField(label=_("Trainer"), queryset=None, required=False)
 
     def __init__(self, *args, workshop: Workshop, assigned_experts: list | None = None, **kwargs):

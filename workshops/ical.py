@@ -59,7 +59,7 @@ def workshops_calendar(
             event = Event()
             event.add("uid", f"session-{session.pk}@bacuda-portal")
             event.add("dtstamp", workshop.updated_at)
-            event.add("summary", f"{session.topic} – {workshop.localized_title}")
+            event.add("summary", f"{session.localized_topic} – {workshop.localized_title}")
             event.add("dtstart", dt.datetime.combine(session.date, session.start_time, tzinfo=zone))
             event.add("dtend", dt.datetime.combine(session.date, session.end_time, tzinfo=zone))
             if session.trainer_id:

@@ -49,6 +49,7 @@ def design_world(kenya, senegal, staff):
             workshop=workshop,
             date=workshop.start_date + dt.timedelta(days=day),
             topic=f"Day {day + 1}: selectivity, risk indicators and model evaluation on real declarations",
+            topic_fr=f"Jour {day + 1} : sélectivité, indicateurs de risque et évaluation des modèles",
         )
     for name in ("Achieng Otieno", "Brian Mwangi", "Wanjiru Kamau"):
         NominationFactory(workshop=workshop, administration=kenya, full_name=name)

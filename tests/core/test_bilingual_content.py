@@ -10,19 +10,21 @@ from django.utils.translation import gettext
 from bacuda_portal.core.bilingual import ChosenWhenRendered, LocalizedText, in_reader_language
 from scholarships.models import CurriculumModule
 from tests.scholarships.factories import CallFactory
-from tests.workshops.factories import NominationFactory, WorkshopFactory
+from tests.workshops.factories import NominationFactory, SessionFactory, WorkshopFactory
 
 ENGLISH = {
     "workshop_title": "Risk analytics with machine learning",
     "workshop_description": "Bring a laptop with Python installed.",
     "call_description": "The cohort studies in Seoul from September.",
     "module_title": "Statistics for risk management",
+    "session_topic": "Selectivity and risk indicators",
 }
 FRENCH = {
     "workshop_title": "Analyse des risques par apprentissage automatique",
     "workshop_description": "Apportez un ordinateur portable avec Python installé.",
     "call_description": "La promotion étudie à Séoul à partir de septembre.",
     "module_title": "Statistiques pour la gestion des risques",
+    "session_topic": "Sélectivité et indicateurs de risque",
 }
 
 
@@ -46,6 +48,7 @@ def bilingual_world(kenya, contact_point):
         beneficiaries=[(kenya, 5)],
     )
     NominationFactory(workshop=workshop, administration=kenya)
+    SessionFactory(workshop=workshop, topic=ENGLISH["session_topic"], topic_fr=FRENCH["session_topic"])
     call = CallFactory(description=ENGLISH["call_description"], description_fr=FRENCH["call_description"])
     CurriculumModule.objects.filter(call=call).update(title=ENGLISH["module_title"], title_fr=FRENCH["module_title"])
     return {"workshop": workshop, "call": call}
@@ -82,7 +85,7 @@ def test_french_pages_show_no_english_text_of_fields_that_have_french(client_as,
     assert all(url.startswith("/fr/") for url in pages.values())
     shown = {key: [name for name, content in contents.items() if FRENCH[key] in content] for key in FRENCH}
     assert shown["workshop_title"] and shown["workshop_description"], shown
-    assert shown["call_description"] and shown["module_title"], shown
+    assert shown["call_description"] and shown["module_title"] and shown["session_topic"], shown
     english_shown = {
         name: [key for key, english in ENGLISH.items() if english in content] for name, content in contents.items()
     }
@@ -93,6 +96,7 @@ def test_french_pages_show_no_english_text_of_fields_that_have_french(client_as,
 def test_empty_french_shows_the_english_marked_as_such(client_as, staff, contact_point, bilingual_world):
     workshop, call = bilingual_world["workshop"], bilingual_world["call"]
     type(workshop).objects.filter(pk=workshop.pk).update(title_fr="", description_fr="")
+    workshop.sessions.update(topic_fr="")
     call.description_fr = ""
     call.save(update_fields=["description_fr"])
     CurriculumModule.objects.filter(call=call).update(title_fr="")
@@ -103,6 +107,7 @@ def test_empty_french_shows_the_english_marked_as_such(client_as, staff, contact
     workshop_page = client_as(staff).get(pages["workshop page"]).content.decode()
     assert f'<h1><span lang="en">{ENGLISH["workshop_title"]}</span>{FALLBACK_MARK}</h1>' in workshop_page
     assert f'<p lang="en">{FALLBACK_MARK} {ENGLISH["workshop_description"]}</p>' in workshop_page
+    assert f'<td><span lang="en">{ENGLISH["session_topic"]}</span>{FALLBACK_MARK}</td>' in workshop_page
 
     call_page = client_as(None).get(pages["call page"]).content.decode()
     assert f'<td><span lang="en">{ENGLISH["module_title"]}</span>{FALLBACK_MARK}</td>' in call_page

@@ -133,7 +133,8 @@ class Session(models.Model):
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("start time"))
     end_time = models.TimeField(_("end time"))
-    topic = models.CharField(_("topic"), max_length=200)
+    topic = models.CharField(_("topic (English)"), max_length=200)
+    topic_fr = models.CharField(_("topic (French)"), max_length=200, blank=True)
     trainer = models.ForeignKey(
         "experts.Expert",
         verbose_name=_("trainer"),
@@ -148,6 +149,8 @@ class Session(models.Model):
         verbose_name_plural = _("sessions")
         ordering = ["date", "start_time"]
         constraints = [models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="session_times_ordered")]
+
+    localized_topic = bilingual_property("topic", "topic_fr")
 
     def __str__(self) -> str:
         return f"{self.date} {self.start_time:%H:%M} {self.topic}"

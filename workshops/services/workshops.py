@@ -246,7 +246,15 @@ def beneficiary_set_quota(*, beneficiary: Beneficiary, quota: int, by: User) -> 
 
 @transaction.atomic
 def session_add(
-    *, workshop: Workshop, by: User, date: dt.date, start_time: dt.time, end_time: dt.time, topic: str, trainer=None
+    *,
+    workshop: Workshop,
+    by: User,
+    date: dt.date,
+    start_time: dt.time,
+    end_time: dt.time,
+    topic: str,
+    topic_fr: str = "",
+    trainer=None,
 ) -> Session:
     """Add an agenda item within the workshop's dates; its trainer must be assigned. Side effects: audit."""
     if not workshop.start_date <= date <= workshop.end_date:
@@ -259,7 +267,13 @@ def session_add(
     ):
         raise ValidationError({"trainer": _("Assign this expert to the workshop first.")})
     session = Session.objects.create(
-        workshop=workshop, date=date, start_time=start_time, end_time=end_time, topic=topic, trainer=trainer
+        workshop=workshop,
+        date=date,
+        start_time=start_time,
+        end_time=end_time,
+        topic=topic,
+        topic_fr=topic_fr,
+        trainer=trainer,
     )
     audit_record(actor=by, action="workshops.session.added", target=session)
     return session
