@@ -4,9 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from bacuda_portal.core.bilingual import in_reader_language
 from bacuda_portal.core.models import BackgroundWork, TimeStampedModel
 from bacuda_portal.core.uploads import get_private_storage
 
@@ -41,11 +41,7 @@ CARD_SECTIONS = (
 
 def localized(obj, field: str) -> str:
     """The French text of ``field`` when the page is in French and it is filled in, else the English text."""
-    if translation.get_language() == "fr":
-        french = getattr(obj, f"{field}_fr", "")
-        if french:
-            return french
-    return getattr(obj, f"{field}_en", "")
+    return in_reader_language(en=getattr(obj, f"{field}_en", ""), fr=getattr(obj, f"{field}_fr", ""))
 
 
 class PublicationMixin(models.Model):

@@ -19,6 +19,13 @@ CONSENT_FR = (
     "les boursiers, conformément à sa politique de protection des données personnelles."
 )
 
+# (English title, French title, hours) of each curriculum module.
+CURRICULUM = (
+    ("Statistics for risk management", "Statistiques pour la gestion des risques", 60),
+    ("Machine learning", "Apprentissage automatique", 80),
+    ("Data engineering for Customs", "Ingénierie des données pour les douanes", 40),
+)
+
 
 def seed_scholarships(*, officer: User, reviewer_user: User) -> None:
     from . import services
@@ -32,22 +39,27 @@ def seed_scholarships(*, officer: User, reviewer_user: User) -> None:
         name_fr="[Démo] Bourse BACUDA d'analyse de données",
         partner_institution="Korea Customs Service",
         description="A one-year master's programme in data analytics for Customs officers.",
+        description_fr="Un master d'un an en analyse de données pour les fonctionnaires des douanes.",
     )
     common = {"programme": programme, "partner_university": "Sungkyunkwan University", "seats": 3,
               "is_published": True, "min_years_of_service": 2, "required_language_level": "B2",
               "quota_per_administration": 2, "consent_text_en": CONSENT,
               "consent_text_fr": CONSENT_FR}  # fmt: skip
     open_call = Call.objects.create(
-        cohort_name="Cohort 2027", opens_at=now - dt.timedelta(days=7), closes_at=now + dt.timedelta(days=45), **common
+        cohort_name="Cohort 2027",
+        description="The 2027 cohort studies in Seoul from September; the programme is taught in English.",
+        description_fr="La promotion 2027 étudie à Séoul dès septembre ; le programme est enseigné en anglais.",
+        opens_at=now - dt.timedelta(days=7),
+        closes_at=now + dt.timedelta(days=45),
+        **common,
     )
     closed = Call.objects.create(
         cohort_name="Cohort 2026", opens_at=now - dt.timedelta(days=90), closes_at=now - dt.timedelta(days=20),
         reviews_per_application=2, **common,
     )  # fmt: skip
     for call in (open_call, closed):
-        for order, (title, hours) in enumerate([("Statistics for risk management", 60), ("Machine learning", 80),
-                                                ("Data engineering for Customs", 40)]):  # fmt: skip
-            CurriculumModule.objects.create(call=call, title=title, hours=hours, order=order)
+        for order, (title, title_fr, hours) in enumerate(CURRICULUM):
+            CurriculumModule.objects.create(call=call, title=title, title_fr=title_fr, hours=hours, order=order)
         RubricCriterion.objects.create(call=call, name="Analytical background", weight=Decimal(2), order=1,
                                        description="Statistics, programming, data work done so far.")  # fmt: skip
         RubricCriterion.objects.create(call=call, name="Motivation and impact", weight=Decimal(1), order=2,

@@ -20,8 +20,11 @@ CALL_STATE_LABELS = {
 class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
-        fields = ["name_en", "name_fr", "partner_institution", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        fields = ["name_en", "name_fr", "partner_institution", "description", "description_fr"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "description_fr": forms.Textarea(attrs={"rows": 4}),
+        }
 
 
 class ProgrammeFilterForm(forms.Form):
@@ -41,7 +44,7 @@ class CallFilterForm(forms.Form):
 
 # The call's fields as the page groups them: EN/FR texts side by side in the last group.
 CALL_GROUPS = (
-    (_("The call"), ("programme", "cohort_name", "partner_university", "description", "seats", "is_published")),
+    (_("The call"), ("programme", "cohort_name", "partner_university", "seats", "is_published")),
     (_("Dates"), ("opens_at", "closes_at")),
     (
         _("Eligibility"),
@@ -58,7 +61,7 @@ CALL_GROUPS = (
     (_("Review and offers"), ("reviews_per_application", "blind_review", "offer_reply_days")),
     (_("Data protection"), ("retention_days", "consent_version")),
 )
-BILINGUAL_CALL_FIELDS = ("consent_text_en", "consent_text_fr")
+BILINGUAL_CALL_FIELDS = ("description", "description_fr", "consent_text_en", "consent_text_fr")
 
 
 class CallForm(forms.ModelForm):
@@ -69,6 +72,7 @@ class CallForm(forms.ModelForm):
             "opens_at": DATETIME_INPUT,
             "closes_at": DATETIME_INPUT,
             "description": forms.Textarea(attrs={"rows": 4}),
+            "description_fr": forms.Textarea(attrs={"rows": 4}),
             "consent_text_en": forms.Textarea(attrs={"rows": 6}),
             "consent_text_fr": forms.Textarea(attrs={"rows": 6}),
         }
@@ -116,7 +120,7 @@ class PhaseForm(_RowForm):
 class ModuleForm(_RowForm):
     class Meta:
         model = CurriculumModule
-        fields = ["title", "hours", "order"]
+        fields = ["title", "title_fr", "hours", "order"]
 
 
 def _formset(form, model, prefix_extra: int):
@@ -127,7 +131,7 @@ CriterionFormSet = _formset(CriterionForm, RubricCriterion, 2)
 PhaseFormSet = _formset(PhaseForm, ReviewPhase, 1)
 ModuleFormSet = _formset(ModuleForm, CurriculumModule, 2)
 ROW_FIELDS = {"criteria": ("name", "description", "weight", "order"), "phases": ("name", "opens_at", "closes_at"),
-              "modules": ("title", "hours", "order")}  # fmt: skip
+              "modules": ("title", "title_fr", "hours", "order")}  # fmt: skip
 
 
 def formset_rows(formset, fields) -> list[dict]:

@@ -26,6 +26,12 @@ def seed_workshops(*, manager: User, officer: User, contact_point: User, expert_
         by=officer,
         beneficiaries=[(kenya, 4), (senegal, 4)],
         title="[Demo] Regional workshop on machine learning for risk management",
+        title_fr="[Démo] Atelier régional sur l'apprentissage automatique pour la gestion des risques",
+        description="Five mornings of hands-on work on your administration's own risk data. Bring a laptop.",
+        description_fr=(
+            "Cinq matinées de travaux pratiques sur les données de risque de votre administration. "
+            "Apportez un ordinateur portable."
+        ),
         kind="regional",
         region=kenya.region,
         host_city="Nairobi",
@@ -48,6 +54,7 @@ def seed_workshops(*, manager: User, officer: User, contact_point: User, expert_
             start_time=dt.time(9, 0),
             end_time=dt.time(12, 30),
             topic=f"Day {day + 1}: hands-on session",
+            topic_fr=f"Jour {day + 1} : séance pratique",
             trainer=expert,
         )
     for name, gender in (("Achieng Otieno", "female"), ("Brian Mwangi", "male")):
@@ -68,6 +75,7 @@ def seed_workshops(*, manager: User, officer: User, contact_point: User, expert_
         by=officer,
         beneficiaries=[(kenya, 5)],
         title="[Demo] National workshop on data analytics with Python",
+        title_fr="[Démo] Atelier national sur l'analyse de données avec Python",
         kind="national",
         region=kenya.region,
         host_city="Mombasa",
@@ -86,6 +94,7 @@ def seed_workshops(*, manager: User, officer: User, contact_point: User, expert_
             start_time=dt.time(9, 0),
             end_time=dt.time(16, 0),
             topic=f"Day {day + 1}",
+            topic_fr=f"Jour {day + 1}",
         )
         for day in range(5)
     ]

@@ -43,8 +43,19 @@ class WorkshopRequestForm(DateRangeMixin, forms.Form):
 
 
 class WorkshopForm(DateRangeMixin, forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    title = forms.CharField(label=_("Title (English)"), max_length=200)
+    title_fr = forms.CharField(
+        label=_("Title (French)"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to show the English title, marked as such, on French pages."),
+    )
+    description = forms.CharField(
+        label=_("Description (English)"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    description_fr = forms.CharField(
+        label=_("Description (French)"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=WorkshopKind.choices)
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False)
     beneficiaries = BoundedModelMultipleChoiceField(
@@ -112,7 +123,8 @@ class SessionForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
     start_time = forms.TimeField(label=_("Start time"), widget=TIME_INPUT)
     end_time = forms.TimeField(label=_("End time"), widget=TIME_INPUT)
-    topic = forms.CharField(label=_("Topic"), max_length=200)
+    topic = forms.CharField(label=_("Topic (English)"), max_length=200)
+    topic_fr = forms.CharField(label=_("Topic (French)"), max_length=200, required=False)
     trainer = forms.ModelChoiceField(label=_("Trainer"), queryset=None, required=False)
 
     def __init__(self, *args, workshop: Workshop, assigned_experts: list | None = None, **kwargs):

@@ -35,7 +35,7 @@ def _workshop_event(workshop: Workshop, site_url: str) -> Event:
     event.add("uid", f"workshop-{workshop.pk}@bacuda-portal")
     event.add("dtstamp", workshop.updated_at)
     event.add("sequence", workshop.version)
-    event.add("summary", workshop.title)
+    event.add("summary", workshop.localized_title)
     event.add("dtstart", workshop.start_date)
     event.add("dtend", workshop.end_date + dt.timedelta(days=1))  # DTEND of an all-day event is exclusive
     event.add("status", _STATUS.get(workshop.status, "TENTATIVE"))
@@ -59,7 +59,7 @@ def workshops_calendar(
             event = Event()
             event.add("uid", f"session-{session.pk}@bacuda-portal")
             event.add("dtstamp", workshop.updated_at)
-            event.add("summary", f"{session.topic} – {workshop.title}")
+            event.add("summary", f"{session.localized_topic} – {workshop.localized_title}")
             event.add("dtstart", dt.datetime.combine(session.date, session.start_time, tzinfo=zone))
             event.add("dtend", dt.datetime.combine(session.date, session.end_time, tzinfo=zone))
             if session.trainer_id:

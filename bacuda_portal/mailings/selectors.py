@@ -80,18 +80,20 @@ def message_language(mailing: Mailing, preferred: str) -> str:
     )
 
 
-def placeholder_values(mailing: Mailing, *, name: str, administration: str) -> dict:
+def placeholder_values(mailing: Mailing, *, name: str, administration: str, language: str = "en") -> dict:
+    """The placeholders' values in the message's language (a workshop's French title where it has one)."""
+    workshop = mailing.workshop if mailing.workshop_id else None
     return {
         "name": name,
         "administration": administration,
-        "workshop": mailing.workshop.title if mailing.workshop_id else "",
+        "workshop": ((language == "fr" and workshop.title_fr) or workshop.title) if workshop else "",
         "call": str(mailing.call) if mailing.call_id else "",
     }
 
 
 def rendered_message(mailing: Mailing, *, language: str, name: str, administration: str) -> tuple[str, str]:
     """The subject (with the portal's prefix, on one line) and the text one recipient gets."""
-    values = placeholder_values(mailing, name=name, administration=administration)
+    values = placeholder_values(mailing, name=name, administration=administration, language=language)
     subject = fill_placeholders(getattr(mailing, f"subject_{language}"), values)
     body = fill_placeholders(getattr(mailing, f"body_{language}"), values)
     return settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()), body

@@ -11,9 +11,9 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from bacuda_portal.core.bilingual import bilingual_property
 from bacuda_portal.core.models import TimeStampedModel
 
 from .enums import STAFF_ROLES, ContactPointRole, InvitationStatus, Language, MemberKind, Role
@@ -25,11 +25,7 @@ class BilingualNameMixin:
     name_en: str
     name_fr: str
 
-    @property
-    def name(self) -> str:
-        if (get_language() or "en").startswith("fr") and self.name_fr:
-            return self.name_fr
-        return self.name_en
+    name = bilingual_property("name_en", "name_fr")
 
 
 class Region(BilingualNameMixin, models.Model):

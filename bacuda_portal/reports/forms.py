@@ -39,7 +39,7 @@ def offer(field: forms.ModelChoiceField, objects, label=None) -> None:
 
 
 def _workshop_label(workshop) -> str:
-    return f"{workshop.title} ({date_format(workshop.end_date, 'SHORT_DATE_FORMAT')})"
+    return f"{workshop.localized_title} ({date_format(workshop.end_date, 'SHORT_DATE_FORMAT')})"
 
 
 class DashboardFilterForm(forms.Form):
@@ -94,11 +94,11 @@ class WorkshopReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["workshop"]
         field.queryset = selectors.reportable_workshops()
-        shown = list(selectors.reportable_workshops(search).only("title", "end_date")[: self.SHOWN])
+        shown = list(selectors.reportable_workshops(search).only("title", "title_fr", "end_date")[: self.SHOWN])
         self.found = bool(shown)
         chosen = str(self.data.get(self.add_prefix("workshop"), "")) if self.is_bound else ""
         if chosen.isdigit() and all(str(workshop.pk) != chosen for workshop in shown):
-            shown += field.queryset.filter(pk=chosen).only("title", "end_date")
+            shown += field.queryset.filter(pk=chosen).only("title", "title_fr", "end_date")
         offer(field, shown, _workshop_label)
 
 

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from bacuda_portal.core.bilingual import bilingual_property
 from bacuda_portal.core.models import BackgroundWork, TimeStampedModel
 from bacuda_portal.core.uploads import RECEIPT_TYPES, UploadValidator, get_private_storage
 
@@ -18,11 +18,7 @@ from .enums import ACTIVE_REPORT_STATUSES, IndicatorSource, ReportKind, ReportLa
 
 
 class BilingualTitleMixin:
-    @property
-    def title(self) -> str:
-        if (get_language() or "en").startswith("fr") and self.title_fr:
-            return self.title_fr
-        return self.title_en
+    title = bilingual_property("title_en", "title_fr")
 
 
 class PeriodMixin(models.Model):
@@ -98,12 +94,7 @@ class Indicator(BilingualTitleMixin, TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.code} {self.title_en}"
 
-    @property
-    def unit_label(self) -> str:
-        """The unit in the reader's language; the English one where no French was entered."""
-        if (get_language() or "en").startswith("fr") and self.unit_fr:
-            return self.unit_fr
-        return self.unit
+    unit_label = bilingual_property("unit", "unit_fr", "The unit in the reader's language (English when no French).")
 
     def clean(self) -> None:
         super().clean()

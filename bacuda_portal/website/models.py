@@ -5,9 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from bacuda_portal.core.bilingual import in_reader_language
 from bacuda_portal.core.models import TimeStampedModel
 from bacuda_portal.core.uploads import IMAGE_TYPES, UploadValidator
 
@@ -16,8 +16,7 @@ NEWS_IMAGE_MAX_MEGABYTES = 10
 
 def _in_language(obj, field: str) -> str:
     """The field in the active language; the other language when that one is empty (EN <-> FR)."""
-    first, second = ("fr", "en") if (get_language() or "en").startswith("fr") else ("en", "fr")
-    return getattr(obj, f"{field}_{first}") or getattr(obj, f"{field}_{second}")
+    return in_reader_language(en=getattr(obj, f"{field}_en"), fr=getattr(obj, f"{field}_fr"))
 
 
 class NewsPostQuerySet(models.QuerySet):

@@ -2,9 +2,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from bacuda_portal.core.bilingual import bilingual_property
 from bacuda_portal.core.models import TimeStampedModel
 from bacuda_portal.members.models import BilingualNameMixin
 
@@ -17,12 +17,15 @@ class Programme(BilingualNameMixin, TimeStampedModel):
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_fr = models.CharField(_("name (French)"), max_length=200, blank=True)
     partner_institution = models.CharField(_("partner institution"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description (English)"), blank=True)
+    description_fr = models.TextField(_("description (French)"), blank=True)
 
     class Meta:
         verbose_name = _("scholarship programme")
         verbose_name_plural = _("scholarship programmes")
         ordering = ["name_en"]
+
+    localized_description = bilingual_property("description", "description_fr")
 
     def __str__(self) -> str:
         return self.name
@@ -43,7 +46,8 @@ class Call(TimeStampedModel):
     )
     cohort_name = models.CharField(_("cohort"), max_length=200)
     partner_university = models.CharField(_("partner university"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description (English)"), blank=True)
+    description_fr = models.TextField(_("description (French)"), blank=True)
     seats = models.PositiveSmallIntegerField(_("seats"))
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"), help_text=_("Applications are refused from this moment on."))
@@ -109,16 +113,14 @@ class Call(TimeStampedModel):
         now = now or timezone.now()
         return self.is_published and self.opens_at <= now < self.closes_at
 
-    @property
-    def consent_text(self) -> str:
-        if (get_language() or "en").startswith("fr") and self.consent_text_fr:
-            return self.consent_text_fr
-        return self.consent_text_en
+    consent_text = bilingual_property("consent_text_en", "consent_text_fr")
+    localized_description = bilingual_property("description", "description_fr")
 
 
 class CurriculumModule(models.Model):
     call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="modules")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title (English)"), max_length=200)
+    title_fr = models.CharField(_("title (French)"), max_length=200, blank=True)
     hours = models.PositiveSmallIntegerField(_("hours"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -127,5 +129,7 @@ class CurriculumModule(models.Model):
         verbose_name_plural = _("curriculum modules")
         ordering = ["call", "order", "pk"]
 
+    localized_title = bilingual_property("title", "title_fr")
+
     def __str__(self) -> str:
-        return self.title
+        return self.localized_title

@@ -21,13 +21,13 @@ from bacuda_portal.members.models import User
 
 from ..models import Application, Call, CurriculumModule, LetterTemplate, Programme, ReviewPhase, RubricCriterion
 
-PROGRAMME_FIELDS = ("name_en", "name_fr", "partner_institution", "description")
+PROGRAMME_FIELDS = ("name_en", "name_fr", "partner_institution", "description", "description_fr")
 CALL_FIELDS = (
     "programme", "cohort_name", "partner_university", "description", "seats", "opens_at", "closes_at",
     "is_published", "min_years_of_service", "instruction_language", "required_language_level",
     "endorsement_required", "quota_per_administration", "motivation_min_words", "motivation_max_words",
     "reviews_per_application", "blind_review", "offer_reply_days", "retention_days", "consent_version",
-    "consent_text_en", "consent_text_fr",
+    "consent_text_en", "consent_text_fr", "description_fr",
 )  # fmt: skip
 # What screened the submitted applications, or decides how reviewers judge them: frozen once there are any.
 FROZEN_CALL_FIELDS = (
@@ -170,7 +170,7 @@ def _save_rows(call: Call, model, rows: list[dict], fields: tuple[str, ...]) -> 
 
 CRITERION_FIELDS = ("name", "description", "weight", "order")
 PHASE_FIELDS = ("name", "opens_at", "closes_at")
-MODULE_FIELDS = ("title", "hours", "order")
+MODULE_FIELDS = ("title", "title_fr", "hours", "order")
 
 
 @transaction.atomic
@@ -268,7 +268,8 @@ def call_copy(*, call: Call, by: User) -> Call:
         for row in call.review_phases.all()
     )
     CurriculumModule.objects.bulk_create(
-        CurriculumModule(call=copy, title=row.title, hours=row.hours, order=row.order) for row in call.modules.all()
+        CurriculumModule(call=copy, title=row.title, title_fr=row.title_fr, hours=row.hours, order=row.order)
+        for row in call.modules.all()
     )
     LetterTemplate.objects.bulk_create(
         LetterTemplate(call=copy, outcome=row.outcome, **{name: getattr(row, name) for name in LETTER_TEMPLATE_FIELDS})

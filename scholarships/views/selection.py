@@ -94,10 +94,12 @@ def _with_ranking_display(rows: list[Application]) -> list[Application]:
     outcomes = choice_labels(DecisionOutcome)
     statuses = choice_labels(DecisionStatus)
     # The decision form's options, one variant per outcome already chosen (none, or one of the outcomes).
+    # No decision is preselected: a row without one starts on an empty "Choose…" option.
     options = {
         chosen: format_html_join(
             "", '<option value="{}"{}>{}</option>',
-            ((value, " selected" if value == chosen else "", label) for value, label in outcomes.items()),
+            ((value, " selected" if value == chosen else "", label)
+             for value, label in [("", _("Choose…")), *outcomes.items()]),
         )
         for chosen in ("", *outcomes)
     }  # fmt: skip

@@ -8,9 +8,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from bacuda_portal.core.bilingual import bilingual_property
 from bacuda_portal.core.models import TimeStampedModel
 from bacuda_portal.members.enums import STAFF_ROLES
 
@@ -116,18 +116,8 @@ class Course(TimeStampedModel):
         if self.stage == CourseStage.PUBLISHED and not self.clikc_url:
             raise ValidationError({"clikc_url": _("A published course needs its CLiKC! address.")})
 
-    @property
-    def title(self) -> str:
-        """The title in the active language, falling back to English when the French one is empty."""
-        if (get_language() or "en").startswith("fr") and self.title_fr:
-            return self.title_fr
-        return self.title_en
-
-    @property
-    def summary(self) -> str:
-        if (get_language() or "en").startswith("fr") and self.summary_fr:
-            return self.summary_fr
-        return self.summary_en
+    title = bilingual_property("title_en", "title_fr")
+    summary = bilingual_property("summary_en", "summary_fr")
 
     @property
     def language_labels(self) -> list[str]:

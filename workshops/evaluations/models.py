@@ -27,9 +27,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from bacuda_portal.core.bilingual import in_reader_language
 from bacuda_portal.core.choices import ChoiceLabelsMixin
 from bacuda_portal.core.models import TimeStampedModel
 
@@ -38,8 +38,8 @@ from .enums import CHOICE_KINDS, QuestionKind, QuestionnaireKind, QuestionnaireS
 
 
 def _in_language(english: str, french: str) -> str:
-    """The French text on French pages when there is one, else the English."""
-    return french if (get_language() or "en").startswith("fr") and french else english
+    """The French text on French pages when there is one, else the English (marked as a fallback)."""
+    return in_reader_language(en=english, fr=french)
 
 
 class Question(ChoiceLabelsMixin, TimeStampedModel):

@@ -136,6 +136,6 @@ class MissionFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Only the workshops of missions the user may see: an expert must not learn other missions' workshops.
         self.fields["workshop"].queryset = (
-            Workshop.objects.filter(missions__in=visible).distinct().order_by("title").only("pk", "title")
+            Workshop.objects.filter(missions__in=visible).distinct().order_by("title").only("pk", "title", "title_fr")
         )
         self.fields["year"].choices = [("", _("All")), *((year, year) for year in years)]

@@ -33,7 +33,7 @@ def _csv_rows(missions):
             mission.mission_number,
             mission.traveller_name,
             mission.traveller_email,
-            mission.workshop.title if mission.workshop else "",
+            mission.workshop.localized_title if mission.workshop else "",
             mission.destination_city,
             mission.destination_country.name,
             mission.start_date,

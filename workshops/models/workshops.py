@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from bacuda_portal.core.bilingual import ChosenWhenRendered, bilingual_property
 from bacuda_portal.core.choices import ChoiceLabelsMixin
 from bacuda_portal.core.models import TimeStampedModel
 from bacuda_portal.members.models import Administration, Region
@@ -30,8 +31,10 @@ def validate_languages(value) -> None:
 class Workshop(ChoiceLabelsMixin, TimeStampedModel):
     """A BACUDA training course: national, regional, online or blended, with its state flow."""
 
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("title (English)"), max_length=200)
+    title_fr = models.CharField(_("title (French)"), max_length=200, blank=True)
+    description = models.TextField(_("description (English)"), blank=True)
+    description_fr = models.TextField(_("description (French)"), blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=WorkshopKind.choices)
     status = models.CharField(
         _("status"), max_length=12, choices=WorkshopStatus.choices, default=WorkshopStatus.PLANNED, db_index=True
@@ -80,8 +83,17 @@ class Workshop(ChoiceLabelsMixin, TimeStampedModel):
         ]
         indexes = [models.Index(fields=["status", "start_date"])]
 
+    # ``title`` and ``description`` are the English fields (they kept their names when French was added).
+    localized_title = bilingual_property("title", "title_fr")
+    localized_description = bilingual_property("description", "description_fr")
+
+    @property
+    def title_for_emails(self) -> ChosenWhenRendered:
+        """The title for an e-mail context: chosen in the recipient's language when the message is rendered."""
+        return ChosenWhenRendered(en=self.title, fr=self.title_fr)
+
     def __str__(self) -> str:
-        return self.title
+        return self.localized_title
 
     def get_absolute_url(self) -> str:
         return reverse("workshops:detail", kwargs={"pk": self.pk})
@@ -124,7 +136,8 @@ class Session(models.Model):
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("start time"))
     end_time = models.TimeField(_("end time"))
-    topic = models.CharField(_("topic"), max_length=200)
+    topic = models.CharField(_("topic (English)"), max_length=200)
+    topic_fr = models.CharField(_("topic (French)"), max_length=200, blank=True)
     trainer = models.ForeignKey(
         "experts.Expert",
         verbose_name=_("trainer"),
@@ -139,6 +152,8 @@ class Session(models.Model):
         verbose_name_plural = _("sessions")
         ordering = ["date", "start_time"]
         constraints = [models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="session_times_ordered")]
+
+    localized_topic = bilingual_property("topic", "topic_fr")
 
     def __str__(self) -> str:
         return f"{self.date} {self.start_time:%H:%M} {self.topic}"

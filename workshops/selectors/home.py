@@ -8,6 +8,7 @@ from django.db.models import (
     QuerySet,
 )
 
+from bacuda_portal.core.bilingual import row_in_reader_language
 from bacuda_portal.core.choices import choice_labels
 
 from ..enums import (
@@ -39,20 +40,20 @@ def staff_dashboard(*, today: dt.date, horizon_days: int = 90) -> dict:
         Workshop.objects.filter(start_date__gte=today, start_date__lte=today + dt.timedelta(days=horizon_days))
         .exclude(status__in=("cancelled", "requested"))
         .annotate(accepted_count=Count("nominations", filter=Q(nominations__status=NominationStatus.ACCEPTED)))
-        .only("title", "start_date", "status", "seats")
+        .only("title", "title_fr", "start_date", "status", "seats")
         .order_by("start_date")[:DASHBOARD_ROWS]
     )
     pending_nominations = (
         Workshop.objects.filter(nominations__status=NominationStatus.NOMINATED)
         .annotate(pending=Count("nominations", filter=Q(nominations__status=NominationStatus.NOMINATED)))
-        .only("title")
+        .only("title", "title_fr")
         .order_by("start_date")[:DASHBOARD_ROWS]
     )
     unconfirmed = (
         Assignment.objects.filter(status=AssignmentStatus.PROPOSED, workshop__end_date__gte=today)
         .exclude(workshop__status="cancelled")
         .select_related("expert", "workshop")
-        .only("role", "expert__full_name", "workshop__title")
+        .only("role", "expert__full_name", "workshop__title", "workshop__title_fr")
         .order_by("workshop__start_date")[:DASHBOARD_ROWS]
     )
     open_requests = (
@@ -118,7 +119,7 @@ def administration_activity(administration, *, today: dt.date) -> dict:
                 filter=Q(nominations__administration=administration, nominations__status=NominationStatus.ACCEPTED),
             )
         )
-        .only("pk", "title", "start_date", "end_date", "status", "host_city")
+        .only("pk", "title", "title_fr", "start_date", "end_date", "status", "host_city")
         .order_by("start_date", "pk")[:HOME_ROWS]
     )
     statuses = choice_labels(WorkshopStatus)
@@ -127,12 +128,13 @@ def administration_activity(administration, *, today: dt.date) -> dict:
         workshop.status_label = statuses.get(workshop.status, workshop.status)
     nominations = list(
         Nomination.objects.filter(administration=administration)
-        .values("pk", "full_name", "status", "created_at", "workshop_id", "workshop__title")
+        .values("pk", "full_name", "status", "created_at", "workshop_id", "workshop__title", "workshop__title_fr")
         .order_by("-created_at", "-pk")[:HOME_ROWS]
     )
     nomination_statuses = choice_labels(NominationStatus)
     for nomination in nominations:
         nomination["status_label"] = nomination_statuses.get(nomination["status"], nomination["status"])
+        nomination["workshop_title"] = row_in_reader_language(nomination, "workshop__title")
     figures = workshops.aggregate(
         delivered=Count("pk", filter=Q(status__in=DELIVERED_WORKSHOP_STATUSES), distinct=True),
         planned=Count(
@@ -155,13 +157,15 @@ def expert_activity(expert, *, today: dt.date) -> list[dict]:
         .exclude(status=AssignmentStatus.DECLINED)
         .exclude(workshop__status=WorkshopStatus.CANCELLED)
         .values(
-            "role", "status", "workshop_id", "workshop__title", "workshop__start_date", "workshop__end_date",
+            "role", "status", "workshop_id", "workshop__title", "workshop__title_fr", "workshop__start_date",
+            "workshop__end_date",
             "workshop__host_city",
         )
         .order_by("workshop__start_date", "workshop_id")[:HOME_ROWS]
     )  # fmt: skip
     for row in rows:
         row["role_label"] = roles.get(row["role"], row["role"])
+        row["workshop_title"] = row_in_reader_language(row, "workshop__title")
         row["status_label"] = statuses.get(row["status"], row["status"])
     return rows
 

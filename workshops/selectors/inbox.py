@@ -9,6 +9,7 @@ from django.db.models import (
     Q,
 )
 
+from bacuda_portal.core.bilingual import row_in_reader_language
 from bacuda_portal.core.choices import choice_labels
 
 from ..enums import (
@@ -63,7 +64,7 @@ def inbox_items(user, *, today: dt.date) -> list:
         pending = (
             Nomination.objects.filter(status=NominationStatus.NOMINATED)
             .exclude(workshop__status=WorkshopStatus.CANCELLED)
-            .values("workshop_id", "workshop__title", "workshop__start_date")
+            .values("workshop_id", "workshop__title", "workshop__title_fr", "workshop__start_date")
             .annotate(n=Count("pk"))
             .order_by("workshop__start_date", "workshop_id")[:INBOX_ROWS]
         )
@@ -71,7 +72,7 @@ def inbox_items(user, *, today: dt.date) -> list:
             items.append(
                 InboxItem(
                     title=_("Nominations to decide"),
-                    detail=row["workshop__title"],
+                    detail=row_in_reader_language(row, "workshop__title"),
                     url=reverse("workshops:detail", kwargs={"pk": row["workshop_id"]}) + "#nominations-heading",
                     category=category,
                     count=row["n"],
@@ -85,7 +86,7 @@ def inbox_items(user, *, today: dt.date) -> list:
         to_certify = (
             trained_participants(period_start=today - INBOX_CERTIFICATES_LOOKBACK)
             .filter(certificates__isnull=True)
-            .values("workshop_id", "workshop__title", "workshop__end_date")
+            .values("workshop_id", "workshop__title", "workshop__title_fr", "workshop__end_date")
             .annotate(n=Count("pk"))
             .order_by("workshop__end_date", "workshop_id")[:INBOX_ROWS]
         )
@@ -93,7 +94,7 @@ def inbox_items(user, *, today: dt.date) -> list:
             items.append(
                 InboxItem(
                     title=_("Certificates to issue"),
-                    detail=row["workshop__title"],
+                    detail=row_in_reader_language(row, "workshop__title"),
                     url=reverse("workshops:detail", kwargs={"pk": row["workshop_id"]}) + "#certificates-heading",
                     category=category,
                     count=row["n"],
@@ -102,7 +103,7 @@ def inbox_items(user, *, today: dt.date) -> list:
             )
         failed = (
             Certificate.objects.filter(status=CertificateStatus.FAILED, revoked_at__isnull=True)
-            .values("nomination__workshop_id", "nomination__workshop__title")
+            .values("nomination__workshop_id", "nomination__workshop__title", "nomination__workshop__title_fr")
             .annotate(n=Count("pk"), since=Min("updated_at"))
             .order_by("since")[:INBOX_ROWS]
         )
@@ -110,7 +111,7 @@ def inbox_items(user, *, today: dt.date) -> list:
             items.append(
                 InboxItem(
                     title=_("Certificates whose rendering failed"),
-                    detail=row["nomination__workshop__title"],
+                    detail=row_in_reader_language(row, "nomination__workshop__title"),
                     url=reverse("workshops:detail", kwargs={"pk": row["nomination__workshop_id"]})
                     + "#certificates-heading",
                     category=category,
@@ -122,7 +123,7 @@ def inbox_items(user, *, today: dt.date) -> list:
         silent = (
             Assignment.objects.filter(status=AssignmentStatus.PROPOSED, workshop__end_date__gte=today)
             .exclude(workshop__status=WorkshopStatus.CANCELLED)
-            .values("workshop_id", "workshop__title", "workshop__start_date")
+            .values("workshop_id", "workshop__title", "workshop__title_fr", "workshop__start_date")
             .annotate(n=Count("pk"))
             .order_by("workshop__start_date", "workshop_id")[:INBOX_ROWS]
         )
@@ -130,7 +131,7 @@ def inbox_items(user, *, today: dt.date) -> list:
             items.append(
                 InboxItem(
                     title=_("Experts who have not answered"),
-                    detail=row["workshop__title"],
+                    detail=row_in_reader_language(row, "workshop__title"),
                     url=reverse("workshops:detail", kwargs={"pk": row["workshop_id"]}) + "#experts-heading",
                     category=category,
                     count=row["n"],
@@ -159,14 +160,14 @@ def inbox_items(user, *, today: dt.date) -> list:
                 )
             )
             .filter(used__lt=F("quota"))
-            .values("workshop_id", "workshop__title", "workshop__start_date", "quota", "used")
+            .values("workshop_id", "workshop__title", "workshop__title_fr", "workshop__start_date", "quota", "used")
             .order_by("workshop__start_date", "workshop_id")[:INBOX_ROWS]
         )
         for row in places:
             items.append(
                 InboxItem(
                     title=_("Places to fill with your nominations"),
-                    detail=row["workshop__title"],
+                    detail=row_in_reader_language(row, "workshop__title"),
                     url=reverse("workshops:detail", kwargs={"pk": row["workshop_id"]}) + "#beneficiaries-heading",
                     category=category,
                     count=row["quota"] - row["used"],
@@ -182,7 +183,7 @@ def inbox_items(user, *, today: dt.date) -> list:
         assignments = (
             Assignment.objects.filter(expert=expert, status=AssignmentStatus.PROPOSED, workshop__end_date__gte=today)
             .exclude(workshop__status=WorkshopStatus.CANCELLED)
-            .values("workshop_id", "workshop__title", "workshop__start_date", "role")
+            .values("workshop_id", "workshop__title", "workshop__title_fr", "workshop__start_date", "role")
             .order_by("workshop__start_date", "workshop_id")[:INBOX_ROWS]
         )
         roles = choice_labels(AssignmentRole)
@@ -190,7 +191,7 @@ def inbox_items(user, *, today: dt.date) -> list:
             items.append(
                 InboxItem(
                     title=_("An assignment to answer"),
-                    detail=f"{row['workshop__title']} · {roles.get(row['role'], row['role'])}",
+                    detail=f"{row_in_reader_language(row, 'workshop__title')} · {roles.get(row['role'], row['role'])}",
                     url=reverse("workshops:detail", kwargs={"pk": row["workshop_id"]}) + "#experts-heading",
                     category=category,
                     date=row["workshop__start_date"],

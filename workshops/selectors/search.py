@@ -11,7 +11,7 @@ def search_workshops(visible, words: list[str], *, limit: int) -> list[SearchHit
     return [
         SearchHit(
             kind=gettext("Workshop"),
-            title=workshop.title,
+            title=workshop.localized_title,
             detail=" · ".join(filter(None, [workshop.host_city, f"{workshop.start_date:%Y-%m-%d}"])),
             url=workshop.get_absolute_url(),
         )
@@ -25,7 +25,7 @@ def search_participants(visible_nominations, words: list[str], *, limit: int) ->
         SearchHit(
             kind=gettext("Participant"),
             title=nomination.full_name,
-            detail=nomination.workshop.title,
+            detail=nomination.workshop.localized_title,
             url=nomination.workshop.get_absolute_url() + "#participants",
         )
         for nomination in rows[:limit]

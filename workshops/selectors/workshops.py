@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import dateformat
 from django.utils.formats import get_format
 
+from bacuda_portal.core.bilingual import row_in_reader_language
 from bacuda_portal.core.choices import choice_labels
 
 from ..enums import (
@@ -72,7 +73,7 @@ def workshop_list(
     return queryset.order_by("-start_date", "title")
 
 
-WORKSHOP_ROW_FIELDS = ("pk", "title", "start_date", "end_date", "kind", "status", "host_city", "seats")
+WORKSHOP_ROW_FIELDS = ("pk", "title", "title_fr", "start_date", "end_date", "kind", "status", "host_city", "seats")
 
 
 def workshop_rows(workshops: QuerySet[Workshop]) -> QuerySet:
@@ -91,6 +92,7 @@ def with_workshop_labels(rows) -> list[dict]:
     date_format = get_format("SHORT_DATE_FORMAT")
     rows = list(rows)
     for row in rows:
+        row["localized_title"] = row_in_reader_language(row, "title")
         row["kind_label"] = kinds.get(row["kind"], row["kind"])
         row["status_label"] = statuses.get(row["status"], row["status"])
         row["dates"] = (

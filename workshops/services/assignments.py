@@ -45,7 +45,7 @@ def assignment_create(*, workshop: Workshop, expert, role: str, by: User) -> tup
         kind=NotificationKind.ASSIGNMENT_OFFERED,
         recipient=recipient,
         context={
-            "workshop": workshop.title,
+            "workshop": workshop.title_for_emails,
             "role": AssignmentRole(role).label,
             "start_date": workshop.start_date,
             "end_date": workshop.end_date,
@@ -68,7 +68,11 @@ def assignment_answer(*, assignment: Assignment, accept: bool, by: User) -> Assi
     audit_record(actor=by, action=f"workshops.assignment.{assignment.status}", target=assignment)
     notifications.notify_staff(
         kind=NotificationKind.ASSIGNMENT_ANSWERED,
-        context={"expert": assignment.expert.full_name, "workshop": assignment.workshop.title, "accepted": accept},
+        context={
+            "expert": assignment.expert.full_name,
+            "workshop": assignment.workshop.title_for_emails,
+            "accepted": accept,
+        },
         about=assignment,
         link=("workshops:detail", {"pk": assignment.workshop_id}),
     )

@@ -80,7 +80,7 @@ def nomination_create(
         context={
             "participant": nomination.full_name,
             "administration": str(administration),
-            "workshop": workshop.title,
+            "workshop": workshop.title_for_emails,
         },
         about=nomination,
         link=("workshops:detail", {"pk": workshop.pk}),
@@ -103,7 +103,7 @@ def _decide(nomination: Nomination, status: str, by: User, **audit) -> Nominatio
             administration_ids=[nomination.administration_id],
             context={
                 "participant": nomination.full_name,
-                "workshop": nomination.workshop.title,
+                "workshop": nomination.workshop.title_for_emails,
                 "decision": NominationStatus(status).label,  # lazy: in the recipient's language
             },
             about=nomination,
@@ -121,7 +121,7 @@ def _send_participant_information(nomination: Nomination, by: User) -> None:
         language=nomination.language if nomination.language in ("en", "fr") else "en",
         context={
             "full_name": nomination.full_name,
-            "workshop_title": workshop.title,
+            "workshop_title": workshop.title_for_emails,
             "start_date": workshop.start_date,
             "end_date": workshop.end_date,
             "host_city": workshop.host_city,

@@ -22,7 +22,7 @@ def _contact_point_emails(administration_ids: Iterable[int]) -> list[str]:
 def _notify_workshop(workshop: Workshop, template: str, extra: dict | None = None) -> None:
     """Tell the beneficiaries' contact points and the assigned experts about a workshop event."""
     context = {
-        "workshop_title": workshop.title,
+        "workshop_title": workshop.title_for_emails,
         "start_date": workshop.start_date,
         "end_date": workshop.end_date,
         "place": workshop.host_city or workshop.online_url,

@@ -74,7 +74,7 @@ def _send_link(nomination: Nomination, url: str) -> None:
         language=_language(nomination),
         context={
             "full_name": nomination.full_name,
-            "workshop_title": workshop.title,
+            "workshop_title": workshop.title_for_emails,
             "start_date": workshop.start_date,
             "end_date": workshop.end_date,
             "link": url,
@@ -135,7 +135,7 @@ def participant_links_request(*, email: str) -> int:
     ]
     if not nominations:
         return 0
-    links = [{"workshop_title": n.workshop.title, "link": _new_link(n, None)} for n in nominations]
+    links = [{"workshop_title": n.workshop.title_for_emails, "link": _new_link(n, None)} for n in nominations]
     for nomination in nominations:
         audit_record(actor=None, action="workshops.participant_link.requested", target=nomination)
     send_templated_email(
@@ -167,7 +167,7 @@ def certificate_ready_email(*, certificate: Certificate) -> None:
         language=_language(nomination),
         context={
             "full_name": nomination.full_name,
-            "workshop_title": nomination.workshop.title,
+            "workshop_title": nomination.workshop.title_for_emails,
             "verification_code": certificate.verification_code,
             "verification_url": verification_url,
             "link": link,

@@ -32,7 +32,9 @@ class ConcurrentEditError(Exception):
 # Fields a staff member edits on the workshop form (everything but status, version and bookkeeping).
 EDITABLE_FIELDS = (
     "title",
+    "title_fr",
     "description",
+    "description_fr",
     "kind",
     "region",
     "host_city",
@@ -255,7 +257,15 @@ def beneficiary_set_quota(*, beneficiary: Beneficiary, quota: int, by: User) -> 
 
 @transaction.atomic
 def session_add(
-    *, workshop: Workshop, by: User, date: dt.date, start_time: dt.time, end_time: dt.time, topic: str, trainer=None
+    *,
+    workshop: Workshop,
+    by: User,
+    date: dt.date,
+    start_time: dt.time,
+    end_time: dt.time,
+    topic: str,
+    topic_fr: str = "",
+    trainer=None,
 ) -> Session:
     """Add an agenda item within the workshop's dates; its trainer must be assigned. Side effects: audit."""
     if not workshop.start_date <= date <= workshop.end_date:
@@ -268,7 +278,13 @@ def session_add(
     ):
         raise ValidationError({"trainer": _("Assign this expert to the workshop first.")})
     session = Session.objects.create(
-        workshop=workshop, date=date, start_time=start_time, end_time=end_time, topic=topic, trainer=trainer
+        workshop=workshop,
+        date=date,
+        start_time=start_time,
+        end_time=end_time,
+        topic=topic,
+        topic_fr=topic_fr,
+        trainer=trainer,
     )
     audit_record(actor=by, action="workshops.session.added", target=session)
     return session

@@ -25,7 +25,7 @@ def nomination_import(request, pk):
         write=lambda rows: services.nominations_import(
             workshop=workshop, administration=administration, rows=rows, by=request.user
         ),
-        title=_("Import nominations: %(workshop)s") % {"workshop": workshop.title},
+        title=_("Import nominations: %(workshop)s") % {"workshop": workshop.localized_title},
         intro=_("Nominate several officials of your administration at once from an Excel workbook or a CSV file, "
                 "within your administration's places. Each row is checked first; nothing is written until you "
                 "confirm, and then every row or none."),

@@ -61,7 +61,9 @@ def participant_calendar(request, token):
     if refusal:
         return refusal
     workshop = link.nomination.workshop
-    content = ical.workshops_calendar([workshop], name=workshop.title, site_url=settings.SITE_URL, with_sessions=True)
+    content = ical.workshops_calendar(
+        [workshop], name=workshop.localized_title, site_url=settings.SITE_URL, with_sessions=True
+    )
     return _calendar_response(content, f"workshop-{workshop.pk}.ics")
 
 

@@ -62,7 +62,7 @@ def workshop_list(request):
             header=[_("Title"), _("Kind"), _("Status"), _("Region"), _("Start date"), _("End date"),
                     _("Host city"), _("Seats"), _("Accepted participants"), _("WCO mission reference")],
             rows=(
-                (w.title, w.get_kind_display(), w.get_status_display(), w.region.code if w.region else "",
+                (w.localized_title, w.get_kind_display(), w.get_status_display(), w.region.code if w.region else "",
                  w.start_date, w.end_date, w.host_city, w.seats, w.accepted_count, w.mission_reference)
                 for w in workshops.iterator(chunk_size=500)
             ),
@@ -240,7 +240,9 @@ def _calendar_response(content: bytes, filename: str):
 def workshop_calendar(request, pk):
     """iCalendar feed of one workshop and its sessions."""
     workshop = access.get_workshop_for_calendar(request.user, pk)
-    content = ical.workshops_calendar([workshop], name=workshop.title, site_url=settings.SITE_URL, with_sessions=True)
+    content = ical.workshops_calendar(
+        [workshop], name=workshop.localized_title, site_url=settings.SITE_URL, with_sessions=True
+    )
     return _calendar_response(content, f"workshop-{workshop.pk}.ics")
 
 

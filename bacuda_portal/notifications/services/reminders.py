@@ -109,7 +109,7 @@ def questionnaires(now: dt.datetime) -> int:
                     continue  # reminded already: no new personal link either
                 sent += notify(
                     kind=kind, recipient=_participant(nomination),
-                    context={"workshop": questionnaire.workshop.title, "questionnaire": str(questionnaire),
+                    context={"workshop": questionnaire.workshop.title_for_emails, "questionnaire": str(questionnaire),
                              "closes_at": questionnaire.closes_at},
                     about=questionnaire, link=participant_link_new(nomination=nomination, by=None),
                     occasion=occasion, now=now,
