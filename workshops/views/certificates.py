@@ -54,7 +54,7 @@ def certificates_issue_many(request):
     outcome = bulk_apply(
         workshops,
         lambda workshop: services.certificates_issue_new(workshop=workshop, by=request.user),
-        label=lambda workshop: workshop.title,
+        label=lambda workshop: workshop.localized_title,
     )
     if len(ticked) > len(outcome.done) + len(outcome.failed):  # ticked rows that are not (or no longer) workshops
         outcome.failed.append((_("Other rows"), _("Not found.")))
