@@ -6,13 +6,13 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bacuda_portal.core.models import AuditEntry
 from workshops import services
 from workshops.models import ParticipantLink, hash_participant_token
 
-from .factories import NominationFactory, SessionFactory
+from .factories import NominationFactory, SessionFactory, WorkshopFactory
 
 LINK = re.compile(r"https?://[^\s\"<]+/(en|fr)/participant/([A-Za-z0-9_-]{20,})/")
 
@@ -244,3 +244,10 @@ def test_the_lost_link_form_limits_each_address(client, accepted, mailoutbox, dj
         answers = [_ask(client, "achieng@kra.example").status_code for _ in range(4)]
     assert answers == [200, 200, 200, 429]
     assert len(mailoutbox) == 3
+
+
+def test_working_languages_are_named_in_the_readers_language(db):
+    workshop = WorkshopFactory.build(languages=["en", "fr"])
+    assert workshop.language_names == "English, French"
+    with translation.override("fr"):
+        assert workshop.language_names == "Anglais, Français"

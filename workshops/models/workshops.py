@@ -95,6 +95,12 @@ class Workshop(ChoiceLabelsMixin, TimeStampedModel):
     def __str__(self) -> str:
         return self.localized_title
 
+    @property
+    def language_names(self) -> str:
+        """The working languages by name, in the reader's language ("English, French")."""
+        names = dict(WorkingLanguage.choices)
+        return ", ".join(str(names.get(code, code)) for code in self.languages or [])
+
     def get_absolute_url(self) -> str:
         return reverse("workshops:detail", kwargs={"pk": self.pk})
 
