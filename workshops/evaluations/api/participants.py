@@ -134,6 +134,20 @@ QUESTIONNAIRE = OpenApiParameter("id", int, OpenApiParameter.PATH, description="
 LINK_ERRORS = {404: ParticipantRefusalSerializer, 410: ParticipantRefusalSerializer}
 
 
+# The draft and the submission take the same body and answer alike.
+ANSWERING_SCHEMA = extend_schema(
+    parameters=[TOKEN, QUESTIONNAIRE],
+    request=ParticipantAnswersSerializer,
+    examples=[ANSWERS_EXAMPLE],
+    responses={
+        200: ParticipantAnswersSavedSerializer,
+        400: ParticipantRefusalSerializer,
+        409: ParticipantRefusalSerializer,
+        **LINK_ERRORS,
+    },
+)
+
+
 @extend_schema_view(
     list=extend_schema(
         parameters=[TOKEN], responses={200: ParticipantQuestionnaireSerializer(many=True), **LINK_ERRORS}
@@ -209,34 +223,14 @@ class ParticipantQuestionnaireViewSet(viewsets.ViewSet):
             detail = _("Your answers were saved as a draft. You can come back to finish.")
         return Response({"status": response.status, "detail": detail, "answers": response.answers})
 
-    @extend_schema(
-        parameters=[TOKEN, QUESTIONNAIRE],
-        request=ParticipantAnswersSerializer,
-        examples=[ANSWERS_EXAMPLE],
-        responses={
-            200: ParticipantAnswersSavedSerializer,
-            400: ParticipantRefusalSerializer,
-            409: ParticipantRefusalSerializer,
-            **LINK_ERRORS,
-        },
-    )
+    @ANSWERING_SCHEMA
     @action(detail=True, methods=["post"])
     def draft(self, request, token=None, id=None):
         """Keep the answers so far without submitting them. Invalid answers are refused (400, by ``q<question
         id>``) and nothing is saved; missing ones are fine."""
         return self._answer(request, id, submitting=False)
 
-    @extend_schema(
-        parameters=[TOKEN, QUESTIONNAIRE],
-        request=ParticipantAnswersSerializer,
-        examples=[ANSWERS_EXAMPLE],
-        responses={
-            200: ParticipantAnswersSavedSerializer,
-            400: ParticipantRefusalSerializer,
-            409: ParticipantRefusalSerializer,
-            **LINK_ERRORS,
-        },
-    )
+    @ANSWERING_SCHEMA
     @action(detail=True, methods=["post"])
     def submit(self, request, token=None, id=None):
         """Submit the answers, once: a second submission is refused (409). Missing or invalid answers are refused
