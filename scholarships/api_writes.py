@@ -93,7 +93,7 @@ class OfferReplySerializer(serializers.Serializer):
     accept = serializers.BooleanField()
 
 
-class CountSerializer(serializers.Serializer):
+class ReleasedCountSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
@@ -179,7 +179,7 @@ def _staff_call(request, pk) -> Call:
 
 
 class CallWritesMixin:
-    @extend_schema(request=None, responses={200: CountSerializer, 404: None, 409: ConflictSerializer})
+    @extend_schema(request=None, responses={200: ReleasedCountSerializer, 404: None, 409: ConflictSerializer})
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def release(self, request, pk=None):
         """Staff release every pending decision of the call at once: offers open for the selected, and a letter for
