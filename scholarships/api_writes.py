@@ -109,6 +109,8 @@ class ApplicationWritesMixin:
     def endorsement(self, request, pk=None):
         """The contact point endorses or declines (saying why) a submitted application of their own administration;
         a new decision replaces the earlier one. Endorsing beyond the call's quota is a 409."""
+        if access.endorsing_administration(request.user) is None:  # before the lookup: alike for every id
+            raise NotFound
         application = self.get_object()
         if not access.can_endorse(request.user, application):
             raise NotFound
@@ -145,6 +147,8 @@ class ApplicationWritesMixin:
     def offer_reply(self, request, pk=None):
         """The applicant accepts or declines their offer before its reply-by date (after it: 409). A decline proposes
         the seat to the next reserve candidate."""
+        if not access.can_apply(request.user):  # before the lookup: alike for every id
+            raise NotFound
         application = self.get_object()
         decision = access.get_own_released_decision(request.user, application.pk)
         body = OfferReplySerializer(data=request.data)
@@ -222,6 +226,8 @@ class CallWritesMixin:
 class ReviewWritesMixin:
     def _own_review(self):
         """The reviewer's own assignment (not one with a declared conflict): 404 for anyone else, staff included."""
+        if not access.is_reviewer(self.request.user):  # before the lookup: alike for every id
+            raise NotFound
         review = self.get_object()
         return access.get_review_for(self.request.user, review.pk)
 

@@ -3,6 +3,7 @@ entered by hand with their evidence. Staff read and write it, as on the framewor
 the same services (``framework_services``); anyone else signed in finds nothing (404), anonymous visitors get 401.
 The dashboard's computed figures are read at ``/api/v1/dashboard/``. ``register`` adds the routes."""
 
+import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
@@ -13,10 +14,12 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from bacuda_portal.core.api_fields import FieldsBuiltOnceMixin, SafeSlugRelatedField
+from bacuda_portal.core.api_fields import FieldsBuiltOnceMixin, ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
+from bacuda_portal.core.api_filters import ScopedModelChoiceFilter
 from bacuda_portal.core.api_writes import ConflictSerializer, StateConflict
 from bacuda_portal.core.parsers import PortalJSONParser
 from bacuda_portal.members import selectors as member_selectors
+from bacuda_portal.members.models import Administration, Region
 
 from . import access, framework_selectors, framework_services
 from .enums import IndicatorSource
@@ -35,6 +38,22 @@ class ManagesFramework(permissions.BasePermission):
         return True
 
 
+def _objectives(user):
+    return access.framework_rows_visible_to(user, framework_selectors.objectives())
+
+
+def _indicators(user):
+    return access.framework_rows_visible_to(user, Indicator.objects.all())
+
+
+def _regions(user):
+    return access.framework_rows_visible_to(user, member_selectors.region_list())
+
+
+def _administrations(user):
+    return access.framework_rows_visible_to(user, member_selectors.administration_choices())
+
+
 class ObjectiveSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     class Meta:
         model = Objective
@@ -42,7 +61,7 @@ class ObjectiveSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
 
 
 class TargetSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
-    indicator = serializers.PrimaryKeyRelatedField(queryset=Indicator.objects.all())
+    indicator = ScopedPrimaryKeyRelatedField(model=Indicator, visible=_indicators)
 
     class Meta:
         model = IndicatorTarget
@@ -50,13 +69,13 @@ class TargetSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
 
 
 class IndicatorValueSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
-    indicator = serializers.PrimaryKeyRelatedField(queryset=Indicator.objects.all())
-    region = SafeSlugRelatedField(
-        slug_field="code", queryset=member_selectors.region_list(), required=False, allow_null=True,
+    indicator = ScopedPrimaryKeyRelatedField(model=Indicator, visible=_indicators)
+    region = ScopedSlugRelatedField(
+        slug_field="code", model=Region, visible=_regions, required=False, allow_null=True,
         help_text="A region's code; empty for the whole project.",
     )  # fmt: skip
-    administration = SafeSlugRelatedField(
-        slug_field="code", queryset=member_selectors.administration_choices(), required=False, allow_null=True,
+    administration = ScopedSlugRelatedField(
+        slug_field="code", model=Administration, visible=_administrations, required=False, allow_null=True,
         help_text="An administration's code (not with a region).",
     )  # fmt: skip
     evidence_file = serializers.FileField(
@@ -78,7 +97,7 @@ class IndicatorValueSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer
 
 
 class IndicatorSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
-    objective = serializers.PrimaryKeyRelatedField(queryset=Objective.objects.all())
+    objective = ScopedPrimaryKeyRelatedField(model=Objective, visible=_objectives)
     source = serializers.ChoiceField(choices=IndicatorSource.values, help_text="manual or computed.")
     targets = TargetSerializer(many=True, read_only=True)
 
@@ -91,6 +110,28 @@ class IndicatorSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
 def _model_errors(error: DjangoValidationError):
     """A service's refusal of a body (the model's rules) as the API's 400, by field where it names them."""
     return serializers.ValidationError(getattr(error, "message_dict", None) or {"non_field_errors": error.messages})
+
+
+class IndicatorFilter(django_filters.FilterSet):
+    objective = ScopedModelChoiceFilter(visible=_objectives)
+
+    class Meta:
+        model = Indicator
+        fields = ["objective", "source", "is_active"]
+
+
+class TargetFilter(django_filters.FilterSet):
+    indicator = ScopedModelChoiceFilter(visible=_indicators)
+
+    class Meta:
+        model = IndicatorTarget
+        fields = ["indicator"]
+
+
+class ValueFilter(TargetFilter):
+    class Meta:
+        model = IndicatorValue
+        fields = ["indicator"]
 
 
 class FrameworkViewSet(viewsets.ModelViewSet):
@@ -164,7 +205,7 @@ class IndicatorViewSet(FrameworkViewSet):
     serializer_class = IndicatorSerializer
     service_fields = INDICATOR_FIELDS
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-    filterset_fields = ["objective", "source", "is_active"]
+    filterset_class = IndicatorFilter
     search_fields = ["code", "title_en", "title_fr"]
 
     def get_queryset(self):
@@ -189,8 +230,8 @@ class TargetViewSet(FrameworkViewSet):
     """An indicator's target for a period (one per period)."""
 
     serializer_class = TargetSerializer
+    filterset_class = TargetFilter
     service_fields = TARGET_FIELDS
-    filterset_fields = ["indicator"]
 
     def get_queryset(self):
         return IndicatorTarget.objects.select_related("indicator").order_by("indicator__code", "period_start", "pk")
@@ -215,9 +256,9 @@ class IndicatorValueViewSet(FrameworkViewSet):
     with their evidence: a link, or a file sent as multipart (kept private; read through its download page)."""
 
     serializer_class = IndicatorValueSerializer
+    filterset_class = ValueFilter
     service_fields = VALUE_FIELDS
     parser_classes = [PortalJSONParser, FormParser, MultiPartParser]
-    filterset_fields = ["indicator"]
 
     def get_queryset(self):
         return IndicatorValue.objects.select_related("indicator", "region", "administration").order_by(

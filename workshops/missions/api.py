@@ -165,10 +165,11 @@ class MissionWritesMixin:
         return self.get_object()
 
     def _mission_for_decider(self) -> Mission:
-        mission = self._mission_for_manager()
-        if not access.can_decide(self.request.user):
+        if not access.can_manage_missions(self.request.user):
+            raise NotFound
+        if not access.can_decide(self.request.user):  # before the lookup: alike for every id
             raise PermissionDenied(_("Only the project manager can approve or reject travel requests and claims."))
-        return mission
+        return self.get_object()
 
     def _answer(self, mission: Mission) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=mission.pk)).data)
