@@ -19,7 +19,6 @@ from bacuda_portal.core.api_filters import ScopedModelChoiceFilter
 from bacuda_portal.core.api_writes import ConflictSerializer, StateConflict
 from bacuda_portal.core.parsers import PortalJSONParser
 from bacuda_portal.members import selectors as member_selectors
-from bacuda_portal.members.models import Administration, Region
 
 from . import access, framework_selectors, framework_services
 from .enums import IndicatorSource
@@ -36,6 +35,11 @@ class ManagesFramework(permissions.BasePermission):
         if not access.can_manage_reports(request.user):
             raise NotFound
         return True
+
+
+# The referenced tables, named through the members app's selectors (reports never imports another app's models).
+REGION = member_selectors.region_list().model
+ADMINISTRATION = member_selectors.administration_choices().model
 
 
 def _objectives(user):
@@ -71,11 +75,11 @@ class TargetSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
 class IndicatorValueSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     indicator = ScopedPrimaryKeyRelatedField(model=Indicator, visible=_indicators)
     region = ScopedSlugRelatedField(
-        slug_field="code", model=Region, visible=_regions, required=False, allow_null=True,
+        slug_field="code", model=REGION, visible=_regions, required=False, allow_null=True,
         help_text="A region's code; empty for the whole project.",
     )  # fmt: skip
     administration = ScopedSlugRelatedField(
-        slug_field="code", model=Administration, visible=_administrations, required=False, allow_null=True,
+        slug_field="code", model=ADMINISTRATION, visible=_administrations, required=False, allow_null=True,
         help_text="An administration's code (not with a region).",
     )  # fmt: skip
     evidence_file = serializers.FileField(
