@@ -6,6 +6,8 @@ from rest_framework.routers import DefaultRouter
 from algorithms import api as algorithms_api
 from bacuda_portal.members import api as members_api
 from bacuda_portal.reports import api as reports_api
+from bacuda_portal.reports import framework_api
+from bacuda_portal.website import api as website_api
 from scholarships import api as scholarships_api
 from workshops import api as workshops_api
 from workshops.elearning import api as elearning_api
@@ -37,6 +39,8 @@ router.register("scholarship-reviews", scholarships_api.ReviewViewSet, basename=
 algorithms_api.register(router)
 reports_api.register(router)
 evaluations_api.register(router)
+framework_api.register(router)
+website_api.register(router)
 
 urlpatterns = [
     path("me/", members_api.MeView.as_view(), name="me"),

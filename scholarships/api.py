@@ -1,4 +1,5 @@
-"""REST API of the scholarships app: calls (public, read-only), applications and reviews (scoped by ``access``)."""
+"""REST API of the scholarships app: calls (public to read), applications and reviews (scoped by ``access``); the
+selection's writes (endorsement, reviews, decisions, offers) come from ``api_writes``."""
 
 import django_filters
 from django.db.models import Prefetch
@@ -7,9 +8,11 @@ from rest_framework import permissions, serializers, viewsets
 
 from bacuda_portal.core.api_fields import FieldsBuiltOnceMixin
 from bacuda_portal.core.api_filters import ScopedModelChoiceFilter
+from bacuda_portal.core.api_writes import ConflictOnRefusedTransition
 from bacuda_portal.core.services import audit_record
 
 from . import access, selectors
+from .api_writes import ApplicationWritesMixin, CallWritesMixin, ReviewWritesMixin
 from .enums import ReviewStatus
 from .models import Application, Call, CurriculumModule, Review, ReviewScore
 
@@ -35,7 +38,7 @@ class CallSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
                   "motivation_min_words", "motivation_max_words", "modules"]  # fmt: skip
 
 
-class CallViewSet(viewsets.ReadOnlyModelViewSet):
+class CallViewSet(ConflictOnRefusedTransition, CallWritesMixin, viewsets.ReadOnlyModelViewSet):
     """Calls for applications open right now; readable without signing in."""
 
     serializer_class = CallSerializer
@@ -78,7 +81,7 @@ APPLICATION_LIST_FIELDS = ("call", "administration__code", "full_name", "gender"
                            "endorsement_status", "endorsement__rank", "eligibility_result")  # fmt: skip
 
 
-class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
+class ApplicationViewSet(ConflictOnRefusedTransition, ApplicationWritesMixin, viewsets.ReadOnlyModelViewSet):
     """Applications: an applicant sees their own, a contact point their administration's submitted ones, staff
     all. Personal data read here by anyone but the applicant is logged, as on the pages."""
 
@@ -163,7 +166,7 @@ class ReviewFilter(django_filters.FilterSet):
         fields = ["call", "status"]
 
 
-class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
+class ReviewViewSet(ConflictOnRefusedTransition, ReviewWritesMixin, viewsets.ReadOnlyModelViewSet):
     """Reviews: a reviewer reads their own assignments (never one on which they declared a conflict; names
     hidden when the call is blind); staff read all. Each read of an application here is logged."""
 

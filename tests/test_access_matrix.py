@@ -249,6 +249,25 @@ MATRIX = {
     "v1:course-send-back": ("post", lambda w: {"code": w["course"].code}, ("401", "ok", "404", "404", "404", "404")),
     "v1:mission-list": ("get", None, ("401", "ok", "404", "404", "ok", "404")),
     "v1:mission-detail": ("get", lambda w: {"pk": w["mission"].pk}, ("401", "ok", "404", "404", "ok", "404")),
+    # the mission's writes: staff (a project officer, who does not decide: 403), the traveller submits the claim
+    "v1:mission-travel-request": ("put", lambda w: {"pk": w["mission"].pk}, ("401", "ok", "404", "404", "404", "404")),
+    "v1:mission-travel-request-submit": (
+        "post",
+        lambda w: {"pk": w["mission"].pk},
+        ("401", "ok", "404", "404", "404", "404"),
+    ),
+    "v1:mission-travel-request-decision": (
+        "post",
+        lambda w: {"pk": w["mission"].pk},
+        ("401", "403", "404", "404", "404", "404"),
+    ),
+    "v1:mission-claim-submit": ("post", lambda w: {"pk": w["mission"].pk}, ("401", "ok", "404", "404", "ok", "404")),
+    "v1:mission-claim-decision": (
+        "post",
+        lambda w: {"pk": w["mission"].pk},
+        ("401", "403", "404", "404", "404", "404"),
+    ),
+    "v1:mission-claim-payment": ("post", lambda w: {"pk": w["mission"].pk}, ("401", "ok", "404", "404", "404", "404")),
 }
 
 FRAGMENTS = (

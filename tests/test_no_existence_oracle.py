@@ -31,6 +31,7 @@ from algorithms.models import AlgorithmVersion, Dataset
 from bacuda_portal.core.api_fields import ScopedRelatedFieldMixin
 from bacuda_portal.core.api_filters import ScopedModelChoiceFilter
 from bacuda_portal.members.models import Administration, Region
+from bacuda_portal.reports.models import Indicator, Objective
 from scholarships.models import Call
 from tests.access_roles import ROLES
 from tests.algorithms.conftest import csv_upload
@@ -69,6 +70,12 @@ def hidden(cast, kenya, senegal, other_contact_point):
         Administration: senegal,  # public reference data, but not one Kenya's contact point may act for
         Expert: ExpertFactory(id=7_500_000),  # only staff propose experts
         Question: QuestionFactory(id=7_600_000),  # only staff build questionnaires from the bank
+        # the results framework and the regions it names: staff only
+        Objective: (objective := Objective.objects.create(id=7_600_000, code="HID", title_en="Hidden")),
+        Indicator: Indicator.objects.create(
+            id=7_700_000, objective=objective, code="HID.1", title_en="Hidden", unit="n", source="manual"
+        ),
+        Region: senegal.region,
     }
 
 
@@ -158,7 +165,18 @@ def test_a_senegalese_workshop_in_a_nomination_answers_like_a_missing_one(cast, 
 # --- Every writable related field of the API -------------------------------------------------------------------------
 # A valid body for each write operation with a related field, from Kenya's rows (the field under test replaces its
 # value); multipart bodies are rebuilt for each request (a file is read once).
+_FRAMEWORK_BODIES = {
+    "results-indicators": {"code": "X.1", "title_en": "X", "unit": "n", "source": "manual"},
+    "results-targets": {"period_start": "2026-01-01", "period_end": "2026-12-31", "value": "1"},
+    "results-values": {"period_start": "2026-01-01", "period_end": "2026-12-31", "value": "1"},
+}
 API_BODIES = {
+    # the results framework: staff only, so the contact point's answers are alike before the body counts
+    **{
+        (method, f"/api/v1/{name}/{tail}"): (lambda own, body=body: dict(body))
+        for name, body in _FRAMEWORK_BODIES.items()
+        for method, tail in (("POST", ""), ("PUT", "{id}/"), ("PATCH", "{id}/"))
+    },
     ("POST", "/api/v1/nominations/"): lambda own: {
         "workshop": own["workshop"].pk,
         "full_name": "Oracle Official",

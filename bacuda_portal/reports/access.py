@@ -85,6 +85,12 @@ def get_public_model_card_pdf(slug: str, language: str) -> Report:
     return report
 
 
+def framework_rows_visible_to(user, rows: QuerySet) -> QuerySet:
+    """``rows`` of the results framework (or the regions and administrations it names) for its managers; none for
+    anyone else (the API's references and filters look rows up here)."""
+    return rows if can_manage_reports(user) else rows.none()
+
+
 def _framework_row(user, row):
     """A row of the results framework for its managers; 404 for anyone else and for a missing row."""
     require_manager(user)

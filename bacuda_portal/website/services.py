@@ -6,9 +6,12 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from bacuda_portal.core.emails import send_templated_email
+from bacuda_portal.core.exceptions import TransitionError
 from bacuda_portal.core.privacy import delete_file
 from bacuda_portal.core.services import audit_record
 from bacuda_portal.core.uploads.images import MAX_IMAGE_PIXELS
@@ -66,6 +69,24 @@ def news_post_save(*, post: NewsPost, by, image_changed: bool) -> NewsPost:
     post.full_clean()
     post.save()
     audit_record(actor=by, action="website.news.created" if created else "website.news.changed", target=post)
+    return post
+
+
+@transaction.atomic
+def news_post_publish(*, post: NewsPost, by, at=None) -> NewsPost:
+    """Publish a draft or scheduled post now, or schedule it for ``at``. A post already published stays as it is
+    (its date is part of its history; change it by editing the post).
+
+    Side effects: audit record; the cached public pages go stale (signals).
+    """
+    post = NewsPost.objects.select_for_update().get(pk=post.pk)
+    now = timezone.now()
+    if post.publish_at is not None and post.publish_at <= now:
+        raise TransitionError(_("This news post is already published."))
+    post.publish_at = at or now
+    post.full_clean()
+    post.save(update_fields=["publish_at", "updated_at"])
+    audit_record(actor=by, action="website.news.published", target=post, publish_at=post.publish_at.isoformat())
     return post
 
 

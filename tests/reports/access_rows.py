@@ -10,6 +10,7 @@ from tests.access_roles import PUBLIC, STAFF_ONLY
 DASHBOARD = ("L", "ok", "ok", "ok", "404", "404")
 API_STAFF_ONLY = ("401", "ok", "403", "403", "403", "403")
 API_DASHBOARD = ("401", "ok", "ok", "ok", "404", "404")
+API_FRAMEWORK = ("401", "ok", "404", "404", "404", "404")  # as the framework pages: anyone but staff finds nothing
 
 ROWS = {
     "reports:dashboard": ("get", None, DASHBOARD),
@@ -42,6 +43,20 @@ ROWS = {
     "v1:report-detail": ("get", lambda w: {"pk": w["report"].pk}, API_STAFF_ONLY),
     "v1:report-download": ("get", lambda w: {"pk": w["report"].pk}, API_STAFF_ONLY),
     "v1:dashboard-list": ("get", None, API_DASHBOARD),
+    # The results framework's API (tests/reports/test_framework_api.py has the writes).
+    "v1:results-objective-list": ("get", None, API_FRAMEWORK),
+    "v1:results-objective-detail": (
+        "get",
+        lambda w: {"pk": w["indicator_value"].indicator.objective_id},
+        API_FRAMEWORK,
+    ),
+    "v1:results-indicator-list": ("get", None, API_FRAMEWORK),
+    "v1:results-indicator-detail": ("get", lambda w: {"pk": w["indicator_value"].indicator_id}, API_FRAMEWORK),
+    "v1:results-indicator-active": ("post", lambda w: {"pk": w["indicator_value"].indicator_id}, API_FRAMEWORK),
+    "v1:results-target-list": ("get", None, API_FRAMEWORK),
+    "v1:results-target-detail": ("get", lambda w: {"pk": w["indicator_target"].pk}, API_FRAMEWORK),
+    "v1:results-value-list": ("get", None, API_FRAMEWORK),
+    "v1:results-value-detail": ("get", lambda w: {"pk": w["indicator_value"].pk}, API_FRAMEWORK),
 }
 
 

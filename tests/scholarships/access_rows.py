@@ -12,6 +12,13 @@ from tests.access_roles import (
 from tests.scholarships.factories import CallFactory, ReviewerFactory, SubmittedApplicationFactory
 
 NOBODY = ("L", "404", "404", "404", "404", "404")  # the assigned reviewer is not one of the matrix's roles
+API_NOBODY = ("401", "404", "404", "404", "404", "404")
+API_STAFF_ONLY = ("401", "ok", "404", "404", "404", "404")
+
+
+def _application(world: dict) -> dict:
+    return {"pk": world["application"].pk}
+
 
 ROWS = {
     # scholarships: the cast's applicant has a submitted application from Kenya to a published, open call
@@ -89,6 +96,15 @@ ROWS = {
         lambda w: {"pk": w["application"].pk},
         ("401", "ok", "ok", "404", "404", "ok"),
     ),
+    # the selection's writes (tests/scholarships/test_api_writes.py has the reviewer's column)
+    "v1:scholarship-application-endorsement": ("post", _application, ("401", "404", "ok", "404", "404", "404")),
+    "v1:scholarship-application-decision": ("post", _application, API_STAFF_ONLY),
+    "v1:scholarship-application-offer-reply": ("post", _application, ("401", "404", "404", "404", "404", "ok")),
+    "v1:scholarship-application-offer-confirm": ("post", _application, API_STAFF_ONLY),
+    "v1:scholarship-call-release": ("post", lambda w: {"pk": w["call"].pk}, API_STAFF_ONLY),
+    "v1:scholarship-call-decisions": ("post", lambda w: {"pk": w["call"].pk}, API_STAFF_ONLY),
+    "v1:scholarship-review-scores": ("post", lambda w: {"pk": w["review"].pk}, API_NOBODY),
+    "v1:scholarship-review-conflict": ("post", lambda w: {"pk": w["review"].pk}, API_NOBODY),
 }
 
 

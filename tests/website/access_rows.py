@@ -23,6 +23,10 @@ ROWS = {
     "website:news_delete": ("post", lambda w: {"pk": w["spare_news_post"].pk}, STAFF_ONLY),
     "sitemap": ("get", None, PUBLIC),
     "robots_txt": ("get", None, PUBLIC),
+    # The news API: published posts for everyone; writes by staff (tests/website/test_news_api.py)
+    "v1:news-post-list": ("get", None, PUBLIC),
+    "v1:news-post-detail": ("get", lambda w: {"pk": w["news_post"].pk}, PUBLIC),
+    "v1:news-post-publish": ("post", lambda w: {"pk": w["news_post"].pk}, ("401", "ok", "404", "404", "404", "404")),
 }
 
 

@@ -1,13 +1,25 @@
-"""REST API of missions and travel (read-only): staff see every mission, an expert the missions they travel on.
-Registered in ``bacuda_portal.api``. Changes go through the pages, which carry the receipt uploads."""
+"""REST API of missions and travel: staff see every mission, an expert the missions they travel on. Registered in
+``bacuda_portal.api``.
 
+The travel request and the claim move along their flow here as on the mission page, by the same services and access
+rules: staff write and submit the travel request, the project manager approves or rejects it and the claim, the
+traveller (or staff for them) submits the claim, staff record its payment. Expense lines, which carry a receipt, are
+added on the page. Anyone who may not act finds nothing (404); a state that does not allow the change is a 409."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import permissions, serializers, viewsets
-from rest_framework.exceptions import NotFound
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from bacuda_portal.core.api_fields import FieldsBuiltOnceMixin
+from bacuda_portal.core.api_writes import ConflictOnRefusedTransition, ConflictSerializer
 
-from . import access, selectors
+from . import access, selectors, services
+from .currencies import validate_currency_code
 from .models import Claim, ClaimLine, Mission, TravelRequest
 from .services import MISSION_FIELDS, TRAVEL_REQUEST_FIELDS
 
@@ -85,7 +97,189 @@ class MissionSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
         return ClaimSummarySerializer(summary).data if summary else None
 
 
-class MissionViewSet(viewsets.ReadOnlyModelViewSet):
+# --- Writes -----------------------------------------------------------------------------------------------------
+class CurrencyCodeField(serializers.CharField):
+    """Three letters, upper-cased as sent ("eur" is EUR), checked against the ISO 4217 list, as on the form."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 3)
+        kwargs.setdefault("help_text", "ISO 4217 code, such as EUR, USD or XOF.")
+        super().__init__(validators=[validate_currency_code], **kwargs)
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data).strip().upper()
+
+
+class TravelRequestWriteSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
+    currency = CurrencyCodeField()
+
+    class Meta:
+        model = TravelRequest
+        fields = list(TRAVEL_REQUEST_FIELDS)
+        extra_kwargs = {"itinerary": {"max_length": 5000}}
+
+
+class MissionDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approve", "reject"])
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text="Required to reject; sent to the traveller."
+    )
+
+
+class PaymentSerializer(serializers.Serializer):
+    paid_on = serializers.DateField()
+    payment_reference = serializers.CharField(max_length=100)
+
+
+TRAVEL_REQUEST_EXAMPLE = OpenApiExample(
+    "A travel request",
+    value={
+        "itinerary": "12 May BRU-NBO; 17 May NBO-BRU",
+        "currency": "EUR",
+        "dsa_days": 5,
+        "dsa_rate": "250.00",
+        "terminal_expenses": "120.00",
+        "advance": "500.00",
+    },
+    request_only=True,
+)
+REJECT_EXAMPLE = OpenApiExample(
+    "Reject", value={"decision": "reject", "comment": "The hotel rate is above the scale."}, request_only=True
+)
+WRITE_ERRORS = {400: None, 404: None, 409: ConflictSerializer}
+
+
+def _require_reason(body: MissionDecisionSerializer, message: str) -> None:
+    """A rejection without its comment is a refused body (400 on the comment), as the form shows it."""
+    if body.validated_data["decision"] == "reject" and not body.validated_data.get("comment", "").strip():
+        raise ApiValidationError({"comment": [message]})
+
+
+class MissionWritesMixin:
+    """The travel request and the claim through the API (see the module's docstring)."""
+
+    def _mission_for_manager(self) -> Mission:
+        """A mission for a staff write: 404 for anyone else, as on the pages."""
+        if not access.can_manage_missions(self.request.user):
+            raise NotFound
+        return self.get_object()
+
+    def _mission_for_decider(self) -> Mission:
+        if not access.can_manage_missions(self.request.user):
+            raise NotFound
+        if not access.can_decide(self.request.user):  # before the lookup: alike for every id
+            raise PermissionDenied(_("Only the project manager can approve or reject travel requests and claims."))
+        return self.get_object()
+
+    def _answer(self, mission: Mission) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=mission.pk)).data)
+
+    @extend_schema(
+        request=TravelRequestWriteSerializer,
+        responses={200: MissionSerializer, **WRITE_ERRORS},
+        examples=[TRAVEL_REQUEST_EXAMPLE],
+    )
+    @action(detail=True, methods=["put"], url_path="travel-request")
+    def travel_request(self, request, pk=None):
+        """Staff write the mission's travel request: created as a draft the first time; a draft or a rejected request
+        can be changed (a rejected one becomes a draft again)."""
+        mission = self._mission_for_manager()
+        body = TravelRequestWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.travel_request_save(mission=mission, by=request.user, **body.validated_data)
+        return self._answer(mission)
+
+    def _travel_request_of(self, mission: Mission) -> TravelRequest:
+        travel_request = mission.travel_request_or_none
+        if travel_request is None:
+            raise NotFound
+        return travel_request
+
+    def _claim_of(self, mission: Mission) -> Claim:
+        claim = mission.claim_or_none
+        if claim is None:
+            raise NotFound
+        return claim
+
+    @extend_schema(request=None, responses={200: MissionSerializer, 404: None, 409: ConflictSerializer})
+    @action(detail=True, methods=["post"], url_path="travel-request/submit")
+    def travel_request_submit(self, request, pk=None):
+        """Staff submit the draft travel request for the project manager's approval."""
+        mission = self._mission_for_manager()
+        services.travel_request_submit(travel_request=self._travel_request_of(mission), by=request.user)
+        return self._answer(mission)
+
+    @extend_schema(
+        request=MissionDecisionSerializer,
+        responses={200: MissionSerializer, 403: None, **WRITE_ERRORS},
+        examples=[REJECT_EXAMPLE],
+    )
+    @action(detail=True, methods=["post"], url_path="travel-request/decision")
+    def travel_request_decision(self, request, pk=None):
+        """The project manager approves or rejects (saying why) a submitted travel request; never their own travel
+        or a request they submitted. The traveller is emailed."""
+        mission = self._mission_for_decider()
+        body = MissionDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        _require_reason(body, _("Say why the travel request is rejected: the comment is required."))
+        service = {"approve": services.travel_request_approve, "reject": services.travel_request_reject}
+        service[body.validated_data["decision"]](
+            travel_request=self._travel_request_of(mission),
+            comment=body.validated_data.get("comment", ""),
+            by=request.user,
+        )
+        return self._answer(mission)
+
+    @extend_schema(request=None, responses={200: MissionSerializer, 404: None, 409: ConflictSerializer})
+    @action(detail=True, methods=["post"], url_path="claim/submit")
+    def claim_submit(self, request, pk=None):
+        """The traveller (or staff for them) submits the draft claim once the mission has ended and the claim has at
+        least one expense with its receipt."""
+        mission = self.get_object()
+        if not access.can_edit_claim(request.user, mission):
+            raise NotFound
+        services.claim_submit(claim=self._claim_of(mission), by=request.user)
+        return self._answer(mission)
+
+    @extend_schema(
+        request=MissionDecisionSerializer,
+        responses={200: MissionSerializer, 403: None, **WRITE_ERRORS},
+        examples=[REJECT_EXAMPLE],
+    )
+    @action(detail=True, methods=["post"], url_path="claim/decision")
+    def claim_decision(self, request, pk=None):
+        """The project manager approves or rejects (saying why) a submitted claim; never their own or one they
+        submitted. The traveller is emailed."""
+        mission = self._mission_for_decider()
+        body = MissionDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        _require_reason(body, _("Say why the claim is rejected: the comment is required."))
+        service = {"approve": services.claim_approve, "reject": services.claim_reject}
+        service[body.validated_data["decision"]](
+            claim=self._claim_of(mission), comment=body.validated_data.get("comment", ""), by=request.user
+        )
+        return self._answer(mission)
+
+    @extend_schema(
+        request=PaymentSerializer,
+        responses={200: MissionSerializer, **WRITE_ERRORS},
+        examples=[
+            OpenApiExample(
+                "A payment", value={"paid_on": "2026-06-02", "payment_reference": "PAY-2026-0318"}, request_only=True
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"], url_path="claim/payment")
+    def claim_payment(self, request, pk=None):
+        """Staff record the payment of an approved claim (not of their own)."""
+        mission = self._mission_for_manager()
+        body = PaymentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.claim_mark_paid(claim=self._claim_of(mission), by=request.user, **body.validated_data)
+        return self._answer(mission)
+
+
+class MissionViewSet(ConflictOnRefusedTransition, MissionWritesMixin, viewsets.ReadOnlyModelViewSet):
     """Missions with their travel request, claim, and the claim's totals and variance (computed, in the request's
     currency)."""
 

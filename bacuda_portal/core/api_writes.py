@@ -1,0 +1,63 @@
+"""What the API's write endpoints share: a state conflict answered with 409, and the per-row summary of a bulk action.
+
+A service refuses a transition the object's state does not allow with ``TransitionError``. The project's exception
+handler answers it with a 400 (the first write endpoints, kept as they were); the viewsets that use
+``ConflictOnRefusedTransition`` answer it with 409 Conflict, which tells a client that the body was fine and the
+state was not. A refused body (a serializer, or a service's ``ValidationError``) stays a 400 with field messages.
+"""
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException
+
+from .bulk import bulk_apply
+from .exceptions import TransitionError
+
+
+class StateConflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+class ConflictOnRefusedTransition:
+    """A viewset mixin: a service's ``TransitionError`` is a 409 with the service's reason as ``detail``."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, TransitionError):
+            exc = StateConflict(str(exc))
+        return super().handle_exception(exc)
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="Why the object's current state does not allow the change.")
+
+
+class BulkIdsSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=2000)
+
+
+class BulkFailureSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+class BulkSummarySerializer(serializers.Serializer):
+    done = serializers.ListField(child=serializers.IntegerField(), help_text="The ids changed, in the order given.")
+    failed = BulkFailureSerializer(many=True, help_text="The ids left unchanged, each with its reason.")
+
+
+def bulk_summary(ids: Iterable[int], rows: dict[int, Any], action: Callable[[Any], Any]) -> dict:
+    """Run ``action`` on each row named by ``ids`` (in their order, once each), one transaction per row, as the bulk
+    pages do (``core.bulk.bulk_apply``). An id that is not among ``rows`` (the rows the user may act on) fails as
+    not found, like a missing row."""
+    ordered = list(dict.fromkeys(ids))
+    outcome = bulk_apply([rows[pk] for pk in ordered if pk in rows], action, label=lambda row: str(row.pk))
+    failed = {int(label): reason for label, reason in outcome.failed}
+    failed.update({pk: _("Not found.") for pk in ordered if pk not in rows})
+    return {
+        "done": [int(label) for label in outcome.done],
+        "failed": [{"id": pk, "reason": failed[pk]} for pk in ordered if pk in failed],
+    }
