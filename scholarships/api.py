@@ -8,7 +8,6 @@ from rest_framework import permissions, serializers, viewsets
 
 from bacuda_portal.core.api_fields import FieldsBuiltOnceMixin
 from bacuda_portal.core.api_filters import ScopedModelChoiceFilter
-from bacuda_portal.core.api_writes import ConflictOnRefusedTransition
 from bacuda_portal.core.services import audit_record
 
 from . import access, selectors
@@ -38,7 +37,7 @@ class CallSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
                   "motivation_min_words", "motivation_max_words", "modules"]  # fmt: skip
 
 
-class CallViewSet(ConflictOnRefusedTransition, CallWritesMixin, viewsets.ReadOnlyModelViewSet):
+class CallViewSet(CallWritesMixin, viewsets.ReadOnlyModelViewSet):
     """Calls for applications open right now; readable without signing in."""
 
     serializer_class = CallSerializer
@@ -81,7 +80,7 @@ APPLICATION_LIST_FIELDS = ("call", "administration__code", "full_name", "gender"
                            "endorsement_status", "endorsement__rank", "eligibility_result")  # fmt: skip
 
 
-class ApplicationViewSet(ConflictOnRefusedTransition, ApplicationWritesMixin, viewsets.ReadOnlyModelViewSet):
+class ApplicationViewSet(ApplicationWritesMixin, viewsets.ReadOnlyModelViewSet):
     """Applications: an applicant sees their own, a contact point their administration's submitted ones, staff
     all. Personal data read here by anyone but the applicant is logged, as on the pages."""
 
@@ -166,7 +165,7 @@ class ReviewFilter(django_filters.FilterSet):
         fields = ["call", "status"]
 
 
-class ReviewViewSet(ConflictOnRefusedTransition, ReviewWritesMixin, viewsets.ReadOnlyModelViewSet):
+class ReviewViewSet(ReviewWritesMixin, viewsets.ReadOnlyModelViewSet):
     """Reviews: a reviewer reads their own assignments (never one on which they declared a conflict; names
     hidden when the call is blind); staff read all. Each read of an application here is logged."""
 

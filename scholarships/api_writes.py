@@ -4,7 +4,7 @@ the applicant and confirmed by staff. Mixed into the viewsets of ``scholarships.
 
 The same services and access rules as the pages: anyone who may not act finds nothing (404, 401 when anonymous); a
 body the form would refuse is a 400 naming the field; a state that does not allow the change is a 409
-(``ConflictOnRefusedTransition``)."""
+(``core.api_writes.StateConflict``)."""
 
 from django.http import Http404
 from django.utils.translation import gettext as _

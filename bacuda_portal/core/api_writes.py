@@ -1,8 +1,7 @@
 """What the API's write endpoints share: a state conflict answered with 409, and the per-row summary of a bulk action.
 
-A service refuses a transition the object's state does not allow with ``TransitionError``. The project's exception
-handler answers it with a 400 (the first write endpoints, kept as they were); the viewsets that use
-``ConflictOnRefusedTransition`` answer it with 409 Conflict, which tells a client that the body was fine and the
+A service refuses a transition the object's state does not allow with ``TransitionError``; the project's exception
+handler (``core.parsers``) answers it with ``StateConflict``, a 409 that tells a client the body was fine and the
 state was not. A refused body (a serializer, or a service's ``ValidationError``) stays a 400 with field messages.
 """
 
@@ -14,21 +13,11 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
 
 from .bulk import bulk_apply
-from .exceptions import TransitionError
 
 
 class StateConflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
-
-
-class ConflictOnRefusedTransition:
-    """A viewset mixin: a service's ``TransitionError`` is a 409 with the service's reason as ``detail``."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, TransitionError):
-            exc = StateConflict(str(exc))
-        return super().handle_exception(exc)
 
 
 class ConflictSerializer(serializers.Serializer):

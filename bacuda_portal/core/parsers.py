@@ -11,6 +11,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import JSONParser
 
 from . import safe_json
+from .api_writes import StateConflict
 from .exceptions import TransitionError
 
 
@@ -40,10 +41,11 @@ def exception_handler(exc, context):
     """DRF's handler, which also answers in JSON when Django refuses a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``
     (413) or with too many form fields or files (400); DRF would leave both to Django's HTML error page.
 
-    A service's refusal reaches an API client as the page would show it: a refused transition (TransitionError)
-    or a Django ValidationError is a 400 with the service's reasons, by field where it names them."""
+    A service's refusal reaches an API client as the page would show it: a refused transition (TransitionError) is a
+    409 Conflict with the service's reason as ``detail`` (the body was fine, the object's state was not); a Django
+    ValidationError is a 400 with the service's reasons, by field where it names them."""
     if isinstance(exc, TransitionError):
-        exc = ApiValidationError({"detail": str(exc)})
+        exc = StateConflict(str(exc))
     elif isinstance(exc, DjangoValidationError):
         exc = ApiValidationError(getattr(exc, "message_dict", None) or {"non_field_errors": exc.messages})
     if isinstance(exc, RequestDataTooBig):

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bacuda_portal.core.api_fields import FieldsBuiltOnceMixin
-from bacuda_portal.core.api_writes import ConflictOnRefusedTransition, ConflictSerializer
+from bacuda_portal.core.api_writes import ConflictSerializer
 
 from . import access, selectors, services
 from .models import NewsPost
@@ -69,7 +69,7 @@ NEWS_EXAMPLE = OpenApiExample(
 
 
 @extend_schema(examples=[NEWS_EXAMPLE])
-class NewsPostViewSet(ConflictOnRefusedTransition, viewsets.ModelViewSet):
+class NewsPostViewSet(viewsets.ModelViewSet):
     """News posts: the published ones for everyone, newest first; drafts and scheduled posts too for staff."""
 
     serializer_class = NewsPostSerializer

@@ -26,7 +26,7 @@ DEEP = "[" * 5000 + "]" * 5000
 ROUTES = api_routes()
 # What a route may answer a body it cannot take: refused (400), not signed in (401), not allowed (403), not found
 # or not theirs (404), no such method (405); 415 only where the view takes no JSON at all.
-REFUSALS = {400, 401, 403, 404, 405}
+REFUSALS = {400, 401, 403, 404, 405, 409}  # 409: the state refuses the change whatever the body
 
 
 def _takes_json(route) -> bool:

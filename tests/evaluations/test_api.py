@@ -101,7 +101,7 @@ def test_staff_create_change_open_and_close_a_questionnaire(
     assert bad.status_code == 400 and "closes_at" in bad.json()
     assert _post(client, f"{_detail(pre)}open/").json()["status"] == "open"
     refused = _post(client, f"{_detail(pre)}open/")
-    assert refused.status_code == 400 and refused.json()["detail"] == "This questionnaire is already open."
+    assert refused.status_code == 409 and refused.json()["detail"] == "This questionnaire is already open."
     assert _post(client, f"{_detail(pre)}close/").json()["status"] == "closed"
 
 

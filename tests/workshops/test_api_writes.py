@@ -28,7 +28,7 @@ def test_staff_move_a_workshop_along_its_flow(client_as, staff, workshop):
     assert AuditEntry.objects.filter(action__startswith="workshops.workshop.", target_id=str(workshop.pk)).exists()
     # Refused by the service: the reason comes back.
     response = _post(client, url, {"action": "close"})
-    assert response.status_code == 400 and response.json()["detail"]
+    assert response.status_code == 409 and response.json()["detail"]
     response = _post(client, url, {"action": "cancel"})
     assert response.status_code == 400 and "reason" in response.json()
     response = _post(client, url, {"action": "cancel", "reason": "The host withdrew."})
@@ -78,7 +78,7 @@ def test_staff_propose_an_expert_who_answers_through_the_api(
     response = _post(client, f"/api/v1/assignments/{assignment_id}/answer/", {"accept": True})
     assert response.status_code == 200 and response.json()["status"] == "confirmed"
     response = _post(client, f"/api/v1/assignments/{assignment_id}/answer/", {"accept": False})
-    assert response.status_code == 400 and "already answered" in response.json()["detail"]
+    assert response.status_code == 409 and "already answered" in response.json()["detail"]
     # Staff see the assignment but only its expert answers it.
     assert _post(client_as(staff), f"/api/v1/assignments/{assignment_id}/answer/", {"accept": True}).status_code == 404
 
@@ -93,7 +93,7 @@ def test_nomination_decisions_and_withdrawal(client_as, staff, contact_point, ot
     response = _post(client_as(contact_point), url + "withdraw/")
     assert response.status_code == 200 and response.json()["status"] == "withdrawn"
     response = _post(client_as(staff), url + "decision/", {"decision": "accept"})
-    assert response.status_code == 400 and "Only a nominated or wait-listed person" in response.json()["detail"]
+    assert response.status_code == 409 and "Only a nominated or wait-listed person" in response.json()["detail"]
     assert Nomination.objects.get(pk=nomination.pk).status == "withdrawn"
 
 

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from bacuda_portal.core.api_fields import FieldsBuiltOnceMixin
-from bacuda_portal.core.api_writes import ConflictOnRefusedTransition, ConflictSerializer
+from bacuda_portal.core.api_writes import ConflictSerializer
 
 from . import access, selectors, services
 from .currencies import validate_currency_code
@@ -279,7 +279,7 @@ class MissionWritesMixin:
         return self._answer(mission)
 
 
-class MissionViewSet(ConflictOnRefusedTransition, MissionWritesMixin, viewsets.ReadOnlyModelViewSet):
+class MissionViewSet(MissionWritesMixin, viewsets.ReadOnlyModelViewSet):
     """Missions with their travel request, claim, and the claim's totals and variance (computed, in the request's
     currency)."""
 
