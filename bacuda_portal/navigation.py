@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bacuda_portal.members import access as member_access
 from bacuda_portal.members.enums import Role
@@ -82,7 +83,7 @@ def role_of(user) -> str:
 _STAFF = (
     (
         "training",
-        _("Training"),
+        pgettext_lazy("menu group: the training courses", "Training"),
         (
             (_("Workshops"), "workshops:list"),
             (_("Experts"), "experts:list"),
