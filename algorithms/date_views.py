@@ -1,6 +1,21 @@
 """The DATE job's champion choice, in a table for a job's and a version's page (reads the metrics only)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# The DATE job's models by their key, in the reader's language (older versions stored an English label only).
+MODEL_NAMES = {
+    "lightgbm": gettext_lazy("LightGBM (native categoricals)"),
+    "xgboost": gettext_lazy("XGBoost (plain)"),
+    "routed": gettext_lazy("LightGBM routed by combination"),
+    "date": "DATE",
+}
+
+
+def model_name(key: str, model: dict | None) -> str:
+    if key in MODEL_NAMES:
+        return str(MODEL_NAMES[key])
+    return (model or {}).get("label", key)
 
 
 def _figure(value) -> str:
@@ -29,7 +44,7 @@ def champion_selection_for(metrics) -> dict | None:
         chosen = model.get("selection") if isinstance(model.get("selection"), dict) else {}
         rows.append(
             {
-                "label": model.get("label", name),
+                "label": model_name(name, model),
                 "champion": name == metrics.get("champion"),
                 "valid_all": _figure(chosen.get("all_precision")),
                 "valid_unseen": _figure(chosen.get("unseen_precision")),

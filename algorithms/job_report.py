@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import date_views
+from .date_views import model_name
 
 # --- Parameters ---------------------------------------------------------------------------------------------------
 # key -> (label, unit). A key not listed here is shown under its own name.
@@ -149,7 +150,7 @@ def _series(metrics: dict, part: str) -> tuple[list, dict[str, dict[str, list]]]
         for name, model in models.items():
             line = (curves["models"].get(name) or {}).get(part)
             if isinstance(line, dict):
-                out[model.get("label", name)] = line
+                out[model_name(name, model)] = line
         return rates, out
     rates = []
     for name, model in models.items():
@@ -157,7 +158,7 @@ def _series(metrics: dict, part: str) -> tuple[list, dict[str, dict[str, list]]]
         if not isinstance(figures, dict):
             continue
         rates = rates or _rates_of(figures)
-        out[model.get("label", name)] = {
+        out[model_name(name, model)] = {
             measure: [figures.get(f"{measure}@{rate}") for rate in rates]
             for measure in ("precision", "recall", "revenue")
         }
@@ -201,7 +202,7 @@ def _comparison_rows(metrics: dict, part: str, rates: list[int], order: list[str
         figures = model.get(part) if isinstance(model.get(part), dict) else {}
         rows.append(
             {
-                "label": model.get("label", name),
+                "label": model_name(name, model),
                 "champion": name == metrics.get("champion"),
                 "auc": _number(figures.get("auc")),
                 "precision": [_number(figures.get(f"precision@{rate}")) for rate in rates],
@@ -301,7 +302,7 @@ def date_report(metrics) -> dict | None:
             tables.append({"key": part, "title": title, "rows": rows})
     split = metrics.get("split") if isinstance(metrics.get("split"), dict) else {}
     return {
-        "champion": champion.get("label", metrics.get("champion")),
+        "champion": model_name(metrics.get("champion"), champion),
         "reason": selection["criterion"],
         "rates": rates,
         "target_rate": target,

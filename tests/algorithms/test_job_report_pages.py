@@ -307,3 +307,12 @@ def test_the_version_page_and_the_model_card_pdf_show_the_same_sections(
                      "The champion at 5 % inspected (test period)", "23 of 452 declarations inspected",
                      "What the LightGBM model relies on", "XGBoost: boosting rounds", "0.981"):  # fmt: skip
         assert expected in text, expected
+
+
+def test_the_models_are_named_in_the_readers_language(kenya, contact_point, client_as):
+    job = date_job(kenya)
+    client = client_as(contact_point)
+    page = client.get(job.get_absolute_url().replace("/en/", "/fr/", 1)).content.decode()
+    read = page[: page.index('class="metrics-table"')]  # what precedes the folded raw figures (stored as recorded)
+    assert "LightGBM (catégories natives)" in read and "XGBoost (simple)" in read
+    assert "native categoricals" not in read
