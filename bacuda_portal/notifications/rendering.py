@@ -13,6 +13,7 @@ from django.template import Context, Engine, TemplateDoesNotExist
 from django.template.base import VariableNode
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .kinds import KINDS
 
@@ -39,8 +40,8 @@ def _compile(source: str, allowed: set[str]):
     )
     if unknown:
         raise ValidationError(
-            _("Unknown variable: %(names)s. This notification may use: %(allowed)s.")
-            % {"names": ", ".join(unknown), "allowed": ", ".join(sorted(allowed))}
+            gettext_lazy("Unknown variable: %(names)s. This notification may use: %(allowed)s."),
+            params={"names": ", ".join(unknown), "allowed": ", ".join(sorted(allowed))},
         )
     return template
 
@@ -51,9 +52,11 @@ def _render_one(source: str, allowed: set[str], context: dict[str, Any]) -> str:
     except ValidationError:
         raise
     except TemplateDoesNotExist as error:
-        raise ValidationError(_("A notification cannot include other templates.")) from error
+        raise ValidationError(gettext_lazy("A notification cannot include other templates.")) from error
     except Exception as error:  # a syntax error, or a filter or tag failing on the values
-        raise ValidationError(_("The template does not render: %(error)s") % {"error": error}) from error
+        raise ValidationError(
+            gettext_lazy("The template does not render: %(error)s"), params={"error": str(error)}
+        ) from error
 
 
 def render(*, kind: str, subject: str, text: str, context: dict[str, Any], language: str) -> Message:
@@ -77,9 +80,9 @@ def check_template(*, kind: str, texts: dict[str, str]) -> dict[str, list[str]]:
             if not source.strip():
                 errors[name] = [_("This text is required.")]
                 continue
-            with translation.override(language):
-                try:
+            try:
+                with translation.override(language):  # the sample values in the template's language
                     _render_one(source, set(KINDS[kind].all_variables()), sample)
-                except ValidationError as error:
-                    errors[name] = error.messages
+            except ValidationError as error:
+                errors[name] = error.messages  # the reasons in the reader's language (lazy until here)
     return errors

@@ -57,3 +57,9 @@ def check_case(case, auth: dict, *, contact_point: bool = False):
 def is_public_read(operation) -> bool:
     """A GET the schema allows without authentication (its security lists the empty requirement)."""
     return operation.method.upper() == "GET" and {} in (operation.definition.raw.get("security") or [])
+
+
+def is_signed_in_nowhere(operation) -> bool:
+    """An operation that reads no sign-in at all (its only security is the empty requirement): a participant's
+    personal link, whose token in the path is the credential, so a staff member's missing second factor is moot."""
+    return (operation.definition.raw.get("security") or []) == [{}]

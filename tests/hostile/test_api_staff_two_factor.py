@@ -8,7 +8,14 @@ from django.urls import Resolver404, resolve
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from tests.hostile.api_auth import check_case, is_public_read, schema, session_auth, token_auth
+from tests.hostile.api_auth import (
+    check_case,
+    is_public_read,
+    is_signed_in_nowhere,
+    schema,
+    session_auth,
+    token_auth,
+)
 
 pytestmark = pytest.mark.usefixtures("wsgi_in_test_transaction", "senegal_secrets")
 OPERATIONS = [result.ok() for result in schema.get_all_operations()]
@@ -35,7 +42,8 @@ def _every_operation_refused(auth: dict):
         for operation in OPERATIONS:
             case = data.draw(operation.as_strategy(), label=operation.label)
             response = check_case(case, auth)
-            if not is_public_read(operation) and response.status_code != 403 and _resolves(case.formatted_path):
+            exempt = is_public_read(operation) or is_signed_in_nowhere(operation)
+            if not exempt and response.status_code != 403 and _resolves(case.formatted_path):
                 wrong.append(f"{case.method} {case.formatted_path}: {response.status_code}")
         assert not wrong, "answered without two-factor authentication:\n" + "\n".join(wrong)
 
@@ -52,6 +60,8 @@ def test_the_walk_knows_the_public_reads():
     public = {operation.path for operation in OPERATIONS if is_public_read(operation)}
     assert "/api/v1/regions/" in public and "/api/v1/nominations/" not in public
     assert len(public) < len(OPERATIONS) / 2
+    by_link_only = {operation.path for operation in OPERATIONS if is_signed_in_nowhere(operation)}
+    assert by_link_only == {path for path in by_link_only if path.startswith("/api/v1/participant/")}
 
 
 def test_a_staff_session_without_two_factor_is_refused_everywhere_but_public_reads(two_factor_required):
