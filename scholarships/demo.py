@@ -62,7 +62,8 @@ def seed_scholarships(*, officer: User, reviewer_user: User) -> None:
         **common,
     )
     closed = Call.objects.create(
-        cohort_name="Cohort 2026", cohort_name_fr="Promotion 2026", opens_at=now - dt.timedelta(days=90), closes_at=now - dt.timedelta(days=20),
+        cohort_name="Cohort 2026", cohort_name_fr="Promotion 2026", opens_at=now - dt.timedelta(days=90),
+        closes_at=now - dt.timedelta(days=20),
         reviews_per_application=2, **common,
     )  # fmt: skip
     for call in (open_call, closed):
