@@ -64,9 +64,8 @@ def bilingual_world(kenya, contact_point, applicant, staff):
     SessionFactory(workshop=workshop, topic=ENGLISH["session_topic"], topic_fr=FRENCH["session_topic"])
     call = CallFactory(description=ENGLISH["call_description"], description_fr=FRENCH["call_description"])
     CurriculumModule.objects.filter(call=call).update(title=ENGLISH["module_title"], title_fr=FRENCH["module_title"])
-    type(call).objects.filter(pk=call.pk).update(
-        cohort_name=ENGLISH["cohort_name"], cohort_name_fr=FRENCH["cohort_name"]
-    )
+    call.cohort_name, call.cohort_name_fr = ENGLISH["cohort_name"], FRENCH["cohort_name"]
+    call.save(update_fields=["cohort_name", "cohort_name_fr"])
     RubricCriterion.objects.create(
         call=call, weight=2, order=1,
         name=ENGLISH["criterion_name"], name_fr=FRENCH["criterion_name"],
