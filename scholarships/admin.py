@@ -60,12 +60,26 @@ class LetterTemplateInline(admin.StackedInline):
 class CallAdmin(PortalModelAdmin):
     list_display = ["cohort_name", "programme", "partner_university", "seats", "opens_at", "closes_at", "is_published"]
     list_filter = ["is_published", "programme"]
-    search_fields = ["cohort_name", "partner_university", "programme__name_en"]
+    search_fields = ["cohort_name", "cohort_name_fr", "partner_university", "programme__name_en"]
     list_select_related = ["programme"]
     date_hierarchy = "opens_at"
     inlines = [CurriculumModuleInline, RubricCriterionInline, ReviewPhaseInline, LetterTemplateInline]
     fieldsets = [
-        (None, {"fields": ["programme", "cohort_name", "partner_university", "description", "seats", "is_published"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "programme",
+                    "cohort_name",
+                    "cohort_name_fr",
+                    "partner_university",
+                    "description",
+                    "description_fr",
+                    "seats",
+                    "is_published",
+                ]
+            },
+        ),
         (_("Dates"), {"fields": ["opens_at", "closes_at"]}),
         (
             _("Eligibility"),

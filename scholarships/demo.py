@@ -25,6 +25,13 @@ CURRICULUM = (
     ("Machine learning", "Apprentissage automatique", 80),
     ("Data engineering for Customs", "Ingénierie des données pour les douanes", 40),
 )
+# (weight, English name, French name, English description, French description) of each rubric criterion.
+RUBRIC = (
+    (2, "Analytical background", "Formation analytique", "Statistics, programming, data work done so far.",
+     "Statistique, programmation, travaux sur les données déjà réalisés."),
+    (1, "Motivation and impact", "Motivation et impact", "What the candidate will change at work afterwards.",
+     "Ce que la candidate ou le candidat changera ensuite dans son travail."),
+)  # fmt: skip
 
 
 def seed_scholarships(*, officer: User, reviewer_user: User) -> None:
@@ -47,6 +54,7 @@ def seed_scholarships(*, officer: User, reviewer_user: User) -> None:
               "consent_text_fr": CONSENT_FR}  # fmt: skip
     open_call = Call.objects.create(
         cohort_name="Cohort 2027",
+        cohort_name_fr="Promotion 2027",
         description="The 2027 cohort studies in Seoul from September; the programme is taught in English.",
         description_fr="La promotion 2027 étudie à Séoul dès septembre ; le programme est enseigné en anglais.",
         opens_at=now - dt.timedelta(days=7),
@@ -54,19 +62,20 @@ def seed_scholarships(*, officer: User, reviewer_user: User) -> None:
         **common,
     )
     closed = Call.objects.create(
-        cohort_name="Cohort 2026", opens_at=now - dt.timedelta(days=90), closes_at=now - dt.timedelta(days=20),
+        cohort_name="Cohort 2026", cohort_name_fr="Promotion 2026", opens_at=now - dt.timedelta(days=90),
+        closes_at=now - dt.timedelta(days=20),
         reviews_per_application=2, **common,
     )  # fmt: skip
     for call in (open_call, closed):
         for order, (title, title_fr, hours) in enumerate(CURRICULUM):
             CurriculumModule.objects.create(call=call, title=title, title_fr=title_fr, hours=hours, order=order)
-        RubricCriterion.objects.create(call=call, name="Analytical background", weight=Decimal(2), order=1,
-                                       description="Statistics, programming, data work done so far.")  # fmt: skip
-        RubricCriterion.objects.create(call=call, name="Motivation and impact", weight=Decimal(1), order=2,
-                                       description="What the candidate will change at work afterwards.")  # fmt: skip
+        for order, (weight, name, name_fr, description, description_fr) in enumerate(RUBRIC, start=1):
+            RubricCriterion.objects.create(call=call, name=name, name_fr=name_fr, weight=Decimal(weight), order=order,
+                                           description=description, description_fr=description_fr)  # fmt: skip
     ReviewPhase.objects.create(
-        call=closed, name="Review", opens_at=closed.closes_at, closes_at=now + dt.timedelta(days=30)
-    )
+        call=closed, name="Review", name_fr="Évaluation", opens_at=closed.closes_at,
+        closes_at=now + dt.timedelta(days=30),
+    )  # fmt: skip
     demo_reviewer, _created = Reviewer.objects.get_or_create(user=reviewer_user)
     second_user, _created = User.objects.get_or_create(
         email="reviewer2@example.org", defaults={"full_name": "Second Reviewer", "role": "reviewer"}

@@ -3,10 +3,12 @@ import datetime as dt
 from django import forms
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bacuda_portal.core.choices import with_blank
+from bacuda_portal.core.templatetags.bilingual import bilingual
 from bacuda_portal.members.models import Administration, Region
 
 from .enums import (
@@ -231,7 +233,7 @@ class ApplicationFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         calls = Call.objects.select_related("programme").only(
-            "pk", "cohort_name", "programme__name_en", "programme__name_fr"
+            "pk", "cohort_name", "cohort_name_fr", "programme__name_en", "programme__name_fr"
         )
         self.call_names = {call.pk: str(call) for call in calls}
         self.fields["call"].choices = [("", _("Any")), *self.call_names.items()]
@@ -265,8 +267,9 @@ class ReviewForm(forms.Form):
         fields = {}
         for criterion in self.criteria:
             fields[f"criterion_{criterion.pk}"] = forms.IntegerField(
-                label=f"{criterion.name} (×{criterion.weight.normalize()})",
-                help_text=criterion.description,
+                # Marked when the English stands in for the French (see core.bilingual); escaped either way.
+                label=format_html("{} (×{})", bilingual(criterion.localized_name), criterion.weight.normalize()),
+                help_text=bilingual(criterion.localized_description),
                 min_value=SCORE_MIN,
                 max_value=SCORE_MAX,
                 required=False,

@@ -44,7 +44,7 @@ class CallFilterForm(forms.Form):
 
 # The call's fields as the page groups them: EN/FR texts side by side in the last group.
 CALL_GROUPS = (
-    (_("The call"), ("programme", "cohort_name", "partner_university", "seats", "is_published")),
+    (_("The call"), ("programme", "cohort_name", "cohort_name_fr", "partner_university", "seats", "is_published")),
     (_("Dates"), ("opens_at", "closes_at")),
     (
         _("Eligibility"),
@@ -106,14 +106,17 @@ class _RowForm(forms.ModelForm):
 class CriterionForm(_RowForm):
     class Meta:
         model = RubricCriterion
-        fields = ["name", "description", "weight", "order"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        fields = ["name", "name_fr", "description", "description_fr", "weight", "order"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "description_fr": forms.Textarea(attrs={"rows": 2}),
+        }
 
 
 class PhaseForm(_RowForm):
     class Meta:
         model = ReviewPhase
-        fields = ["name", "opens_at", "closes_at"]
+        fields = ["name", "name_fr", "opens_at", "closes_at"]
         widgets = {"opens_at": DATETIME_INPUT, "closes_at": DATETIME_INPUT}
 
 
@@ -130,7 +133,8 @@ def _formset(form, model, prefix_extra: int):
 CriterionFormSet = _formset(CriterionForm, RubricCriterion, 2)
 PhaseFormSet = _formset(PhaseForm, ReviewPhase, 1)
 ModuleFormSet = _formset(ModuleForm, CurriculumModule, 2)
-ROW_FIELDS = {"criteria": ("name", "description", "weight", "order"), "phases": ("name", "opens_at", "closes_at"),
+ROW_FIELDS = {"criteria": ("name", "name_fr", "description", "description_fr", "weight", "order"),
+              "phases": ("name", "name_fr", "opens_at", "closes_at"),
               "modules": ("title", "title_fr", "hours", "order")}  # fmt: skip
 
 

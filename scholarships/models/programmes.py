@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bacuda_portal.core.bilingual import bilingual_property
+from bacuda_portal.core.bilingual import ChosenWhenRendered, bilingual_property
 from bacuda_portal.core.models import TimeStampedModel
 from bacuda_portal.members.models import BilingualNameMixin
 
@@ -44,7 +44,8 @@ class Call(TimeStampedModel):
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="calls"
     )
-    cohort_name = models.CharField(_("cohort"), max_length=200)
+    cohort_name = models.CharField(_("cohort (English)"), max_length=200)
+    cohort_name_fr = models.CharField(_("cohort (French)"), max_length=200, blank=True)
     partner_university = models.CharField(_("partner university"), max_length=200)
     description = models.TextField(_("description (English)"), blank=True)
     description_fr = models.TextField(_("description (French)"), blank=True)
@@ -104,7 +105,16 @@ class Call(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.programme} – {self.cohort_name}"
+        return f"{self.programme} – {self.localized_cohort_name}"
+
+    @property
+    def name_for_emails(self) -> ChosenWhenRendered:
+        """Programme and cohort, chosen in the recipient's language when the e-mail is rendered."""
+        programme = self.programme
+        return ChosenWhenRendered(
+            en=f"{programme.name_en or programme.name_fr} – {self.cohort_name or self.cohort_name_fr}",
+            fr=f"{programme.name_fr or programme.name_en} – {self.cohort_name_fr or self.cohort_name}",
+        )
 
     def get_absolute_url(self) -> str:
         return reverse("scholarships:call_detail", kwargs={"pk": self.pk})
@@ -115,6 +125,7 @@ class Call(TimeStampedModel):
 
     consent_text = bilingual_property("consent_text_en", "consent_text_fr")
     localized_description = bilingual_property("description", "description_fr")
+    localized_cohort_name = bilingual_property("cohort_name", "cohort_name_fr")
 
 
 class CurriculumModule(models.Model):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bacuda_portal.core.bilingual import bilingual_property
 from bacuda_portal.core.models import TimeStampedModel
 from bacuda_portal.members.models import Administration
 
@@ -27,8 +28,10 @@ class RubricCriterion(models.Model):
     """One weighted criterion of a call's review rubric."""
 
     call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="criteria")
-    name = models.CharField(_("criterion"), max_length=200)
-    description = models.TextField(_("description"), blank=True, help_text=_("What reviewers look for."))
+    name = models.CharField(_("criterion (English)"), max_length=200)
+    name_fr = models.CharField(_("criterion (French)"), max_length=200, blank=True)
+    description = models.TextField(_("description (English)"), blank=True, help_text=_("What reviewers look for."))
+    description_fr = models.TextField(_("description (French)"), blank=True)
     weight = models.DecimalField(
         _("weight"),
         max_digits=5,
@@ -44,8 +47,11 @@ class RubricCriterion(models.Model):
         ordering = ["call", "order", "pk"]
         constraints = [models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive")]
 
+    localized_name = bilingual_property("name", "name_fr")
+    localized_description = bilingual_property("description", "description_fr")
+
     def __str__(self) -> str:
-        return f"{self.name} (×{self.weight})"
+        return f"{self.localized_name} (×{self.weight})"
 
 
 class ReviewPhaseQuerySet(models.QuerySet):
@@ -58,7 +64,8 @@ class ReviewPhase(models.Model):
     """A period in which reviewers may score; outside every phase of its call, reviews are refused."""
 
     call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="review_phases")
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name (English)"), max_length=200)
+    name_fr = models.CharField(_("name (French)"), max_length=200, blank=True)
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
 
@@ -72,8 +79,10 @@ class ReviewPhase(models.Model):
             models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="review_phase_closes_after_opening")
         ]
 
+    localized_name = bilingual_property("name", "name_fr")
+
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
 
 
 class Reviewer(TimeStampedModel):

@@ -24,7 +24,14 @@ def applications_of_applicant(user) -> QuerySet[Application]:
     return (
         Application.objects.filter(applicant=user)
         .select_related("call__programme")
-        .only("pk", "status", "call__cohort_name", "call__programme__name_en", "call__programme__name_fr")
+        .only(
+            "pk",
+            "status",
+            "call__cohort_name",
+            "call__cohort_name_fr",
+            "call__programme__name_en",
+            "call__programme__name_fr",
+        )
         .order_by("-created_at")
     )
 
@@ -73,7 +80,8 @@ _ENDORSEMENT_STATE_FILTERS = {
 
 # What the contact point's page shows of a call (its name, whether it is open, the quota): not its long texts.
 ENDORSEMENT_CALL_FIELDS = (
-    "pk", "programme__name_en", "programme__name_fr", "cohort_name", "opens_at", "closes_at", "is_published",
+    "pk", "programme__name_en", "programme__name_fr", "cohort_name", "cohort_name_fr", "opens_at", "closes_at",
+    "is_published",
     "quota_per_administration", "endorsement_required",
 )  # fmt: skip
 

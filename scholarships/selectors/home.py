@@ -2,6 +2,8 @@
 
 from django.db.models import Count, Q
 
+from bacuda_portal.core.bilingual import row_in_reader_language
+
 from ..enums import ApplicationStatus, DecisionOutcome, DecisionStatus, EndorsementStatus
 from ..models import Application
 
@@ -17,10 +19,17 @@ def administration_applications(administration) -> dict:
     endorsements = dict(EndorsementStatus.choices)
     latest = list(
         applications.values(
-            "pk", "full_name", "status", "endorsement_status", "submitted_at", "call__cohort_name"
+            "pk",
+            "full_name",
+            "status",
+            "endorsement_status",
+            "submitted_at",
+            "call__cohort_name",
+            "call__cohort_name_fr",
         ).order_by("-submitted_at", "-pk")[:HOME_ROWS]
     )
     for row in latest:
+        row["cohort"] = row_in_reader_language(row, "call__cohort_name")
         row["status_label"] = statuses.get(row["status"], row["status"])
         row["endorsement_label"] = endorsements.get(row["endorsement_status"], row["endorsement_status"])
     figures = applications.aggregate(
@@ -38,9 +47,12 @@ def applicant_activity(user) -> list[dict]:
     statuses = dict(ApplicationStatus.choices)
     rows = list(
         Application.objects.filter(applicant=user)
-        .values("pk", "status", "created_at", "submitted_at", "call__cohort_name", "call__closes_at")
+        .values(
+            "pk", "status", "created_at", "submitted_at", "call__cohort_name", "call__cohort_name_fr", "call__closes_at"
+        )
         .order_by("-created_at", "-pk")[:HOME_ROWS]
     )
     for row in rows:
+        row["cohort"] = row_in_reader_language(row, "call__cohort_name")
         row["status_label"] = statuses.get(row["status"], row["status"])
     return rows

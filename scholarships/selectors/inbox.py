@@ -3,11 +3,18 @@
 from django.db.models import Count
 from django.utils import timezone
 
+from bacuda_portal.core.bilingual import row_in_reader_language
+
 from ..enums import ApplicationStatus, DecisionStatus, EndorsementStatus, OfferStatus, ReviewStatus
 from ..models import Application, Decision, Letter, Review
 
 # --- The inbox: the scholarship work a user may act on --------------------------------------------------------
 INBOX_ROWS = 8
+
+
+def _cohort(row: dict) -> str:
+    """The call's cohort in the reader's language, as plain text (the inbox shows no fallback badge)."""
+    return str(row_in_reader_language(row, "call__cohort_name"))
 
 
 def inbox_items(user, *, now=None) -> list:
@@ -31,7 +38,7 @@ def inbox_items(user, *, now=None) -> list:
 
     def per_call(queryset, **aggregates):
         return (
-            queryset.values("call_id", "call__cohort_name")
+            queryset.values("call_id", "call__cohort_name", "call__cohort_name_fr")
             .annotate(n=Count("pk"), **aggregates)
             .order_by("call__closes_at", "call_id")[:INBOX_ROWS]
         )
@@ -42,7 +49,7 @@ def inbox_items(user, *, now=None) -> list:
             items.append(
                 InboxItem(
                     title=_("Decision letters to approve"),
-                    detail=row["call__cohort_name"],
+                    detail=_cohort(row),
                     url=reverse("scholarships:outbox", kwargs={"pk": row["call_id"]}) + f"?status={LetterStatus.DRAFT}",
                     category=category,
                     count=row["n"],
@@ -53,7 +60,7 @@ def inbox_items(user, *, now=None) -> list:
             items.append(
                 InboxItem(
                     title=_("Decision letters that could not be sent"),
-                    detail=row["call__cohort_name"],
+                    detail=_cohort(row),
                     url=reverse("scholarships:outbox", kwargs={"pk": row["call_id"]})
                     + f"?status={LetterStatus.FAILED}",
                     category=category,
@@ -67,7 +74,7 @@ def inbox_items(user, *, now=None) -> list:
             items.append(
                 InboxItem(
                     title=_("Seats offered to the reserve list to confirm"),
-                    detail=row["call__cohort_name"],
+                    detail=_cohort(row),
                     url=reverse("scholarships:offer_list", kwargs={"pk": row["call_id"]}),
                     category=category,
                     count=row["n"],
@@ -80,7 +87,7 @@ def inbox_items(user, *, now=None) -> list:
             items.append(
                 InboxItem(
                     title=_("Decisions recorded but not released"),
-                    detail=row["call__cohort_name"],
+                    detail=_cohort(row),
                     url=reverse("scholarships:ranking", kwargs={"pk": row["call_id"]}),
                     category=category,
                     count=row["n"],
@@ -99,7 +106,7 @@ def inbox_items(user, *, now=None) -> list:
             items.append(
                 InboxItem(
                     title=_("Applications waiting for your endorsement"),
-                    detail=row["call__cohort_name"],
+                    detail=_cohort(row),
                     url=reverse("scholarships:endorsement_list") + f"?call={row['call_id']}",
                     category=category,
                     count=row["n"],
@@ -114,7 +121,7 @@ def inbox_items(user, *, now=None) -> list:
             items.append(
                 InboxItem(
                     title=_("Applications to review"),
-                    detail=row["call__cohort_name"],
+                    detail=_cohort(row),
                     url=reverse("scholarships:review_list"),
                     category=category,
                     count=row["n"],
@@ -123,11 +130,13 @@ def inbox_items(user, *, now=None) -> list:
             )
     if access.can_apply(user):
         drafts = Application.objects.filter(applicant=user, status=ApplicationStatus.DRAFT, call__closes_at__gt=now)
-        for row in drafts.values("pk", "call__cohort_name", "call__closes_at").order_by("call__closes_at")[:INBOX_ROWS]:
+        for row in drafts.values("pk", "call__cohort_name", "call__cohort_name_fr", "call__closes_at").order_by(
+            "call__closes_at"
+        )[:INBOX_ROWS]:
             items.append(
                 InboxItem(
                     title=_("Your application to finish and submit"),
-                    detail=row["call__cohort_name"],
+                    detail=_cohort(row),
                     url=reverse("scholarships:application_detail", kwargs={"pk": row["pk"]}),
                     category=category,
                     date=row["call__closes_at"],
@@ -138,13 +147,13 @@ def inbox_items(user, *, now=None) -> list:
         offers_open = Decision.objects.filter(
             application__applicant=user, status=DecisionStatus.RELEASED, offer_status=OfferStatus.OPEN
         )
-        for row in offers_open.values("application_id", "call__cohort_name", "reply_by").order_by("reply_by")[
-            :INBOX_ROWS
-        ]:
+        for row in offers_open.values(
+            "application_id", "call__cohort_name", "call__cohort_name_fr", "reply_by"
+        ).order_by("reply_by")[:INBOX_ROWS]:
             items.append(
                 InboxItem(
                     title=_("A scholarship offer to answer"),
-                    detail=row["call__cohort_name"],
+                    detail=_cohort(row),
                     url=reverse("scholarships:application_detail", kwargs={"pk": row["application_id"]}),
                     category=category,
                     date=row["reply_by"],

@@ -152,7 +152,7 @@ def application_submit(
         language=application.applicant.preferred_language,
         context={
             "full_name": application.full_name,
-            "call": str(call),
+            "call": call.name_for_emails,
             "reference": application.pk,
             "closes_at": call.closes_at,
             "status_url": application.get_absolute_url(),
@@ -162,7 +162,7 @@ def application_submit(
         notifications.notify_contact_points(
             kind=NotificationKind.ENDORSEMENT_REQUESTED,
             administration_ids=[application.administration_id],
-            context={"applicant": application.full_name, "call": str(call)},
+            context={"applicant": application.full_name, "call": call.name_for_emails},
             about=application,
             link=("scholarships:endorsement_list", {}),
         )

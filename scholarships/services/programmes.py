@@ -27,7 +27,7 @@ CALL_FIELDS = (
     "is_published", "min_years_of_service", "instruction_language", "required_language_level",
     "endorsement_required", "quota_per_administration", "motivation_min_words", "motivation_max_words",
     "reviews_per_application", "blind_review", "offer_reply_days", "retention_days", "consent_version",
-    "consent_text_en", "consent_text_fr", "description_fr",
+    "consent_text_en", "consent_text_fr", "description_fr", "cohort_name_fr",
 )  # fmt: skip
 # What screened the submitted applications, or decides how reviewers judge them: frozen once there are any.
 FROZEN_CALL_FIELDS = (
@@ -168,8 +168,8 @@ def _save_rows(call: Call, model, rows: list[dict], fields: tuple[str, ...]) -> 
     return {key: value for key, value in summary.items() if value}
 
 
-CRITERION_FIELDS = ("name", "description", "weight", "order")
-PHASE_FIELDS = ("name", "opens_at", "closes_at")
+CRITERION_FIELDS = ("name", "name_fr", "description", "description_fr", "weight", "order")
+PHASE_FIELDS = ("name", "name_fr", "opens_at", "closes_at")
 MODULE_FIELDS = ("title", "title_fr", "hours", "order")
 
 
@@ -244,6 +244,11 @@ def _next_cohort_name(name: str) -> str:
     return f"{name[: last.start()]}{int(last.group()) + 1}{name[last.end() :]}"
 
 
+def _texts(row, *english_names: str) -> dict:
+    """A row's texts in both languages (``name`` and ``name_fr``...), for its copy."""
+    return {name: getattr(row, name) for english in english_names for name in (english, f"{english}_fr")}
+
+
 @transaction.atomic
 def call_copy(*, call: Call, by: User) -> Call:
     """Copy a call for the next cohort: every setting, dates a year later, its rubric, review phases (a year
@@ -255,16 +260,20 @@ def call_copy(*, call: Call, by: User) -> Call:
     copy.pk = copy.id = None
     copy._state.adding = True
     copy.cohort_name = _next_cohort_name(call.cohort_name)[:200]
+    if call.cohort_name_fr:
+        copy.cohort_name_fr = _next_cohort_name(call.cohort_name_fr)[:200]
     copy.opens_at, copy.closes_at = _next_year(call.opens_at), _next_year(call.closes_at)
     copy.is_published = False
     copy.full_clean()
     copy.save()
     RubricCriterion.objects.bulk_create(
-        RubricCriterion(call=copy, name=row.name, description=row.description, weight=row.weight, order=row.order)
+        RubricCriterion(call=copy, weight=row.weight, order=row.order, **_texts(row, "name", "description"))
         for row in call.criteria.all()
     )
     ReviewPhase.objects.bulk_create(
-        ReviewPhase(call=copy, name=row.name, opens_at=_next_year(row.opens_at), closes_at=_next_year(row.closes_at))
+        ReviewPhase(
+            call=copy, **_texts(row, "name"), opens_at=_next_year(row.opens_at), closes_at=_next_year(row.closes_at)
+        )
         for row in call.review_phases.all()
     )
     CurriculumModule.objects.bulk_create(

@@ -81,7 +81,7 @@ def _notify_reviewer(user: User, *, call: Call, count: int) -> None:
     notifications.notify_user(
         kind=NotificationKind.REVIEWS_ASSIGNED,
         user=user,
-        context={"call": str(call), "count": count},
+        context={"call": call.name_for_emails, "count": count},
         about=call,
         link=("scholarships:review_list", {}),
     )

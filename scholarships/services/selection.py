@@ -109,7 +109,7 @@ def decisions_release(*, call: Call, by: User, now: dt.datetime | None = None) -
     if drafted:
         notifications.notify_staff(
             kind=NotificationKind.LETTERS_TO_APPROVE,
-            context={"call": str(call), "count": drafted},
+            context={"call": call.name_for_emails, "count": drafted},
             about=call,
             link=("scholarships:outbox", {"pk": call.pk}),
         )

@@ -117,7 +117,8 @@ CALL_CSV_HEADER = (
 
 def _call_row(call) -> tuple:
     return (
-        call.programme.name_en, call.cohort_name, call.partner_university, call.seats, call.opens_at, call.closes_at,
+        call.programme.name, call.localized_cohort_name, call.partner_university, call.seats, call.opens_at,
+        call.closes_at,
         str(CALL_STATE_LABELS[selectors.call_state(call)]), call.min_years_of_service,
         call.get_instruction_language_display(), call.required_language_level, _yes_no(call.endorsement_required),
         call.quota_per_administration, call.motivation_min_words, call.motivation_max_words,

@@ -34,7 +34,7 @@ class VendorAdmin(PortalModelAdmin):
 class MilestoneInline(admin.TabularInline):
     model = Milestone
     extra = 0
-    fields = ["title", "due_date", "done_on"]
+    fields = ["title", "title_fr", "due_date", "done_on"]
 
 
 class ChecklistItemInline(admin.TabularInline):

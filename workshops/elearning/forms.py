@@ -76,7 +76,7 @@ class MilestoneForm(forms.ModelForm):
 
     class Meta:
         model = Milestone
-        fields = ["title", "due_date", "done_on"]
+        fields = ["title", "title_fr", "due_date", "done_on"]
         widgets = {"due_date": DATE_WIDGET, "done_on": DATE_WIDGET}
 
 

@@ -166,7 +166,8 @@ class MilestoneQuerySet(models.QuerySet):
 
 class Milestone(TimeStampedModel):
     course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="milestones")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title (English)"), max_length=200)
+    title_fr = models.CharField(_("title (French)"), max_length=200, blank=True)
     due_date = models.DateField(_("due date"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
 
@@ -178,8 +179,10 @@ class Milestone(TimeStampedModel):
         ordering = ["due_date", "id"]
         constraints = [models.CheckConstraint(condition=~Q(title=""), name="milestone_has_title")]
 
+    localized_title = bilingual_property("title", "title_fr")
+
     def __str__(self) -> str:
-        return self.title
+        return self.localized_title
 
     def clean(self) -> None:
         super().clean()

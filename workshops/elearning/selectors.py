@@ -124,6 +124,7 @@ def inbox_items(user, *, today: date) -> list:
     from django.urls import reverse
     from django.utils.translation import gettext_lazy as _
 
+    from bacuda_portal.core.bilingual import row_in_reader_language
     from bacuda_portal.core.inbox import DUE, InboxItem, Urgency
 
     from . import access
@@ -134,12 +135,12 @@ def inbox_items(user, *, today: date) -> list:
     return [
         InboxItem(
             title=_("An overdue e-learning milestone"),
-            detail=f"{row['course__code']} · {row['title']}",
+            detail=f"{row['course__code']} · {row_in_reader_language(row, 'title')}",
             url=reverse("elearning:course_detail", kwargs={"code": row["course__code"]}),
             category=_("E-learning"),
             date=row["due_date"],
             date_kind=DUE,
             urgency=Urgency.HIGH,
         )
-        for row in overdue.values("course__code", "title", "due_date")[:INBOX_ROWS]
+        for row in overdue.values("course__code", "title", "title_fr", "due_date")[:INBOX_ROWS]
     ]

@@ -241,10 +241,14 @@ def checklist_item_set_done(*, item: ChecklistItem, done: bool, by: User) -> Che
 
 # --- Milestones ----------------------------------------------------------------------------------------
 @transaction.atomic
-def milestone_create(*, course: Course, by: User, title: str, due_date: date, done_on: date | None = None) -> Milestone:
+def milestone_create(
+    *, course: Course, by: User, title: str, due_date: date, done_on: date | None = None, title_fr: str = ""
+) -> Milestone:
     """Add a milestone to a course. A due date in the past is allowed (a course recorded late); a completion
     date in the future is not. Side effects: audit record."""
-    milestone = Milestone(course=course, title=title.strip(), due_date=due_date, done_on=done_on)
+    milestone = Milestone(
+        course=course, title=title.strip(), title_fr=title_fr.strip(), due_date=due_date, done_on=done_on
+    )
     milestone.full_clean()
     milestone.save()
     audit_record(actor=by, action="elearning.milestone.created", target=course, milestone=milestone.title)
@@ -252,13 +256,16 @@ def milestone_create(*, course: Course, by: User, title: str, due_date: date, do
 
 
 @transaction.atomic
-def milestone_update(*, milestone: Milestone, by: User, title: str, due_date: date, done_on: date | None) -> Milestone:
-    """Change a milestone's title, due date or completion date. Side effects: audit record."""
+def milestone_update(
+    *, milestone: Milestone, by: User, title: str, due_date: date, done_on: date | None, title_fr: str = ""
+) -> Milestone:
+    """Change a milestone's titles, due date or completion date. Side effects: audit record."""
     milestone.title = title.strip()
+    milestone.title_fr = title_fr.strip()
     milestone.due_date = due_date
     milestone.done_on = done_on
     milestone.full_clean()
-    milestone.save(update_fields=["title", "due_date", "done_on", "updated_at"])
+    milestone.save(update_fields=["title", "title_fr", "due_date", "done_on", "updated_at"])
     audit_record(actor=by, action="elearning.milestone.updated", target=milestone.course, milestone=milestone.title)
     return milestone
 

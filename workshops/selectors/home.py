@@ -63,7 +63,7 @@ def staff_dashboard(*, today: dt.date, horizon_days: int = 90) -> dict:
         .order_by("created_at")[:DASHBOARD_ROWS]
     )
     milestones = overdue_milestones(visible=Course.objects.all(), today=today).select_related(None)
-    milestones = milestones.select_related("course").only("title", "due_date", "course__code")
+    milestones = milestones.select_related("course").only("title", "title_fr", "due_date", "course__code")
     # A mission is shown by its traveller, destination and start date (``Mission.__str__``).
     mission_columns = ("start_date", "destination_city", "traveller_user", "traveller_expert")
     traveller_columns = ("traveller_user__full_name", "traveller_user__email", "traveller_expert__full_name")

@@ -35,7 +35,7 @@ def calls_closing(now: dt.datetime) -> int:
             notify_users(
                 kind=Kind.CALL_CLOSING,
                 users=contact_points,
-                context={"call": str(call), "closes_at": call.closes_at},
+                context={"call": call.name_for_emails, "closes_at": call.closes_at},
                 about=call,
                 link=("scholarships:call_detail", {"pk": call.pk}),
                 occasion="closing",
@@ -58,7 +58,7 @@ def reviews_due(now: dt.datetime) -> int:
             continue
         sent += notify_user(
             kind=Kind.REVIEWS_DUE, user=user,
-            context={"call": str(row.phase.call), "count": row.count, "closes_at": row.phase.closes_at},
+            context={"call": row.phase.call.name_for_emails, "count": row.count, "closes_at": row.phase.closes_at},
             about=row.phase, link=("scholarships:review_list", {}), occasion="due", now=now,
         ) is not None  # fmt: skip
     return sent
@@ -72,7 +72,7 @@ def offers_reply_due(now: dt.datetime) -> int:
     for decision in scholarship_selectors.offers_due_between(now, now + OFFER_REPLY_NOTICE):
         sent += notify_user(
             kind=Kind.OFFER_REPLY_DUE, user=decision.application.applicant,
-            context={"call": str(decision.call), "reply_by": decision.reply_by}, about=decision,
+            context={"call": decision.call.name_for_emails, "reply_by": decision.reply_by}, about=decision,
             link=("scholarships:offer_reply", {"pk": decision.application_id}), occasion="reply_by", now=now,
         ) is not None  # fmt: skip
     return sent
