@@ -268,6 +268,13 @@ MATRIX = {
         ("401", "403", "404", "404", "404", "404"),
     ),
     "v1:mission-claim-payment": ("post", lambda w: {"pk": w["mission"].pk}, ("401", "ok", "404", "404", "404", "404")),
+    "v1:mission-bulk-approve": ("post", None, ("401", "ok", "404", "404", "404", "404")),
+    "v1:mission-claim-lines": ("post", lambda w: {"pk": w["mission"].pk}, ("401", "ok", "404", "404", "ok", "404")),
+    "v1:mission-claim-line-remove": (
+        "delete",
+        lambda w: {"pk": w["claim_line"].claim.mission_id, "line_pk": w["claim_line"].pk},
+        ("401", "ok", "404", "404", "ok", "404"),
+    ),
 }
 
 FRAGMENTS = (
