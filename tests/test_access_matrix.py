@@ -225,6 +225,12 @@ MATRIX = {
     "v1:workshop-attendance": ("post", lambda w: {"pk": w["workshop"].pk}, ("401", "ok", "404", "404", "404", "404")),
     "v1:workshop-certificates": ("post", lambda w: {"pk": w["workshop"].pk}, ("401", "ok", "404", "404", "404", "404")),
     "v1:workshop-assignments": ("post", lambda w: {"pk": w["workshop"].pk}, ("401", "ok", "404", "404", "404", "404")),
+    "v1:workshop-nomination-decisions": (
+        "post",
+        lambda w: {"pk": w["workshop"].pk},
+        ("401", "ok", "404", "404", "404", "404"),
+    ),
+    "v1:workshop-bulk-certificates": ("post", None, ("401", "ok", "404", "404", "404", "404")),
     "v1:assignment-list": ("get", None, API_SIGNED_IN),
     "v1:assignment-detail": ("get", lambda w: {"pk": w["assignment"].pk}, ("401", "ok", "404", "404", "ok", "404")),
     "v1:assignment-answer": ("post", lambda w: {"pk": w["assignment"].pk}, ("401", "404", "404", "404", "ok", "404")),
