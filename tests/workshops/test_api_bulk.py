@@ -84,9 +84,9 @@ def test_nobody_but_staff_decides_in_bulk(client_as, contact_point, other_contac
 def test_staff_issue_the_certificates_of_several_workshops_with_a_summary(
     client_as,
     staff,
-    delivered_workshop,
+    delivered_workshop,  # noqa: F811
     workshop,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks():
         response = _post(client_as(staff), CERTIFICATES, {"ids": [workshop.pk, delivered_workshop.pk, 9_999_999]})
