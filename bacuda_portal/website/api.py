@@ -137,7 +137,7 @@ class NewsPostViewSet(viewsets.ModelViewSet):
         return Response(self.get_serializer(post).data, status=status.HTTP_200_OK)
 
     @extend_schema(
-        request={"multipart/form-data": PictureSerializer},
+        request=PictureSerializer,
         responses={200: NewsPostSerializer, 400: None, 404: None},
         examples=[
             OpenApiExample(

@@ -8,7 +8,7 @@ and submits the claim, staff record its payment; the project manager approves ma
 Anyone who may not act finds nothing (404); a state that does not allow the change is a 409."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -282,7 +282,7 @@ class MissionWritesMixin:
         return self._answer(mission)
 
     @extend_schema(
-        request={"multipart/form-data": ClaimLineWriteSerializer},
+        request=ClaimLineWriteSerializer,
         responses={201: ClaimLineSerializer, **WRITE_ERRORS},
         examples=[
             OpenApiExample(
@@ -320,11 +320,17 @@ class MissionWritesMixin:
         line = services.claim_line_add(mission=mission, by=request.user, **body.validated_data)
         return Response(ClaimLineSerializer(line, context=self.get_serializer_context()).data, status=201)
 
-    @extend_schema(request=None, responses={204: None, 404: None, 409: ConflictSerializer})
-    @action(detail=True, methods=["delete"], url_path=r"claim/lines/(?P<line_pk>[0-9]+)")
+    @extend_schema(
+        request=None,
+        responses={204: None, 404: None, 409: ConflictSerializer},
+        parameters=[OpenApiParameter("line_pk", int, OpenApiParameter.PATH, description="The expense line's id.")],
+    )
+    @action(detail=True, methods=["delete"], url_path=r"claim/lines/(?P<line_pk>[^/.]+)")
     def claim_line_remove(self, request, pk=None, line_pk=None):
         """The traveller (or staff for them) removes an expense, and its receipt, from a draft or rejected claim."""
         mission = self.get_object()
+        if not line_pk.isdigit():
+            raise NotFound
         line = access.get_claim_line_for_claimant(request.user, int(line_pk))
         if line.claim.mission_id != mission.pk:
             raise NotFound
