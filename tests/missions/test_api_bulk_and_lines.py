@@ -178,4 +178,5 @@ def test_a_line_of_another_mission_is_not_found(client_as, staff, draft_claim, e
     other = MissionFactory(traveller_expert=expert_profile, created_by=staff, mission_number="MS-2025-0199")
     line = draft_claim.lines.get()
     assert client_as(staff).delete(f"{_lines_url(other)}{line.pk}/").status_code == 404
+    assert client_as(staff).delete(f"{_lines_url(draft_claim.mission)}first/").status_code == 404
     assert ClaimLine.objects.filter(pk=line.pk).exists()
