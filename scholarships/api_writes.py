@@ -1,6 +1,7 @@
 """The scholarship selection written through the API (issue 19, part 6): endorsement by the administration's contact
-point, reviews by their reviewer, decisions and their release by staff (one at a time or in bulk), offers answered by
-the applicant and confirmed by staff. Mixed into the viewsets of ``scholarships.api``.
+point, reviewers assigned by staff (one reviewer for many applications at once), reviews by their reviewer, decisions
+and their release by staff (one at a time or in bulk), offers answered by the applicant and confirmed by staff. Mixed
+into the viewsets of ``scholarships.api``.
 
 The same services and access rules as the pages: anyone who may not act finds nothing (404, 401 when anonymous); a
 body the form would refuse is a 400 naming the field; a state that does not allow the change is a 409
@@ -25,6 +26,7 @@ from bacuda_portal.core.api_writes import (
 
 from . import access, services
 from .enums import SCORE_MAX, SCORE_MIN, DecisionOutcome, EndorsementDecision, Recommendation
+from .forms import ManualAssignForm
 from .models import Call, Decision
 
 SEATS_TAKEN_EXAMPLE = "All 2 seats of this call are taken: put this candidate on the reserve list."
@@ -73,6 +75,10 @@ class DecisionInputSerializer(serializers.Serializer):
 
 class BulkDecisionInputSerializer(BulkIdsSerializer):
     outcome = serializers.ChoiceField(choices=DecisionOutcome.values, help_text="One outcome for every id given.")
+
+
+class BulkReviewerInputSerializer(BulkIdsSerializer):
+    reviewer = serializers.IntegerField(min_value=1, help_text="An active reviewer of the call's pool (their id).")
 
 
 class DecisionSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
@@ -218,6 +224,40 @@ class CallWritesMixin:
                 ids,
                 rows,
                 lambda application: services.decision_record(application=application, outcome=outcome, by=request.user),
+            )
+        )
+
+    @extend_schema(
+        request=BulkReviewerInputSerializer,
+        responses={200: BulkSummarySerializer, 400: None, 404: None},
+        examples=[
+            OpenApiExample("One reviewer, three applications", value={"reviewer": 9, "ids": [412, 415, 431]},
+                           request_only=True),
+            OpenApiExample("Summary", response_only=True, value={"done": [412, 431], "failed": [
+                {"id": 415, "reason": "A reviewer never reviews an applicant from their own administration."}]}),
+        ],
+    )  # fmt: skip
+    @action(
+        detail=True, methods=["post"], url_path="reviewer-assignments", permission_classes=[permissions.IsAuthenticated]
+    )
+    def reviewer_assignments(self, request, pk=None):
+        """Staff assign one reviewer of the call's pool to many of its applications at once, as on the review page:
+        one transaction per application, and a summary of which succeeded and why each other failed (the reviewer's
+        own administration, a declared conflict of interest, already assigned). The reviewer is notified. An id of
+        another call, or unknown, fails as not found; a reviewer outside the call's active pool is a 400."""
+        call = _staff_call(request, pk)
+        body = BulkReviewerInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        # The pool the review page offers: the call's active reviewers.
+        reviewer = ManualAssignForm(call=call).reviewers.get(body.validated_data["reviewer"])
+        if reviewer is None:
+            raise ApiValidationError({"reviewer": [_("Choose an active reviewer of this call's pool.")]})
+        ids = body.validated_data["ids"]
+        rows = {a.pk: a for a in access.applications_visible_to(request.user).filter(call=call, pk__in=ids)}
+        assign = services.review_assign
+        return Response(
+            bulk_summary(
+                ids, rows, lambda application: assign(application=application, reviewer=reviewer, by=request.user)
             )
         )
 

@@ -225,6 +225,12 @@ MATRIX = {
     "v1:workshop-attendance": ("post", lambda w: {"pk": w["workshop"].pk}, ("401", "ok", "404", "404", "404", "404")),
     "v1:workshop-certificates": ("post", lambda w: {"pk": w["workshop"].pk}, ("401", "ok", "404", "404", "404", "404")),
     "v1:workshop-assignments": ("post", lambda w: {"pk": w["workshop"].pk}, ("401", "ok", "404", "404", "404", "404")),
+    "v1:workshop-nomination-decisions": (
+        "post",
+        lambda w: {"pk": w["workshop"].pk},
+        ("401", "ok", "404", "404", "404", "404"),
+    ),
+    "v1:workshop-bulk-certificates": ("post", None, ("401", "ok", "404", "404", "404", "404")),
     "v1:assignment-list": ("get", None, API_SIGNED_IN),
     "v1:assignment-detail": ("get", lambda w: {"pk": w["assignment"].pk}, ("401", "ok", "404", "404", "ok", "404")),
     "v1:assignment-answer": ("post", lambda w: {"pk": w["assignment"].pk}, ("401", "404", "404", "404", "ok", "404")),
@@ -268,6 +274,13 @@ MATRIX = {
         ("401", "403", "404", "404", "404", "404"),
     ),
     "v1:mission-claim-payment": ("post", lambda w: {"pk": w["mission"].pk}, ("401", "ok", "404", "404", "404", "404")),
+    "v1:mission-bulk-approve": ("post", None, ("401", "ok", "404", "404", "404", "404")),
+    "v1:mission-claim-lines": ("post", lambda w: {"pk": w["mission"].pk}, ("401", "ok", "404", "404", "ok", "404")),
+    "v1:mission-claim-line-remove": (
+        "delete",
+        lambda w: {"pk": w["claim_line"].claim.mission_id, "line_pk": w["claim_line"].pk},
+        ("401", "ok", "404", "404", "ok", "404"),
+    ),
 }
 
 FRAGMENTS = (

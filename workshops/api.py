@@ -18,6 +18,7 @@ from bacuda_portal.core.api_fields import FieldsBuiltOnceMixin, ScopedPrimaryKey
 from bacuda_portal.core.api_filters import ScopedModelChoiceFilter
 
 from . import access, selectors, services
+from .api_bulk import NOMINATION_DECISIONS, WorkshopBulkMixin
 from .enums import AssignmentRole, AttendanceStatus, Gender, WorkingLanguage
 from .experts.models import Expert
 from .models import Assignment, Beneficiary, Nomination, Session, Workshop, WorkshopRequest
@@ -232,14 +233,7 @@ class WorkshopWritesMixin:
 
 
 class NominationDecisionSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=["accept", "waitlist", "decline"])
-
-
-NOMINATION_DECISIONS = {
-    "accept": services.nomination_accept,
-    "waitlist": services.nomination_waitlist,
-    "decline": services.nomination_decline,
-}
+    decision = serializers.ChoiceField(choices=list(NOMINATION_DECISIONS))
 
 
 class NominationWritesMixin:
@@ -310,7 +304,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(assignment).data)
 
 
-class WorkshopViewSet(WorkshopWritesMixin, viewsets.ReadOnlyModelViewSet):
+class WorkshopViewSet(WorkshopWritesMixin, WorkshopBulkMixin, viewsets.ReadOnlyModelViewSet):
     """Workshops the user may see: all for staff, their administration's for a contact point, their
     assignments' for an expert."""
 

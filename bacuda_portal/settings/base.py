@@ -306,6 +306,8 @@ SPECTACULAR_SETTINGS = {
         "AlgorithmKindEnum": "algorithms.enums.AlgorithmKind",
         "DatasetKindEnum": "algorithms.enums.DatasetKind",
         "ModelJobKindEnum": "algorithms.enums.JobKind",
+        # a nomination's decision, one at a time and in bulk (workshops.api, workshops.api_bulk)
+        "NominationDecisionEnum": ["accept", "waitlist", "decline"],
     },
 }
 

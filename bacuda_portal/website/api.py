@@ -1,7 +1,8 @@
 """The website's news through the API (issue 19, part 6): anyone reads the published posts; staff also read drafts and
 scheduled ones, and create, change, publish and delete posts by the same services as the news pages. Anyone else who
-tries to write finds nothing (404), an anonymous visitor gets 401. Pictures are uploaded on the news page.
-``register`` adds the routes to the project's router."""
+tries to write finds nothing (404), an anonymous visitor gets 401. A post's picture is uploaded as a multipart body,
+checked like the news page's upload, then resized with its thumbnail by the news service. ``register`` adds the
+routes to the project's router."""
 
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -9,11 +10,14 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bacuda_portal.core.api_fields import FieldsBuiltOnceMixin
 from bacuda_portal.core.api_writes import ConflictSerializer
+from bacuda_portal.core.parsers import PortalJSONParser
 
 from . import access, selectors, services
 from .models import NewsPost
@@ -53,6 +57,23 @@ class NewsPostSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
             )
         if not merged.get("slug"):
             data["slug"] = slugify(merged.get("title_en") or merged.get("title_fr") or "")[:120]
+        return data
+
+
+class PictureSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
+    """The picture and its description, checked as on the news form: the model's upload check (JPEG or PNG, its size),
+    and a description in at least one language."""
+
+    class Meta:
+        model = NewsPost
+        fields = ["image", "image_alt_en", "image_alt_fr"]
+        extra_kwargs = {"image": {"required": True, "allow_null": False, "allow_empty_file": False}}
+
+    def validate(self, data):
+        if not (data.get("image_alt_en", "").strip() or data.get("image_alt_fr", "").strip()):
+            raise serializers.ValidationError(
+                {"image_alt_en": [_("Describe the picture for readers who cannot see it.")]}
+            )
         return data
 
 
@@ -114,6 +135,44 @@ class NewsPostViewSet(viewsets.ModelViewSet):
         body.is_valid(raise_exception=True)
         post = services.news_post_publish(post=post, at=body.validated_data.get("publish_at"), by=request.user)
         return Response(self.get_serializer(post).data, status=status.HTTP_200_OK)
+
+    @extend_schema(
+        request=PictureSerializer,
+        responses={200: NewsPostSerializer, 400: None, 404: None},
+        examples=[
+            OpenApiExample(
+                "A picture",
+                request_only=True,
+                value={"image": "(the file)", "image_alt_en": "Officers at the KRA's risk desk",
+                       "image_alt_fr": "Agents au service des risques de la KRA"},
+            )
+        ],
+        methods=["PUT"],
+    )  # fmt: skip
+    @extend_schema(request=None, responses={200: NewsPostSerializer, 404: None}, methods=["DELETE"])
+    @action(
+        detail=True,
+        methods=["put", "delete"],
+        # A file needs a multipart body; a JSON one is read (safely) only to be told which field is missing.
+        parser_classes=[MultiPartParser, PortalJSONParser],
+    )
+    def picture(self, request, pk=None):
+        """PUT: give the post a picture (JPEG or PNG) with its description in at least one language, replacing any
+        earlier one; it is resized to the site's width and a thumbnail is made, as on the news page. DELETE: remove
+        the picture and its thumbnail."""
+        post = self.get_object()
+        if request.method == "DELETE":
+            post.image = ""
+        else:
+            body = PictureSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            for name, value in body.validated_data.items():
+                setattr(post, name, value)
+        try:
+            post = services.news_post_save(post=post, by=request.user, image_changed=True)
+        except ValueError:
+            raise ApiValidationError({"image": [_("The picture could not be read or is too large.")]}) from None
+        return Response(self.get_serializer(post).data)
 
 
 def register(router) -> None:

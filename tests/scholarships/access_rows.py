@@ -103,6 +103,7 @@ ROWS = {
     "v1:scholarship-application-offer-confirm": ("post", _application, API_STAFF_ONLY),
     "v1:scholarship-call-release": ("post", lambda w: {"pk": w["call"].pk}, API_STAFF_ONLY),
     "v1:scholarship-call-decisions": ("post", lambda w: {"pk": w["call"].pk}, API_STAFF_ONLY),
+    "v1:scholarship-call-reviewer-assignments": ("post", lambda w: {"pk": w["call"].pk}, API_STAFF_ONLY),
     "v1:scholarship-review-scores": ("post", lambda w: {"pk": w["review"].pk}, API_NOBODY),
     "v1:scholarship-review-conflict": ("post", lambda w: {"pk": w["review"].pk}, API_NOBODY),
 }

@@ -27,6 +27,7 @@ ROWS = {
     "v1:news-post-list": ("get", None, PUBLIC),
     "v1:news-post-detail": ("get", lambda w: {"pk": w["news_post"].pk}, PUBLIC),
     "v1:news-post-publish": ("post", lambda w: {"pk": w["news_post"].pk}, ("401", "ok", "404", "404", "404", "404")),
+    "v1:news-post-picture": ("put", lambda w: {"pk": w["news_post"].pk}, ("401", "ok", "404", "404", "404", "404")),
 }
 
 

@@ -3,20 +3,23 @@
 
 The travel request and the claim move along their flow here as on the mission page, by the same services and access
 rules: staff write and submit the travel request, the project manager approves or rejects it and the claim, the
-traveller (or staff for them) submits the claim, staff record its payment. Expense lines, which carry a receipt, are
-added on the page. Anyone who may not act finds nothing (404); a state that does not allow the change is a 409."""
+traveller (or staff for them) adds expense lines with their receipts (a multipart upload, checked like the page's)
+and submits the claim, staff record its payment; the project manager approves many at once, as on the list page.
+Anyone who may not act finds nothing (404); a state that does not allow the change is a 409."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from bacuda_portal.core.api_fields import FieldsBuiltOnceMixin
-from bacuda_portal.core.api_writes import ConflictSerializer
+from bacuda_portal.core.api_writes import BulkIdsSerializer, BulkSummarySerializer, ConflictSerializer, bulk_summary
+from bacuda_portal.core.parsers import PortalJSONParser
 
 from . import access, selectors, services
 from .currencies import validate_currency_code
@@ -126,6 +129,23 @@ class MissionDecisionSerializer(serializers.Serializer):
     )
 
 
+class ClaimLineWriteSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
+    currency = CurrencyCodeField()
+    # The receipt's type and size are checked once, by the service (the model's upload check), as on the page.
+    receipt = serializers.FileField(help_text="The receipt: a PDF, PNG or JPEG file.")
+
+    class Meta:
+        model = ClaimLine
+        fields = ["date", "category", "description", "amount", "currency", "exchange_rate", "receipt"]
+        extra_kwargs = {"exchange_rate": {"help_text": "Only for an amount in another currency than the request's."}}
+
+
+class BulkApprovalSerializer(BulkIdsSerializer):
+    what = serializers.ChoiceField(
+        choices=["claims", "requests"], help_text="Approve the missions' submitted claims, or their travel requests."
+    )
+
+
 class PaymentSerializer(serializers.Serializer):
     paid_on = serializers.DateField()
     payment_reference = serializers.CharField(max_length=100)
@@ -147,6 +167,7 @@ REJECT_EXAMPLE = OpenApiExample(
     "Reject", value={"decision": "reject", "comment": "The hotel rate is above the scale."}, request_only=True
 )
 WRITE_ERRORS = {400: None, 404: None, 409: ConflictSerializer}
+NOT_SUBMITTED_EXAMPLE = "Only a submitted claim can be approved or rejected."
 
 
 def _require_reason(body: MissionDecisionSerializer, message: str) -> None:
@@ -259,6 +280,89 @@ class MissionWritesMixin:
             claim=self._claim_of(mission), comment=body.validated_data.get("comment", ""), by=request.user
         )
         return self._answer(mission)
+
+    @extend_schema(
+        request=ClaimLineWriteSerializer,
+        responses={201: ClaimLineSerializer, **WRITE_ERRORS},
+        examples=[
+            OpenApiExample(
+                "A taxi in local money",
+                request_only=True,
+                value={
+                    "date": "2026-05-12",
+                    "category": "local_transport",
+                    "description": "Taxi from the airport",
+                    "amount": "3500.00",
+                    "currency": "KES",
+                    "exchange_rate": "0.0071",
+                    "receipt": "(the file)",
+                },
+            )
+        ],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="claim/lines",
+        # A file needs a multipart body; a JSON one is read (safely) only to be told which field is missing.
+        parser_classes=[MultiPartParser, PortalJSONParser],
+    )
+    def claim_lines(self, request, pk=None):
+        """The traveller (or staff for them) adds an expense with its receipt to the claim, which is created as a
+        draft the first time, once the travel request is approved. The receipt goes through the page's upload check
+        (a PDF without active content, or a whole picture): a refused file is a 400 on ``receipt`` and nothing is
+        stored."""
+        mission = self.get_object()
+        if not access.can_edit_claim(request.user, mission):
+            raise NotFound
+        body = ClaimLineWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        line = services.claim_line_add(mission=mission, by=request.user, **body.validated_data)
+        return Response(ClaimLineSerializer(line, context=self.get_serializer_context()).data, status=201)
+
+    @extend_schema(
+        request=None,
+        responses={204: None, 404: None, 409: ConflictSerializer},
+        parameters=[OpenApiParameter("line_pk", int, OpenApiParameter.PATH, description="The expense line's id.")],
+    )
+    @action(detail=True, methods=["delete"], url_path=r"claim/lines/(?P<line_pk>[^/.]+)")
+    def claim_line_remove(self, request, pk=None, line_pk=None):
+        """The traveller (or staff for them) removes an expense, and its receipt, from a draft or rejected claim."""
+        mission = self.get_object()
+        if not line_pk.isdigit():
+            raise NotFound
+        line = access.get_claim_line_for_claimant(request.user, int(line_pk))
+        if line.claim.mission_id != mission.pk:
+            raise NotFound
+        services.claim_line_remove(line=line, by=request.user)
+        return Response(status=204)
+
+    @extend_schema(
+        request=BulkApprovalSerializer,
+        responses={200: BulkSummarySerializer, 400: None, 404: None},
+        examples=[
+            OpenApiExample("Approve three claims", value={"what": "claims", "ids": [31, 32, 40]}, request_only=True),
+            OpenApiExample(
+                "Summary",
+                value={"done": [31, 40], "failed": [{"id": 32, "reason": NOT_SUBMITTED_EXAMPLE}]},
+                response_only=True,
+            ),
+        ],
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-approve")
+    def bulk_approve(self, request):
+        """The project manager approves the submitted claims (or travel requests) of many missions at once, as on the
+        mission list: one transaction per mission, and a summary of which succeeded and why each other failed (any
+        other staff member is refused mission by mission, with the reason). An id not found fails as not found."""
+        if not access.can_manage_missions(request.user):
+            raise NotFound
+        body = BulkApprovalSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        ids, what = body.validated_data["ids"], body.validated_data["what"]
+        visible = access.missions_visible_to(request.user).filter(pk__in=ids)
+        rows = {mission.pk: mission for mission in selectors.for_list_page(visible)}
+        approve = services.mission_approve_submitted
+        return Response(bulk_summary(ids, rows, lambda mission: approve(mission=mission, what=what, by=request.user)))
 
     @extend_schema(
         request=PaymentSerializer,
