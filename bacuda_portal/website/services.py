@@ -50,10 +50,14 @@ def news_post_save(*, post: NewsPost, by, image_changed: bool) -> NewsPost:
     """Create or change a news post.
 
     Side effects: when a new picture was uploaded it is resized and a thumbnail made (both in public media);
-    removing the picture removes the thumbnail; audit record; the cached public pages go stale (signals).
+    removing the picture removes the thumbnail; the files of a replaced or removed picture are deleted after commit;
+    audit record; the cached public pages go stale (signals).
     """
     if by is not None and post.author_id is None and getattr(by, "is_authenticated", False):
         post.author = by
+    replaced = {}
+    if image_changed and post.pk is not None:  # the files of the picture being replaced or removed
+        replaced = NewsPost.objects.filter(pk=post.pk).values("image", "thumbnail").first() or {}
     if image_changed:
         if post.image:
             post.image.open("rb")
@@ -68,6 +72,10 @@ def news_post_save(*, post: NewsPost, by, image_changed: bool) -> NewsPost:
     created = post.pk is None
     post.full_clean()
     post.save()
+    for field, old_name in replaced.items():
+        if old_name and old_name != getattr(post, field).name:
+            storage = getattr(post, field).storage
+            transaction.on_commit(lambda storage=storage, name=old_name: storage.delete(name))
     audit_record(actor=by, action="website.news.created" if created else "website.news.changed", target=post)
     return post
 

@@ -111,6 +111,22 @@ def test_a_picture_needs_a_description_and_is_resized_with_a_thumbnail(staff_cli
     assert not any(os.path.exists(path) for path in files)
 
 
+def test_a_replaced_picture_leaves_no_file_behind(staff_client):
+    picture = SimpleUploadedFile("first.png", _png(1200, 600), content_type="image/png")
+    staff_client.post(reverse("website:news_create"), _post_data(image=picture, image_alt_en="First"))
+    post = NewsPost.objects.get()
+    first_files = [post.image.path, post.thumbnail.path]
+    data = _post_data(image=SimpleUploadedFile("second.png", _png(1400, 700), content_type="image/png"),
+                      image_alt_en="Second")  # fmt: skip
+    data["slug"] = post.slug
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = staff_client.post(reverse("website:news_edit", args=[post.pk]), data)
+    assert response.status_code == 302, response.content[:500]
+    post.refresh_from_db()
+    assert os.path.exists(post.image.path) and os.path.exists(post.thumbnail.path)
+    assert not any(os.path.exists(path) for path in first_files)
+
+
 def test_an_unreadable_picture_is_refused_on_its_field(staff_client):
     fake = SimpleUploadedFile("photo.png", b"not a picture at all", content_type="image/png")
     response = staff_client.post(reverse("website:news_create"), _post_data(image=fake, image_alt_en="x"))
