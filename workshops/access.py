@@ -11,7 +11,7 @@ from django.http import Http404
 from bacuda_portal.members.access import administration_of, is_wco_staff
 from workshops.experts.access import expert_of
 
-from .enums import NominationStatus, RequestStatus, WorkshopStatus
+from .enums import AssignmentStatus, NominationStatus, RequestStatus, WorkshopStatus
 from .models import (
     Assignment,
     CalendarFeed,
@@ -95,6 +95,16 @@ def requesting_administration(user):
 
 def can_see_requests(user) -> bool:
     return is_wco_staff(user) or can_request_workshop(user)
+
+
+def participants_for_trainer(user, workshop: Workshop) -> QuerySet[Nomination]:
+    """The accepted participants an expert who confirmed an assignment to the workshop may see: the nomination's
+    consent says the participant list is shared with the trainers. Nobody else gets rows here (staff and contact
+    points read the nominations themselves)."""
+    expert = expert_of(user)
+    if expert is None or not workshop.assignments.filter(expert=expert, status=AssignmentStatus.CONFIRMED).exists():
+        return Nomination.objects.none()
+    return workshop.nominations.filter(status=NominationStatus.ACCEPTED)
 
 
 def beneficiary_lines_visible_to(user, lines: list) -> list:

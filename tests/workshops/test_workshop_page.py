@@ -48,3 +48,39 @@ def test_workshop_list_is_paged_by_twenty_five_and_paging_keeps_the_filters(clie
     assert content.count('<td><a href="/en/workshops/') == 25
     second = client.get(reverse("workshops:list") + "?kind=national&page=2").content.decode()
     assert second.count('<td><a href="/en/workshops/') == 5
+
+
+# --- What a trainer sees (issue 20: the participant list is shared with the trainers) --------------------------
+@pytest.fixture
+def trainer_world(regional_workshop, kenya, senegal, expert):
+    from .factories import AssignmentFactory, ExpertFactory
+
+    AssignmentFactory(workshop=regional_workshop, expert=ExpertFactory(user=expert), status="confirmed")
+    NominationFactory(workshop=regional_workshop, administration=kenya, status="accepted", full_name="Achieng Otieno",
+                      position="Risk analyst", email="achieng@kra.example")  # fmt: skip
+    NominationFactory(workshop=regional_workshop, administration=senegal, status="accepted", full_name="Awa Sarr",
+                      position="Inspectrice", email="awa@douanes.example")  # fmt: skip
+    NominationFactory(workshop=regional_workshop, administration=kenya, status="waitlisted", full_name="Brian Mwangi")
+    return regional_workshop
+
+
+def test_a_confirmed_trainer_sees_the_accepted_participants_without_contact_details(client_as, expert, trainer_world):
+    page = client_as(expert).get(reverse("workshops:detail", args=[trainer_world.pk])).content.decode()
+    section = page[page.index('id="trainer-participants-heading"') :]
+    assert "Achieng Otieno" in section and "Risk analyst" in section and "Awa Sarr" in section
+    assert "Brian Mwangi" not in page  # not accepted
+    assert "achieng@kra.example" not in page and "awa@douanes.example" not in page
+    assert "Your administration&#x27;s places" not in page and "Your administration's places" not in page
+
+
+def test_a_trainer_who_has_not_confirmed_sees_no_participant(client_as, expert, trainer_world):
+    trainer_world.assignments.update(status="proposed")
+    page = client_as(expert).get(reverse("workshops:detail", args=[trainer_world.pk])).content.decode()
+    assert "Achieng Otieno" not in page and 'id="trainer-participants-heading"' not in page
+
+
+def test_contact_points_and_staff_do_not_get_the_trainers_list(client_as, cast, trainer_world):
+    for role in ("staff", "contact_point"):
+        page = client_as(cast[role]).get(reverse("workshops:detail", args=[trainer_world.pk])).content.decode()
+        assert 'id="trainer-participants-heading"' not in page
+        assert 'id="beneficiaries-heading"' in page

@@ -34,6 +34,7 @@ from .nominations import (
     is_nominated,
     nominations_of,
     nominations_open,
+    participant_list,
     places_left,
 )
 from .participants import LinkSummary, link_summaries, links_revoked, participant_certificate, participant_page
@@ -102,6 +103,7 @@ __all__ = [
     "open_request_count",
     "overlapping_assignments",
     "participant_certificate",
+    "participant_list",
     "participant_page",
     "personal_calendar_workshops",
     "places_left",

@@ -17,6 +17,11 @@ def nominations_of(visible: QuerySet[Nomination]) -> QuerySet[Nomination]:
     )
 
 
+def participant_list(visible: QuerySet[Nomination]) -> list[Nomination]:
+    """What a trainer sees of the participants: name, position and administration (no contact details)."""
+    return list(visible.select_related("administration").order_by("administration__name_en", "full_name", "pk"))
+
+
 def accepted_count(workshop: Workshop) -> int:
     return workshop.nominations.filter(status=NominationStatus.ACCEPTED).count()
 

@@ -172,6 +172,7 @@ def workshop_detail(request, pk):
         # A nomination with a valid certificate: its revoked ones offer no reissue.
         "valid_certificate_holders": {c.nomination_id for c in certificates if c.revoked_at is None},
         "nominations_open": workshop.status in services.NOMINATION_OPEN_STATUSES,
+        "trainer_participants": selectors.participant_list(access.participants_for_trainer(request.user, workshop)),
     }
     if is_staff:
         context.update(
