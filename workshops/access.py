@@ -98,13 +98,13 @@ def can_see_requests(user) -> bool:
 
 
 def participants_for_trainer(user, workshop: Workshop) -> QuerySet[Nomination]:
-    """The accepted participants an expert who confirmed an assignment to the workshop may see: the nomination's
-    consent says the participant list is shared with the trainers. Nobody else gets rows here (staff and contact
-    points read the nominations themselves)."""
+    """The accepted participants an expert who confirmed an assignment to the workshop may see: those who agreed to
+    appear on the participant list, which their nomination says is shared with the trainers. Nobody else gets rows
+    here (staff and contact points read the nominations themselves)."""
     expert = expert_of(user)
     if expert is None or not workshop.assignments.filter(expert=expert, status=AssignmentStatus.CONFIRMED).exists():
         return Nomination.objects.none()
-    return workshop.nominations.filter(status=NominationStatus.ACCEPTED)
+    return workshop.nominations.filter(status=NominationStatus.ACCEPTED, consent_to_list=True)
 
 
 def beneficiary_lines_visible_to(user, lines: list) -> list:

@@ -61,6 +61,8 @@ def trainer_world(regional_workshop, kenya, senegal, expert):
     NominationFactory(workshop=regional_workshop, administration=senegal, status="accepted", full_name="Awa Sarr",
                       position="Inspectrice", email="awa@douanes.example")  # fmt: skip
     NominationFactory(workshop=regional_workshop, administration=kenya, status="waitlisted", full_name="Brian Mwangi")
+    NominationFactory(workshop=regional_workshop, administration=kenya, status="accepted", full_name="Grace Njeri",
+                      consent_to_list=False)  # fmt: skip
     return regional_workshop
 
 
@@ -69,6 +71,7 @@ def test_a_confirmed_trainer_sees_the_accepted_participants_without_contact_deta
     section = page[page.index('id="trainer-participants-heading"') :]
     assert "Achieng Otieno" in section and "Risk analyst" in section and "Awa Sarr" in section
     assert "Brian Mwangi" not in page  # not accepted
+    assert "Grace Njeri" not in page  # did not agree to appear on the list
     assert "achieng@kra.example" not in page and "awa@douanes.example" not in page
     assert "Your administration&#x27;s places" not in page and "Your administration's places" not in page
 
