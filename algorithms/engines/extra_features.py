@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from algorithms.declarations import TARIFF_CODE
-from algorithms.extra_columns import feature_columns
+from algorithms.declarations import COLUMNS, TARIFF_CODE
+from algorithms.extra_columns import CATEGORICAL, DISTINCT_CAP, EMPTY, NUMERIC, feature_columns
 
 UNKNOWN_CODE = 0  # rare in training, first met at scoring, or the column is absent
 _UNSAFE = re.compile(r"[^0-9A-Za-z_ .()/-]")  # LightGBM refuses JSON punctuation in feature names
@@ -76,11 +76,29 @@ def _feature_name(column: str, taken: set[str]) -> str:
     return name
 
 
+def _kinds(frame: pd.DataFrame, taken: set[str], column_codes) -> dict[str, dict]:
+    """``extra_columns.kinds_of_frame`` from each column's distinct values and their counts: no string per row."""
+    kinds = {}
+    for column in frame.columns:
+        if column in COLUMNS or column in taken:
+            continue
+        codes, strings = column_codes(frame, column, {})
+        values = pd.Series(strings, dtype=object).astype(str).str.strip()
+        counts = pd.Series(np.bincount(codes, minlength=len(strings))).groupby(values.to_numpy()).sum()
+        counts = counts[counts.index != ""]
+        numbers = pd.to_numeric(pd.Series(counts.index, dtype=object), errors="coerce").to_numpy(np.float64)
+        filled = int(counts.sum())
+        numeric = bool(len(counts)) and bool(np.isfinite(numbers).all())
+        kind = EMPTY if not filled else NUMERIC if numeric else CATEGORICAL
+        kinds[column] = {"kind": kind, "filled": filled, "distinct": min(len(counts), DISTINCT_CAP + 1)}
+    return kinds
+
+
 def fit_extra_features(frame: pd.DataFrame, taken: set[str], min_count: int, column_codes) -> ExtraFeatures:
     """The usable extra columns of the training ``frame`` and the codes of the categorical ones (``column_codes``:
     ``features._column_codes``, a code per row and the distinct values as strings). ``taken``: the names of the
     layout's features, among them the derived HS2 and HS4 columns of ``frame``, which are no extra columns."""
-    columns = feature_columns(frame)
+    columns = feature_columns(frame, kinds=_kinds(frame, taken, column_codes))
     taken = set(taken)
     extra = ExtraFeatures()
     cache: dict = {}

@@ -83,6 +83,19 @@ def test_extra_columns_are_typed_encoded_and_absent_without_extras():
     assert plain.extra.summary() == {"numeric": [], "categorical": [], "national_code": False}
 
 
+def test_the_columns_are_typed_as_the_upload_types_them():
+    from algorithms.engines.extra_features import _kinds
+    from algorithms.engines.features import _base_columns, _column_codes
+    from algorithms.extra_columns import kinds_of_frame
+
+    raw = _with_extras(_raw())
+    raw["Empty"] = ""
+    raw["Row number"] = [str(i) + "x" for i in range(len(raw))]  # an identifier: every value distinct
+    raw["Padded"] = [" 7 ", "7", "", " 8"] * (len(raw) // 4)
+    frame = _base_columns(convert_declarations(raw))
+    assert _kinds(frame, {"HS2", "HS4"}, _column_codes) == kinds_of_frame(raw)
+
+
 def test_an_unseen_category_and_missing_extra_columns_are_encoded_as_unknown():
     train, test = _split(_with_extras(_raw()))
     fitted = DeclarationFeatures(seed=0)
