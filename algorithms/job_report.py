@@ -45,6 +45,7 @@ PARAMETERS = {
     "date_wide": (gettext_lazy("DATE: numbers also fed to the fusion layer"), ""),
     "target_rate": (gettext_lazy("Inspection rate the champion is chosen at"), "%"),
     "unseen_models": (gettext_lazy("Models averaged for unseen goods combinations"), ""),
+    "use_extra_columns": (gettext_lazy("Extra columns of the file used as features"), ""),
     # AI-Synth
     "rows": (gettext_lazy("Synthetic rows"), gettext_lazy("rows")),
     "holdout_fraction": (gettext_lazy("Share of the data kept out to measure utility and privacy"), ""),
@@ -254,14 +255,15 @@ NUMBER_LABELS = {
 
 def feature_label(name: str) -> str:
     """A feature of the engine's table in words: a column, a number, or a history figure of a group of columns."""
-    from .engines.features import HISTORY_KEYS
+    from .engines.features import HISTORY_KEYS, NATIONAL_HISTORY_KEYS
 
+    keys = {**HISTORY_KEYS, **NATIONAL_HISTORY_KEYS}
     if name in NUMBER_LABELS:
         return str(NUMBER_LABELS[name])
     key, _sep, stat = name.rpartition("_")
-    if key in HISTORY_KEYS and stat in STAT_LABELS:
+    if key in keys and stat in STAT_LABELS:
         return _("History of %(columns)s: %(figure)s") % {
-            "columns": " + ".join(HISTORY_KEYS[key]),
+            "columns": " + ".join(keys[key]),
             "figure": STAT_LABELS[stat],
         }
     return name
@@ -278,6 +280,17 @@ def _importance(metrics: dict) -> list[dict]:
             rows.append({"name": item[0], "label": feature_label(str(item[0])), "share": f"{100 * share:.1f}",
                          "width": f"{100 * share / max(float(found['features'][0][1]), 1e-9):.0f}"})  # fmt: skip
     return rows
+
+
+def _extra_columns(metrics: dict) -> str:
+    """The file's extra columns the models used (``extra_features`` of the metrics), as one line; "" if none."""
+    found = metrics.get("extra_features")
+    if not isinstance(found, dict):
+        return ""
+    names = [str(n) for n in [*(found.get("categorical") or []), *(found.get("numeric") or [])]]
+    if found.get("national_code"):
+        names.insert(0, _("national tariff code"))
+    return ", ".join(names)
 
 
 def date_report(metrics) -> dict | None:
@@ -316,6 +329,7 @@ def date_report(metrics) -> dict | None:
         ],
         "confusion": _confusion(metrics, target),
         "importance": _importance(metrics),
+        "extra_columns": _extra_columns(metrics),
         "split": [
             {"label": label, **split[name]}
             for name, label in (("train", _("Training")), ("valid", _("Validation")), ("test", _("Test")))

@@ -35,8 +35,11 @@ from algorithms.declarations import (
     IMPORTER_ID,
     ITEM_PRICE,
     NET_MASS,
+    TARIFF_CODE,
     TAX_RATE,
 )
+
+from .extra_features import ExtraFeatures, add_extra_features, fit_extra_features
 
 # Categorical inputs: declaration columns plus derived HS2/HS4.
 CATEGORICAL_FEATURES = (
@@ -74,6 +77,8 @@ HISTORY_KEYS = {
     "declarant": ("Declarant ID",),
     "seller": ("Seller ID",),
 }
+# With a national tariff code longer than the HS6 (HS8, HS10), its fraud history too (out of fold like the others).
+NATIONAL_HISTORY_KEYS = {"tariff": (TARIFF_CODE,)}
 # The "goods combination" of a declaration: the exact tuple the synthetic generator fused with the fraud label
 # (HS6, both countries, tax rate, tax type, net mass). A validation or test declaration whose combination never
 # occurs in the training period is "unseen": there the label cannot be looked up, so only features that generalise
@@ -89,9 +94,9 @@ PRIOR_WEIGHT = 2.0  # pseudo-count of the smoothed fraud rate
 STATS = 4  # history figures per key: log count, log frauds, smoothed rate, lower bound of the rate
 
 
-def history_feature_names() -> list[str]:
+def history_feature_names(keys=HISTORY_KEYS) -> list[str]:
     names = []
-    for key in HISTORY_KEYS:
+    for key in keys:
         names += [f"{key}_n", f"{key}_fraud", f"{key}_rate", f"{key}_low"]
     return names
 
@@ -192,17 +197,30 @@ def _base_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 class DeclarationFeatures:
-    """Fitted on a training frame (with labels); transforms any frame of the layout (labels not needed)."""
+    """Fitted on a training frame (with labels); transforms any frame of the layout (labels not needed).
 
-    def __init__(self, *, min_count: int = 2, folds: int = 5, seed: int = 0):
+    ``use_extras``: also use the file's usable extra columns (``extra_features.py``) and, when the national tariff
+    code is longer than the HS6, its fraud history (``NATIONAL_HISTORY_KEYS``). A file without them gives the
+    table of the layout alone, column for column."""
+
+    def __init__(self, *, min_count: int = 2, folds: int = 5, seed: int = 0, use_extras: bool = True):
         self.min_count = min_count
         self.folds = folds
         self.seed = seed
+        self.use_extras = use_extras
         self.vocab: dict[str, dict[str, int]] = {}
         self.history: dict[str, pd.DataFrame] = {}
         self.prior = 0.0
-        self.feature_names: list[str] = [*CATEGORICAL_FEATURES, *NUMERIC_FEATURES, *history_feature_names()]
-        self.categorical_features: list[str] = list(CATEGORICAL_FEATURES)
+        self._set_extra(ExtraFeatures())
+
+    def _set_extra(self, extra: ExtraFeatures) -> None:
+        self.extra = extra
+        self.history_keys = {**HISTORY_KEYS, **(NATIONAL_HISTORY_KEYS if extra.national_code else {})}
+        self.history_names = history_feature_names(self.history_keys)
+        self.categorical_features: list[str] = [*CATEGORICAL_FEATURES, *extra.categorical.values()]
+        # features that read no label (the model for unseen combinations uses only these)
+        self.label_free_features: list[str] = [*LABEL_FREE_FEATURES, *extra.names]
+        self.feature_names: list[str] = [*self.label_free_features, *self.history_names]
 
     # ----- fitting
     def fit_transform(self, train: pd.DataFrame) -> pd.DataFrame:
@@ -215,10 +233,13 @@ class DeclarationFeatures:
             kept = sorted(counts[counts >= self.min_count].index)
             self.vocab[column] = {value: i + 1 for i, value in enumerate(kept)}
         cache: dict = {}
+        if self.use_extras:
+            taken = {*CATEGORICAL_FEATURES, *NUMERIC_FEATURES}
+            self._set_extra(fit_extra_features(frame, taken, self.min_count, _column_codes))
         rng = np.random.default_rng(self.seed)
         fold = rng.integers(0, self.folds, size=len(frame))
-        history = np.zeros((len(frame), STATS * len(HISTORY_KEYS)), dtype=np.float32)
-        for j, (name, cols) in enumerate(HISTORY_KEYS.items()):
+        history = np.zeros((len(frame), STATS * len(self.history_keys)), dtype=np.float32)
+        for j, (name, cols) in enumerate(self.history_keys.items()):
             # grouped by integer codes, one key at a time: a string per row and key (12 of them) would take
             # gigabytes at millions of rows
             codes, uniques = _key_groups(frame, cols, cache)
@@ -233,8 +254,8 @@ class DeclarationFeatures:
                 history[inside, STATS * j : STATS * (j + 1)] = self._stats(
                     fold_size[codes[inside]], fold_frauds[codes[inside]]
                 )
-        features = self._plain(frame)
-        features[history_feature_names()] = history
+        features = self._plain(frame, cache)
+        features[self.history_names] = history
         return features
 
     def transform(self, frame: pd.DataFrame) -> pd.DataFrame:
@@ -243,15 +264,18 @@ class DeclarationFeatures:
         frame = _base_columns(frame)
         cache: dict = {}
         features = self._plain(frame, cache)
-        history = np.zeros((len(frame), STATS * len(HISTORY_KEYS)), dtype=np.float32)
-        for j, (name, cols) in enumerate(HISTORY_KEYS.items()):
+        history = np.zeros((len(frame), STATS * len(self.history_keys)), dtype=np.float32)
+        for j, (name, cols) in enumerate(self.history_keys.items()):
             table = self.history[name]
-            position = _key_positions(frame, cols, table.index, cache)
+            if all(column in frame.columns for column in cols):
+                position = _key_positions(frame, cols, table.index, cache)
+            else:  # a file scored without the national code: never seen in training
+                position = np.full(len(frame), -1, dtype=np.intp)
             seen = position >= 0
             size = np.where(seen, table["size"].to_numpy(float)[position], 0.0)
             frauds = np.where(seen, table["sum"].to_numpy(float)[position], 0.0)
             history[:, STATS * j : STATS * (j + 1)] = self._stats(size, frauds)
-        features[history_feature_names()] = history
+        features[self.history_names] = history
         return features
 
     # ----- helpers
@@ -284,6 +308,7 @@ class DeclarationFeatures:
         out["origin_differs"] = (
             frame["Country of Departure"].astype(str) != frame["Country of Origin"].astype(str)
         ).astype(np.float32)
+        add_extra_features(out, frame, self.extra, _column_codes, cache)
         return out
 
 
@@ -307,6 +332,8 @@ def features_to_state(features: DeclarationFeatures) -> dict:
         "seed": features.seed,
         "prior": features.prior,
         "vocab": features.vocab,
+        "use_extras": features.use_extras,
+        "extra": features.extra.to_state(),
         "history": {
             name: {"keys": list(table.index), "size": table["size"].tolist(), "sum": table["sum"].tolist()}
             for name, table in features.history.items()
@@ -315,7 +342,13 @@ def features_to_state(features: DeclarationFeatures) -> dict:
 
 
 def features_from_state(state: dict) -> DeclarationFeatures:
-    features = DeclarationFeatures(min_count=state["min_count"], folds=state["folds"], seed=state["seed"])
+    features = DeclarationFeatures(
+        min_count=state["min_count"],
+        folds=state["folds"],
+        seed=state["seed"],
+        use_extras=state.get("use_extras", False),
+    )
+    features._set_extra(ExtraFeatures.from_state(state.get("extra")))  # absent from models made before extras
     features.prior = float(state["prior"])
     features.vocab = {column: dict(values) for column, values in state["vocab"].items()}
     features.history = {

@@ -170,6 +170,25 @@ def test_the_confusion_at_the_chosen_rate_and_the_feature_importance(kenya, cont
     assert importance.index("goods_low") < importance.index("log_mass") < importance.index("Office ID")
 
 
+def test_the_extra_columns_the_models_used_are_named_on_the_job_and_version_pages(
+    kenya, staff, contact_point, client_as
+):
+    metrics = date_metrics() | {
+        "extra_features": {"numeric": ["Inspection score"], "categorical": ["Broker"], "national_code": True}
+    }
+    metrics["feature_importance"]["features"].append(["tariff_rate", 0.1])
+    job = date_job(kenya, metrics=metrics)
+    algorithm = AlgorithmFactory(slug="date", kind="date", publication="published")
+    version = AlgorithmVersionFactory(algorithm=algorithm, job=job, metrics=metrics, publication="published")
+    line = "Extra columns of the file used as features: national tariff code, Broker, Inspection score"
+    for page in (page_of(client_as, contact_point, job.get_absolute_url()),
+                 page_of(client_as, staff, version.get_absolute_url())):  # fmt: skip
+        assert line in page
+        assert "History of Tariff Code: fraud rate" in _table(page, "date-importance")
+    # a job without extra columns says nothing about them
+    assert 'id="date-extra-columns"' not in page_of(client_as, contact_point, date_job(kenya).get_absolute_url())
+
+
 # --- (3) curves -------------------------------------------------------------------------------------------------
 def test_the_curves_over_the_inspection_rate_replace_the_bar_chart(kenya, contact_point, client_as):
     job = date_job(kenya)

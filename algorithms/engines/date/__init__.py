@@ -18,7 +18,11 @@ records the criterion and every model's figures; every model also has ``valid_un
 
 The routed model uses the LightGBM's score on rows whose combination was seen in training and, on unseen rows,
 the average of ``unseen_models`` LightGBMs trained on the label-free features only (``LABEL_FREE_FEATURES``: no
-history statistics), early-stopped on the unseen valid rows.
+history statistics, plus the file's extra columns when used), early-stopped on the unseen valid rows.
+
+Extra columns: with ``params["use_extra_columns"]`` (default true) the tree models also use the file's usable extra
+columns and a national tariff code longer than the HS6 (``extra_features.py``); ``metrics["extra_features"]``
+lists those used.
 
 Split: ``params["split_dates"] = ["YYYY-MM-DD", "YYYY-MM-DD"]`` gives the first day of valid and of test. By default
 the dates are cut chronologically at 70 % and 85 % of the rows; when a calendar month starts within 3 % of the rows

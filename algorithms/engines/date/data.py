@@ -53,8 +53,11 @@ DEFAULT_PARAMS = {
     # champion rule and the model for unseen goods combinations
     "target_rate": 5,  # percent inspected: the champion is chosen on precision and revenue at this rate
     "unseen_models": 3,  # label-free LightGBMs (different seeds) averaged for unseen combinations
+    # the file's usable extra columns (numeric, categorical, the national tariff code longer than the HS6) as
+    # features; the version's metrics list those used ("extra_features")
+    "use_extra_columns": True,
 }
-BOOL_PARAMS = ("date_self_attention", "date_wide")
+BOOL_PARAMS = ("date_self_attention", "date_wide", "use_extra_columns")
 INT_PARAMS = {
     "threads": (1, 16),
     "xgb_rounds": (1, 5000),

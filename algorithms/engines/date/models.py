@@ -89,6 +89,7 @@ class DateModel:
         leaves = date_model.leaf_indexes(raw, self.nodes_per_tree)
         dense = features[self.dense["columns"]].to_numpy(np.float32)
         dense = ((dense - np.float32(self.dense["mean"])) / np.float32(self.dense["std"])).astype(np.float32)
+        dense = np.nan_to_num(dense, nan=0.0)  # an empty numeric extra cell: the training mean
         return (
             leaves,
             self.importers.encode(frame[IMPORTER_ID]),
@@ -118,8 +119,11 @@ class DateModel:
         return np.concatenate([p for p, _ in parts]), np.concatenate([r for _, r in parts])
 
 
-def fit_date(train, train_x, valid, valid_x, params: dict, seed: int, progress, start: int, end: int) -> DateModel:
-    """Trees, then each network epoch by epoch, keeping its epoch with the lowest valid log loss."""
+def fit_date(
+    train, train_x, valid, valid_x, params: dict, seed: int, progress, start: int, end: int, categorical=None
+) -> DateModel:
+    """Trees, then each network epoch by epoch, keeping its epoch with the lowest valid log loss. ``categorical``:
+    the table's category-code columns (the layout's by default), left out of the network's dense inputs."""
     train_y, valid_y = labels_of(train), labels_of(valid)
     trees = xgb.train(
         _xgb_params(params, seed, depth=params["date_depth"], eta=params["date_eta"]),
@@ -131,12 +135,15 @@ def fit_date(train, train_x, valid, valid_x, params: dict, seed: int, progress, 
     items = date_model.IdVocabulary(on_distinct(train[HS6_CODE], lambda s: s.str.zfill(6)), params["date_min_id_count"])
     revenue_log = np.log1p(revenue_proxy(train))
     revenue_scale = float(max(revenue_log.max(), 1.0))
-    dense_columns = [c for c in train_x.columns if c not in CATEGORICAL_FEATURES]
+    categorical = set(CATEGORICAL_FEATURES if categorical is None else categorical)
+    dense_columns = [c for c in train_x.columns if c not in categorical]
     dense_values = train_x[dense_columns].to_numpy(np.float64)
+    with np.errstate(all="ignore"):  # a numeric extra column may be empty on every sampled row
+        mean, std = np.nanmean(dense_values, axis=0), np.nanstd(dense_values, axis=0)
     dense = {
         "columns": dense_columns,
-        "mean": dense_values.mean(axis=0).tolist(),
-        "std": np.maximum(dense_values.std(axis=0), 1e-6).tolist(),
+        "mean": np.nan_to_num(mean).tolist(),
+        "std": np.maximum(np.nan_to_num(std), 1e-6).tolist(),
     }
     model = DateModel(trees, [], importers, items, params["date_depth"], revenue_scale, dense)
     leaves, importer, item, dense_x = model.inputs(train, train_x)
@@ -200,11 +207,15 @@ def _enough(labels: np.ndarray, needed: int = MIN_EVAL_FRAUDS) -> bool:
     return frauds >= needed and len(labels) - frauds >= needed
 
 
-def fit_unseen_models(train_x, train_y, valid_x, valid_y, valid_unseen, params: dict, seed: int) -> list:
+def fit_unseen_models(
+    train_x, train_y, valid_x, valid_y, valid_unseen, params: dict, seed: int, columns=None, categorical=None
+) -> list:
     """LightGBMs on the label-free features only, early-stopped on the unseen valid rows (all valid rows when there
-    are too few), one per seed; their probabilities are averaged (``predict_unseen``)."""
-    columns = list(LABEL_FREE_FEATURES)
-    categorical = [c for c in CATEGORICAL_FEATURES if c in columns]
+    are too few), one per seed; their probabilities are averaged (``predict_unseen``). ``columns`` and
+    ``categorical``: the fitted pipeline's ``label_free_features`` and ``categorical_features`` (the layout's by
+    default)."""
+    columns = list(LABEL_FREE_FEATURES if columns is None else columns)
+    categorical = [c for c in (CATEGORICAL_FEATURES if categorical is None else categorical) if c in columns]
     rows = valid_unseen if _enough(valid_y[valid_unseen]) else np.ones(len(valid_y), dtype=bool)
     return [
         fit_lightgbm(
@@ -220,8 +231,8 @@ def fit_unseen_models(train_x, train_y, valid_x, valid_y, valid_unseen, params: 
     ]
 
 
-def predict_unseen(boosters: list, features: pd.DataFrame) -> np.ndarray:
-    columns = list(LABEL_FREE_FEATURES)
+def predict_unseen(boosters: list, features: pd.DataFrame, columns=None) -> np.ndarray:
+    columns = list(LABEL_FREE_FEATURES if columns is None else columns)
     return np.mean([b.predict(features[columns], num_iteration=b.best_iteration or None) for b in boosters], axis=0)
 
 

@@ -55,8 +55,8 @@ WRITE_CHUNK_ROWS = 200_000  # rows of the ranked CSV formatted and written at a 
 class _Champion:
     """The saved champion's fraud probability for a chunk; DATE's revenue is computed for every champion."""
 
-    def __init__(self, model_path: Path, meta: dict, date: DateModel):
-        self.name, self.date = meta["champion"], date
+    def __init__(self, model_path: Path, meta: dict, date: DateModel, label_free: list[str]):
+        self.name, self.date, self.label_free = meta["champion"], date, label_free
         self.booster = self.unseen = None
         if self.name == "xgboost":
             self.booster = xgb.Booster()
@@ -84,7 +84,7 @@ class _Champion:
             if (~unseen).any():
                 probability[~unseen] = self.booster.predict(table[~unseen])
             if unseen.any():
-                probability[unseen] = predict_unseen(self.unseen, table[unseen])
+                probability[unseen] = predict_unseen(self.unseen, table[unseen], self.label_free)
         return probability, revenue
 
 
@@ -113,7 +113,7 @@ def score(
     progress(2, "loading the model")
     meta, features, date = _load_model(Path(model_path))
     torch.set_num_threads(meta["params"]["threads"])
-    champion = _Champion(Path(model_path), meta, date)
+    champion = _Champion(Path(model_path), meta, date, features.label_free_features)
     progress(5, "loading")
     expected = max(count_rows(Path(dataset_csv)), 1)
     ids, probabilities, revenues = [], [], []

@@ -85,7 +85,7 @@ def train(dataset_csv: Path, *, workdir: Path, seed: int, progress: ProgressCall
 
     progress(8, "features")
     clock = time.perf_counter()
-    features = DeclarationFeatures(seed=seed)
+    features = DeclarationFeatures(seed=seed, use_extras=params["use_extra_columns"])
     train_x = features.fit_transform(train_df)
     valid_x, test_x = features.transform(valid_df), features.transform(test_df)
     train_y, valid_y, test_y = labels_of(train_df), labels_of(valid_df), labels_of(test_df)
@@ -124,9 +124,12 @@ def train(dataset_csv: Path, *, workdir: Path, seed: int, progress: ProgressCall
     progress(30, "model for unseen combinations")
     clock = time.perf_counter()
     valid_unseen, test_unseen = is_unseen(valid_x), is_unseen(test_x)
-    unseen_boosters = fit_unseen_models(train_x, train_y, valid_x, valid_y, valid_unseen, params, seed)
+    label_free = features.label_free_features
+    unseen_boosters = fit_unseen_models(
+        train_x, train_y, valid_x, valid_y, valid_unseen, params, seed, label_free, features.categorical_features
+    )
     scores["routed"] = {
-        part: routed_scores(scores["lightgbm"][part], predict_unseen(unseen_boosters, x), mask)
+        part: routed_scores(scores["lightgbm"][part], predict_unseen(unseen_boosters, x, label_free), mask)
         for part, x, mask in (("valid", valid_x, valid_unseen), ("test", test_x, test_unseen))
     }
     timings["routed"] = timings["lightgbm"] + time.perf_counter() - clock
@@ -144,6 +147,7 @@ def train(dataset_csv: Path, *, workdir: Path, seed: int, progress: ProgressCall
         progress,
         40,
         90,
+        categorical=features.categorical_features,
     )
     subsampling = {
         "date": {
@@ -235,6 +239,7 @@ def train(dataset_csv: Path, *, workdir: Path, seed: int, progress: ProgressCall
         "models": models,
         "curves": curves,
         "feature_importance": _feature_importance(lgb_booster),
+        "extra_features": features.extra.summary(),
         "split": split,
         "revenue_proxy": "Item Price x Tax Rate / 100 on fraudulent declarations (KRW)",
         "seed": seed,
