@@ -15,7 +15,7 @@ from scholarships.services import applications as application_services
 from .factories import ApplicationFactory, CallFactory
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: the PostgreSQL phase of CI runs this"),
 ]
 
