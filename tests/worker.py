@@ -71,9 +71,15 @@ class WorkerProcess:
         )
 
     def mails(self) -> list[str]:
-        """Messages written completely (the file backend ends each with a line of 79 dashes)."""
-        texts = [path.read_text(errors="replace") for path in sorted(self.mail_dir.iterdir())]
-        return [text for text in texts if text.rstrip().endswith("-" * 79)]
+        """Messages written completely (the file backend ends each with a line of 79 dashes), one item each: two
+        connections opened in the same second can share a file name (time and object id), so a file may hold
+        several messages."""
+        end = "\n" + "-" * 79 + "\n"
+        messages = []
+        for path in sorted(self.mail_dir.iterdir()):
+            pieces = path.read_text(errors="replace").split(end)
+            messages += [piece + end for piece in pieces[:-1]]  # the last piece is empty or still being written
+        return messages
 
     def stop(self) -> int:
         if self.process.poll() is None:
