@@ -25,7 +25,10 @@ class ConflictSerializer(serializers.Serializer):
 
 
 class BulkIdsSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=2000)
+    # max: a row id PostgreSQL and SQLite can both compare (a larger number is refused as a 400, not a 500)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2_147_483_647), min_length=1, max_length=2000
+    )
 
 
 class BulkFailureSerializer(serializers.Serializer):
