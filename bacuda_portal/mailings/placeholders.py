@@ -5,6 +5,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from bacuda_portal.core import placeholders as core_placeholders
+
 from .enums import WORKSHOP_AUDIENCES, Audience
 
 # name -> the audiences it has a value for (None: every audience).
@@ -20,7 +22,6 @@ def _shown(name: str) -> str:
     return "{{ " + name + " }}"
 
 
-_PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 # Anything else that looks like template syntax is refused rather than sent as typed.
 _STRAY_BRACES = re.compile(r"\{\{|\}\}|\{%|%\}")
 
@@ -29,7 +30,7 @@ def placeholder_problems(text: str, *, audience: str | None = None) -> list[str]
     """What is wrong with the placeholders of ``text``: unknown names, names the audience has no value for
     (``audience`` None: a template, any known name is fine), and braces that open or close no placeholder."""
     problems = []
-    names = _PLACEHOLDER.findall(text)
+    names = core_placeholders.placeholder_names(text)
     unknown = sorted({name for name in names if name not in PLACEHOLDERS})
     if unknown:
         problems.append(
@@ -52,10 +53,11 @@ def placeholder_problems(text: str, *, audience: str | None = None) -> list[str]
                 _("This audience has no value for %(names)s.")
                 % {"names": ", ".join(_shown(name) for name in unavailable)}
             )
-    if _STRAY_BRACES.search(_PLACEHOLDER.sub("", text)):
+    if _STRAY_BRACES.search(core_placeholders.PLACEHOLDER.sub("", text)):
         problems.append(_("Write placeholders as {{ name }}: some braces open or close no placeholder."))
     return problems
 
 
 def fill_placeholders(text: str, values: dict[str, Any]) -> str:
-    return _PLACEHOLDER.sub(lambda match: str(values.get(match.group(1), "")), text)
+    """A placeholder without a value is left out (the checks above refuse unknown names before saving)."""
+    return core_placeholders.fill_placeholders(text, values, missing="")
