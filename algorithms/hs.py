@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core import signing
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
@@ -86,6 +87,11 @@ def _why(item: dict, examples_allowed: bool) -> dict:
         "subheading": str(item.get("subheading", "")),
         "heading_code": str(item.get("heading_code", code[:4])),
         "heading": str(item.get("heading", "")),
+        # The closest 8-digit line of the EU's tariff (default model), in the reader's language when there is one.
+        "tariff_code": str(item.get("tariff_code", "")),
+        "tariff_line": str(
+            (get_language() or "").startswith("fr") and item.get("tariff_line_fr") or item.get("tariff_line", "")
+        ),
         "examples": [
             {"description": str(example["description"]), "code": str(example["code"])} for example in examples or []
         ],

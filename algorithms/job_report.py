@@ -397,6 +397,12 @@ def synth_report(metrics) -> dict | None:
 
 
 # --- AI-HS --------------------------------------------------------------------------------------------------------
+AIHS_TEXT_KINDS = {
+    "technical": _("Technical descriptions (customs rulings)"),
+    "title": _("Short commercial titles and parcel declaration lines"),
+}
+
+
 def aihs_report(metrics) -> dict | None:
     """Top-1/3/5 accuracy at the HS2/HS4/HS6 levels, beside the plain TF-IDF baseline, and the reliability
     diagram when the engine measured one; None if the metrics are not an AI-HS training's."""
@@ -419,8 +425,20 @@ def aihs_report(metrics) -> dict | None:
         svg = reliability_svg(data, title=_("Reliability of the first suggestion"),
                               x_label=_("confidence of the first suggestion"))  # fmt: skip
         calibration = {"svg": mark_safe(svg), "ece": _number(data.get("ece"))}  # noqa: S308 (escaped by the kit)
+    kinds = [
+        {
+            "label": label,
+            "n": metrics[f"kind_{kind}"].get("n"),
+            "figures": [_number(metrics[f"kind_{kind}"].get(key)) for key in ("hs6_top1", "hs6_top5", "hs4_top5")],
+        }
+        for kind, label in AIHS_TEXT_KINDS.items()
+        if isinstance(metrics.get(f"kind_{kind}"), dict)
+    ]
     return {
         "levels": levels,
+        "kinds": kinds,
+        "sources": ", ".join(str(source) for source in metrics.get("real_sources") or []),
+        "recorded": bool(metrics.get("recorded")),
         "has_baseline": "baseline_hs6_top1" in metrics,
         "n": metrics.get("n_eval") or metrics.get("n"),
         "evaluated_on": metrics.get("evaluated_on", ""),

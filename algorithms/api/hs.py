@@ -37,6 +37,11 @@ class HsWhySerializer(serializers.Serializer):
     subheading = serializers.CharField(help_text="The subheading's text in the HS 2022 nomenclature.")
     heading_code = serializers.CharField()
     heading = serializers.CharField(help_text="The heading's text in the HS 2022 nomenclature.")
+    tariff_code = serializers.CharField(
+        help_text="The EU Combined Nomenclature 2023 8-digit line of this subheading closest to the description "
+        "(default model; empty otherwise)."
+    )
+    tariff_line = serializers.CharField(help_text="That line's text, in French when the request is in French.")
     examples = HsExampleSerializer(
         many=True, help_text="The nearest labelled descriptions with this code (models trained on labelled data)."
     )

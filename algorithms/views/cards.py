@@ -96,7 +96,32 @@ def _reliability(versions) -> dict | None:
             "accuracy": round(100 * float(data.get("top1_accuracy", 0)), 1),
             "svg": mark_safe(svg),  # noqa: S308 (built by our code; every text in it is escaped)
         }
-    return None
+    return _recorded_reliability()
+
+
+def _recorded_reliability() -> dict | None:
+    """Without a version measured on real data: the benchmark's recorded measurement of the nomenclature-only model
+    (only while it describes the shipped model; see ``engines/aihs/recorded.py``)."""
+    from django.utils.safestring import mark_safe
+
+    from ..engines.aihs import recorded
+    from ..engines.aihs.calibration import reliability_svg
+
+    record = recorded.recorded()
+    if record is None:
+        return None
+    metrics = record["metrics"]
+    data = metrics["reliability"]
+    title = _("Reliability of the first suggestion, model built on the nomenclature alone")
+    return {
+        "version": None,
+        "measured_on": record["measured_on"],
+        "source": ", ".join(metrics.get("real_sources") or []),
+        "n": sum(data["counts"]),
+        "confidence": round(100 * float(data.get("mean_top1_confidence", 0)), 1),
+        "accuracy": round(100 * float(data.get("top1_accuracy", 0)), 1),
+        "svg": mark_safe(reliability_svg(data, title=title, x_label=_("confidence of the first suggestion"))),  # noqa: S308
+    }
 
 
 @login_required

@@ -147,7 +147,10 @@ def test_versions_can_be_created_without_a_job(draft):
     assert AlgorithmVersion.objects.create(algorithm=draft, number=1).job is None
 
 
-def test_the_ai_hs_card_shows_the_reliability_diagram_of_a_version_measured_on_real_data(client):
+def test_the_ai_hs_card_shows_the_reliability_diagram_of_a_version_measured_on_real_data(client, monkeypatch):
+    from algorithms.engines.aihs import recorded
+
+    monkeypatch.setattr(recorded, "RECORD_FILE", recorded.RECORD_FILE.with_name("no-such-record.json"))
     algorithm = AlgorithmFactory(slug="ai-hs-card", kind="aihs", publication="published")
     reliability = {
         "edges": [0.0, 0.5, 1.0],
@@ -166,3 +169,15 @@ def test_the_ai_hs_card_shows_the_reliability_diagram_of_a_version_measured_on_r
     AlgorithmVersionFactory(algorithm=algorithm, number=2, publication="published", metrics=real)
     page = client.get(algorithm.get_absolute_url()).content.decode()
     assert page.count("<svg") == 1 and "hmrc-atar" in page and "32.5 %" in page and "22.5 %" in page
+
+
+def test_without_a_version_measured_on_real_data_the_ai_hs_card_shows_the_recorded_measurement(client):
+    """The benchmark's measurement of the nomenclature-only model, naming its real sources and its date."""
+    from algorithms.engines.aihs import recorded
+
+    record = recorded.recorded()
+    algorithm = AlgorithmFactory(slug="ai-hs-recorded", kind="aihs", publication="published")
+    AlgorithmVersionFactory(algorithm=algorithm, number=1, publication="published", metrics={"real_data": False})
+    page = client.get(algorithm.get_absolute_url()).content.decode()
+    assert page.count("<svg") == 1 and record["measured_on"] in page
+    assert all(source in page for source in record["metrics"]["real_sources"])

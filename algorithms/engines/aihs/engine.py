@@ -14,6 +14,7 @@ from ..base import EngineError, EngineResult, ProgressCallback
 from . import calibration as C
 from . import metrics as X
 from . import realdata as R
+from . import recorded
 from . import text as T
 from .model import LabelledIndex, PlainTfidfIndex, Recommender, nomenclature
 
@@ -248,10 +249,18 @@ def train(
     metrics: dict = {"format": FORMAT, "seed": seed}
     if not rows:
         real = R.real_examples(set(codes), "test")
+        record = None if real else recorded.recorded()
         if real:
             progress(40, "Measuring on real labelled descriptions (test split)")
             metrics.update(real_metrics(base, real, progress))
             summary_rows = f"{len(real)} real held-out descriptions ({', '.join(R.sources(real))})"
+        elif record is not None:
+            # The real descriptions are not shipped: the benchmark's measurement of this very model (same
+            # fingerprint) is what the version shows, and it says so.
+            metrics.update(record["metrics"])
+            metrics["evaluated_on"] += f" (measured on {record['measured_on']} by `{record['command']}`)"
+            metrics["recorded"] = True
+            summary_rows = f"{metrics['n_eval']} real held-out descriptions ({', '.join(metrics['real_sources'])})"
         else:
             progress(40, "Measuring on the shipped evaluation set")
             examples = X.evaluation_set("test")

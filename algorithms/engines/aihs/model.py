@@ -339,13 +339,19 @@ class Recommender:
         bases: dict[int, np.ndarray] = {}
         if usable and hasattr(self.index, "probabilities_many"):
             bases = dict(zip(usable, self.index.probabilities_many([cut[i] for i in usable]), strict=True))
-        return [self.suggest(cut[i], k, base=bases.get(i)) for i in range(len(cut))]
+        return [self.suggest(cut[i], k, base=bases.get(i), explain=False) for i in range(len(cut))]
 
-    def suggest(self, description: str, k: int = 5, base: np.ndarray | None = None) -> list[dict]:
+    def suggest(
+        self, description: str, k: int = 5, base: np.ndarray | None = None, *, explain: bool = True
+    ) -> list[dict]:
         """Up to ``k`` suggestions, best first: ``code`` (HS6), ``description`` (the nomenclature text with its
         heading), ``confidence`` (0..1, the model's probability, never increasing down the list), and why:
-        ``subheading`` and ``heading`` (the nomenclature texts, with ``heading_code``) and, for a model with
-        labelled descriptions, ``examples`` (the nearest labelled descriptions with that code).
+        ``subheading`` and ``heading`` (the nomenclature texts, with ``heading_code``), for the default model the
+        closest 8-digit tariff line (``tariff_code``, ``tariff_line``, ``tariff_line_fr``: EU Combined Nomenclature
+        2023) and, for a model with labelled descriptions, ``examples`` (the nearest labelled descriptions with that
+        code).
+
+        ``explain=False`` leaves out the tariff lines (a batch of descriptions shows codes, not reasons).
 
         An empty or blank description, or one without a single word the models know, gives an empty list."""
         if not description or not description.strip():
@@ -363,6 +369,10 @@ class Recommender:
             }
             for code, p in self.rank(description, k, base)
         ]
+        if explain and hasattr(self.index, "tariff_lines"):
+            lines = self.index.tariff_lines(description, [item["code"] for item in suggestions])
+            for item in suggestions:
+                item["tariff_code"], item["tariff_line"], item["tariff_line_fr"] = lines.get(item["code"], ("", "", ""))
         if self.labelled is not None:
             self._add_examples(description, suggestions)
         return suggestions

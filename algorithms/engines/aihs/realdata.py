@@ -27,7 +27,10 @@ from pathlib import Path
 
 from .text import DATA_DIR
 
-KINDS = {"technical": "technical descriptions (rulings)", "title": "short commercial titles"}
+KINDS = {
+    "technical": "technical descriptions (rulings)",
+    "title": "short commercial titles and parcel declaration lines",
+}
 REFUSED_SOURCES = re.compile(r"(atlas.*(test|valid))|hscodecomp", re.IGNORECASE)
 _CODE = re.compile(r"^\d{6,12}$")
 

@@ -86,7 +86,11 @@ def test_blank_or_meaningless_description_gives_an_empty_list(default):
 
 
 def test_nomenclature_only_job_without_real_data_says_its_figures_are_not_real(tmp_path, monkeypatch):
+    """No local real descriptions and no recorded measurement of this model: our own set, said to be so."""
+    from algorithms.engines.aihs import recorded
+
     monkeypatch.setenv("BACUDA_AIHS_REAL_DATA_DIR", str(tmp_path / "none"))
+    monkeypatch.setattr(recorded, "RECORD_FILE", tmp_path / "no-record.json")
     result = aihs.train(None, workdir=tmp_path, seed=1, progress=noop_progress, params={})
     m = result.metrics
     assert m["real_data"] is False and m["evaluated_on"].startswith("NOT real data")
