@@ -1,5 +1,7 @@
 """The catalogue, the model cards and their versions, with the publication gate."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -115,7 +117,7 @@ def _recorded_reliability() -> dict | None:
     title = _("Reliability of the first suggestion, model built on the nomenclature alone")
     return {
         "version": None,
-        "measured_on": record["measured_on"],
+        "measured_on": datetime.date.fromisoformat(record["measured_on"]),
         "source": ", ".join(metrics.get("real_sources") or []),
         "n": sum(data["counts"]),
         "confidence": round(100 * float(data.get("mean_top1_confidence", 0)), 1),

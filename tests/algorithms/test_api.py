@@ -94,7 +94,14 @@ def test_hs_suggestions_through_the_api(api, tiny_engines, contact_point, expert
         "description": "Coffee, not roasted",
         "confidence": 0.9,
         "band": "likely",
-        "why": {"subheading": "", "heading_code": "0901", "heading": "", "examples": []},
+        "why": {
+            "subheading": "",
+            "heading_code": "0901",
+            "heading": "",
+            "tariff_code": "",
+            "tariff_line": "",
+            "examples": [],
+        },
     }
     assert response.json()["too_vague"] is False
     assert response.json()["version"] is None

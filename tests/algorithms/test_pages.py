@@ -253,3 +253,21 @@ def test_a_job_without_its_dataset_is_told_to_choose_the_dataset_not_the_adminis
     form = response.context["form"]
     assert form.errors == {"dataset": ["Choose a dataset."]}
     assert not ModelJob.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("en", 'Frozen shrimps of the genus "Penaeus"'),
+        ("fr", "Crevettes du genre «Penaeus»"),
+    ],
+)
+def test_a_suggestion_of_the_nomenclature_model_shows_the_closest_eu_tariff_line_in_the_readers_language(
+    client, contact_point, language, line
+):
+    """The real default model (not the tiny test engine): the 8-digit line of the EU tariff behind the first code."""
+    client.force_login(contact_point)
+    url = f"/{language}/algorithms/hs/?description=" + "frozen+shrimps+of+the+genus+Penaeus,+peeled"
+    page = client.get(url).content.decode()
+    assert "030617" in page and "0306179" in page
+    assert line in page.replace("&quot;", '"').replace("&#x27;", "'")
