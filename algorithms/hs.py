@@ -52,9 +52,9 @@ def suggest(*, administration, description: str, k: int = 5) -> dict:
 
     Each suggestion carries its probability (``confidence``), a plain-language ``band`` and ``why`` (the
     subheading's and heading's nomenclature texts and, for a model trained on labelled descriptions of this
-    administration, the nearest of them with that code); ``too_vague`` is true
-    when there is no suggestion or the first one is less probable than ``calibration.VAGUE_BELOW``: the page then
-    asks for the material, the use or the composition rather than pretending."""
+    administration, the nearest of them with that code); ``too_vague`` is true when there is no suggestion or the
+    first one's heading is less probable than ``calibration.VAGUE_BELOW``: the page then asks for the material, the
+    use or the composition rather than pretending."""
     started = time.perf_counter()
     suggester, version = suggester_for(administration)
     suggestions = suggester.suggest(description, k=k)
@@ -64,6 +64,7 @@ def suggest(*, administration, description: str, k: int = 5) -> dict:
             "code": str(item["code"]),
             "description": str(item.get("description", "")),
             "confidence": float(item.get("confidence", 0.0)),
+            "heading_confidence": float(item.get("heading_confidence", item.get("confidence", 0.0))),
             "band": calibration.band(float(item.get("confidence", 0.0))),
             "why": _why(item, examples_allowed),
         }
@@ -74,7 +75,7 @@ def suggest(*, administration, description: str, k: int = 5) -> dict:
     return {
         "description": description,
         "suggestions": items,
-        "too_vague": not items or items[0]["confidence"] < calibration.VAGUE_BELOW,
+        "too_vague": calibration.too_vague(suggestions),
         "version": version,
         "milliseconds": round((time.perf_counter() - started) * 1000, 1),
     }
@@ -90,7 +91,7 @@ def _why(item: dict, examples_allowed: bool) -> dict:
         # The closest 8-digit line of the EU's tariff (default model), in the reader's language when there is one.
         "tariff_code": str(item.get("tariff_code", "")),
         "tariff_line": str(
-            (get_language() or "").startswith("fr") and item.get("tariff_line_fr") or item.get("tariff_line", "")
+            ((get_language() or "").startswith("fr") and item.get("tariff_line_fr")) or item.get("tariff_line", "")
         ),
         "examples": [
             {"description": str(example["description"]), "code": str(example["code"])} for example in examples or []

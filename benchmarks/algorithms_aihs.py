@@ -238,7 +238,9 @@ def run(do_tune: bool = False, record: bool = False) -> str:
     vague_by_kind = []
     for kind in kinds:
         subset = [e for e in test if e.kind == kind]
-        kept = [(e.description, e.code) for e in subset if new.distribution(e.description).max() >= C.VAGUE_BELOW]
+        kept = [
+            (e.description, e.code) for e in subset if not C.too_vague(new.suggest(e.description, 1, explain=False))
+        ]
         shown = X.topk_accuracy(kept, cache.new_default, codes)["hs6_top5"] if kept else 0.0
         vague_by_kind.append(
             f"{R.KINDS[kind]}: {len(subset) - len(kept)} of {len(subset)} (top-5 HS6 on the others: {pct(shown)} %)"
@@ -250,7 +252,8 @@ def run(do_tune: bool = False, record: bool = False) -> str:
     written_old = X.topk_accuracy(written, old.scores, codes)
     lines += [
         "",
-        f"Below {C.VAGUE_BELOW:.0%} first-suggestion confidence the page says the description is too vague and asks "
+        f"When the first suggestion's heading is less than {C.VAGUE_BELOW:.0%} probable, the page says the "
+        "description is too vague and asks "
         "for the material, use or composition; on the test split, " + "; ".join(vague_by_kind) + ".",
         "",
         f"One suggestion (top 5, with the closest tariff lines) with the new default, median over {len(probe) * 2} "

@@ -51,6 +51,10 @@ class HsSuggestionSerializer(serializers.Serializer):
     code = serializers.CharField()
     description = serializers.CharField()
     confidence = serializers.FloatField(help_text="Calibrated probability that this code is right.")
+    heading_confidence = serializers.FloatField(
+        help_text="Calibrated probability that its heading (the first four digits) is right: the sum over the "
+        "heading's subheadings. The answer is too vague when the first suggestion's is below 0.10."
+    )
     band = serializers.CharField(help_text="The probability in words: likely, possible or unlikely.")
     why = HsWhySerializer()
 

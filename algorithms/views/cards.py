@@ -114,7 +114,7 @@ def _recorded_reliability() -> dict | None:
         return None
     metrics = record["metrics"]
     data = metrics["reliability"]
-    title = _("Reliability of the first suggestion, model built on the nomenclature alone")
+    title = _("Reliability of the first suggestion")
     return {
         "version": None,
         "measured_on": datetime.date.fromisoformat(record["measured_on"]),

@@ -93,6 +93,7 @@ def test_hs_suggestions_through_the_api(api, tiny_engines, contact_point, expert
         "code": "090111",
         "description": "Coffee, not roasted",
         "confidence": 0.9,
+        "heading_confidence": 0.9,
         "band": "likely",
         "why": {
             "subheading": "",

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from scholarships.models import CurriculumModule, Endorsement
+from tests.algorithms.factories import AlgorithmFactory
 from tests.scholarships.factories import (
     CallFactory,
     EligibleApplicationFactory,
@@ -55,6 +56,8 @@ def design_world(kenya, senegal, staff):
         NominationFactory(workshop=workshop, administration=kenya, full_name=name)
     NominationFactory(workshop=workshop, administration=senegal, full_name="Awa Diop")
     AssignmentFactory(workshop=workshop, expert=ExpertFactory(full_name="Jean-Pierre Dubois"))
+    # The AI-HS card draws the recorded reliability diagram (an SVG that once widened phone pages).
+    AlgorithmFactory(slug="ai-hs", kind="aihs", publication="published")
 
     call = CallFactory(
         cohort_name="Cohort 2027",
@@ -125,6 +128,7 @@ def test_ranking_and_workshop_pages_fit_every_width_in_both_languages(page, staf
         "workshop": f"workshops/{workshop.pk}/",
         "public-workshop": f"events/{workshop.pk}/",
         "call": f"scholarships/calls/{call.pk}/",
+        "ai-hs-card": "algorithms/cards/ai-hs/",
     }
     sign_in(page, staff.email)
     problems = {}

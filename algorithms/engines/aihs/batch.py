@@ -156,7 +156,7 @@ def _classify(pending, suggester, batch, description_column, code_column, valid,
         declared = _declared(row.get(code_column) or "") if code_column else ""
         codes = [str(item["code"]) for item in suggestions[:TOP_K]]
         top = float(suggestions[0]["confidence"]) if suggestions else 0.0
-        vague = not suggestions or top < calibration.VAGUE_BELOW
+        vague = calibration.too_vague(suggestions)
         band = calibration.band(top) if suggestions else ""
         rank = ""
         flag = ""

@@ -323,13 +323,25 @@ class Recommender:
         return (1.0 - trust) * probs + trust * votes
 
     def rank(self, description: str, k: int, base: np.ndarray | None = None) -> list[tuple[str, float]]:
-        probs = self.distribution(description, base)
+        return [(code, p) for code, p, _heading in self._ranked(self.distribution(description, base), k)]
+
+    def _ranked(self, probs: np.ndarray, k: int) -> list[tuple[str, float, float]]:
+        """The ``k`` most probable codes with their probability and their heading's (the sum over its codes)."""
         k = max(0, min(k, len(probs)))
         if k == 0:
             return []
         top = np.argpartition(-probs, k - 1)[:k]
         top = top[np.lexsort((top, -probs[top]))]
-        return [(self.index.nom.codes[i], float(probs[i])) for i in top]
+        heading_of, n_headings = self._heading_positions()
+        headings = np.bincount(heading_of, weights=probs, minlength=n_headings)
+        return [(self.index.nom.codes[i], float(probs[i]), float(headings[heading_of[i]])) for i in top]
+
+    def _heading_positions(self) -> tuple[np.ndarray, int]:
+        if getattr(self, "_heading_of", None) is None:
+            headings = sorted({code[:4] for code in self.index.nom.codes})
+            row = {heading: i for i, heading in enumerate(headings)}
+            self._heading_of = (np.array([row[code[:4]] for code in self.index.nom.codes]), len(headings))
+        return self._heading_of
 
     def suggest_many(self, descriptions: list[str], k: int = 5) -> list[list[dict]]:
         """:meth:`suggest` for each description; an index that can score several descriptions at once (the
@@ -345,7 +357,8 @@ class Recommender:
         self, description: str, k: int = 5, base: np.ndarray | None = None, *, explain: bool = True
     ) -> list[dict]:
         """Up to ``k`` suggestions, best first: ``code`` (HS6), ``description`` (the nomenclature text with its
-        heading), ``confidence`` (0..1, the model's probability, never increasing down the list), and why:
+        heading), ``confidence`` (0..1, the model's probability, never increasing down the list),
+        ``heading_confidence`` (the probability of its heading: the sum over the heading's subheadings), and why:
         ``subheading`` and ``heading`` (the nomenclature texts, with ``heading_code``), for the default model the
         closest 8-digit tariff line (``tariff_code``, ``tariff_line``, ``tariff_line_fr``: EU Combined Nomenclature
         2023) and, for a model with labelled descriptions, ``examples`` (the nearest labelled descriptions with that
@@ -365,9 +378,10 @@ class Recommender:
                 "code": code,
                 "description": nom.display[code],
                 "confidence": round(min(1.0, max(0.0, p)), 4),
+                "heading_confidence": round(min(1.0, max(0.0, heading)), 4),
                 **self._nomenclature_text(code),
             }
-            for code, p in self.rank(description, k, base)
+            for code, p, heading in self._ranked(self.distribution(description, base), k)
         ]
         if explain and hasattr(self.index, "tariff_lines"):
             lines = self.index.tariff_lines(description, [item["code"] for item in suggestions])

@@ -104,3 +104,22 @@ def test_without_local_real_data_the_job_shows_the_recorded_real_figures_and_say
     assert metrics["hs6_top5"] == record["metrics"]["hs6_top5"]
     assert record["measured_on"] in metrics["evaluated_on"] and "benchmarks.algorithms_aihs" in metrics["evaluated_on"]
     assert "real held-out descriptions" in result.summary
+
+
+def test_vagueness_is_judged_on_the_first_suggestions_heading():
+    assert C.too_vague([])
+    assert C.too_vague([{"code": "620520", "confidence": 0.06, "heading_confidence": 0.09}])
+    assert not C.too_vague([{"code": "620520", "confidence": 0.06, "heading_confidence": 0.10}])
+    assert not C.too_vague([{"code": "090111", "confidence": 0.9}])  # a model without heading probabilities
+
+
+def test_a_clear_heading_is_not_vague_even_when_its_subheadings_share_the_probability(default):
+    description = "Men's shirt of woven cotton fabric, long sleeves, button front closure"
+    shirt = default.suggest(description, 5)
+    probs = default.distribution(description)
+    in_heading = [p for code, p in zip(default.nomenclature.codes, probs, strict=True) if code[:4] == "6205"]
+    assert shirt[0]["code"][:4] == "6205"
+    assert shirt[0]["heading_confidence"] == pytest.approx(sum(in_heading), abs=1e-4)
+    assert shirt[0]["heading_confidence"] > shirt[0]["confidence"]
+    assert not C.too_vague(shirt)
+    assert C.too_vague(default.suggest("goods", 5))
