@@ -31,7 +31,6 @@ from .national import NationalIndex
 WEIGHTS = {"lexical": 0.5, "semantic": 0.0, "tariff_lexical": 0.25, "tariff_semantic": 2.25}
 SHORT_WORDS = 7  # a description of at most this many words is "short"
 TEMPERATURES = {"short": 0.1682, "long": 0.1149}
-CALIBRATED_ON = "validation split of the real labelled descriptions"
 
 
 class HybridIndex:

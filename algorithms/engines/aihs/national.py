@@ -29,33 +29,10 @@ _EXCLUSION = re.compile(r"\((?:excl|excluding|other than)\.?[^()]*\)", re.IGNORE
 _NOTE = re.compile(r"\[[^\]]*\]")
 _NO_LINES = np.zeros(0, dtype=np.int64)
 _FRENCH_WORD = re.compile(r"[a-z]{3,}")
-_FRENCH_STOP = frozenset(
-    [
-        "les",
-        "des",
-        "une",
-        "pour",
-        "avec",
-        "sans",
-        "autres",
-        "autre",
-        "dont",
-        "leurs",
-        "leur",
-        "sur",
-        "par",
-        "aux",
-        "que",
-        "qui",
-        "non",
-        "excl",
-        "ainsi",
-        "produits",
-        "sous",
-        "etat",
-        "meme",
-    ]
-)
+_FRENCH_STOP = frozenset((
+    "les", "des", "une", "pour", "avec", "sans", "autres", "autre", "dont", "leurs", "leur", "sur", "par", "aux",
+    "que", "qui", "non", "excl", "ainsi", "produits", "sous", "etat", "meme",
+))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -89,7 +66,7 @@ def without_exclusions(text: str) -> str:
     """A CN text without its exclusion clauses ("(excl. ...)", "(other than ...)") and bracketed notes
     ("[Euratom]"): embedded with them, a line would sit close to the very goods it excludes."""
     previous = None
-    while previous != text:  # nested brackets: innermost first
+    while previous != text:  # until nothing is left to remove
         previous = text
         text = _EXCLUSION.sub("", text)
     text = _NOTE.sub("", text)
