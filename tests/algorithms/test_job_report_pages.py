@@ -302,6 +302,23 @@ def test_the_hs_code_report_has_the_top_k_accuracy_and_the_calibration(kenya, co
     assert "Calibration error (ECE): 0.050" in page and "<svg" in page.split('id="aihs-report-heading"')[1]
 
 
+def test_the_hs_code_report_names_its_real_sources_and_gives_each_kind_of_text(kenya, contact_point, client_as):
+    """The figures of a version measured on real data name the sources and say when they were recorded by the
+    benchmark rather than measured by the job (the descriptions are not shipped)."""
+    per_kind = {"n": 119, "hs6_top1": 0.185, "hs6_top5": 0.412, "hs4_top5": 0.504}
+    metrics = {**AIHS, "real_data": True, "recorded": True, "real_sources": ["eu-ebti-en", "hmrc-atar-routelock"],
+               "kind_technical": per_kind}  # fmt: skip
+    job = ModelJobFactory(dataset=None, administration=kenya, kind="aihs_train", status="succeeded", metrics=metrics)
+    page = page_of(client_as, contact_point, job.get_absolute_url())
+    assert "(test split) from: eu-ebti-en, hmrc-atar-routelock." in page
+    assert "measured on this very model by the benchmark" in page
+    row = re.search(r"<tr><th scope=\"row\">Technical descriptions.*?</tr>", _table(page, "aihs-kinds"), re.S).group(0)
+    assert _cells(row) == ["Technical descriptions (customs rulings)", "119", "0.185", "0.412", "0.504"]
+    assert "aihs-kinds" not in page_of(client_as, contact_point, ModelJobFactory(
+        dataset=None, administration=kenya, kind="aihs_train", status="succeeded", metrics=AIHS
+    ).get_absolute_url())  # fmt: skip
+
+
 # --- the version page and the model card's PDF ------------------------------------------------------------------
 def test_the_version_page_and_the_model_card_pdf_show_the_same_sections(
     kenya, contact_point, staff, client_as, eager_tasks, django_capture_on_commit_callbacks
