@@ -4,6 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from algorithms.models import Dataset, ModelJob
+from tests.algorithms import tiny_engine
 from tests.algorithms.conftest import csv_upload
 from tests.algorithms.factories import AlgorithmFactory, AlgorithmVersionFactory, ModelJobFactory, sample_csv
 
@@ -95,14 +96,7 @@ def test_hs_suggestions_through_the_api(api, tiny_engines, contact_point, expert
         "confidence": 0.9,
         "heading_confidence": 0.9,
         "band": "likely",
-        "why": {
-            "subheading": "",
-            "heading_code": "0901",
-            "heading": "",
-            "tariff_code": "",
-            "tariff_line": "",
-            "examples": [],
-        },
+        "why": tiny_engine.COFFEE_WHY,
     }
     assert response.json()["too_vague"] is False
     assert response.json()["version"] is None

@@ -106,6 +106,17 @@ def synth(dataset_csv, *, workdir: Path, seed: int, rows: int, progress, params:
     return EngineResult(metrics={"rows": rows}, artifacts={"synthetic": out})
 
 
+# What the service's "why" of the tiny suggestion is: it names no text, tariff line or example.
+COFFEE_WHY = {
+    "subheading": "",
+    "heading_code": "0901",
+    "heading": "",
+    "tariff_code": "",
+    "tariff_line": "",
+    "examples": [],
+}
+
+
 class _Suggester:
     def suggest(self, description: str, k: int = 5) -> list[dict]:
         if description.strip().lower() == "goods":  # a description too vague to answer with any confidence
