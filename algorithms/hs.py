@@ -76,6 +76,7 @@ def suggest(*, administration, description: str, k: int = 5) -> dict:
         "description": description,
         "suggestions": items,
         "too_vague": calibration.too_vague(suggestions),
+        "read_as": suggester.read_as(description) if hasattr(suggester, "read_as") else "",
         "version": version,
         "milliseconds": round((time.perf_counter() - started) * 1000, 1),
     }

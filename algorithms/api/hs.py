@@ -65,6 +65,10 @@ class HsAnswerSerializer(serializers.Serializer):
     too_vague = serializers.BooleanField(
         help_text="True when the description is too vague: give the material, use or composition."
     )
+    read_as = serializers.CharField(
+        help_text="A description in French is read in English through the EU's parallel tariff texts: that English "
+        "reading (empty when the description was read as it is)."
+    )
     version = serializers.IntegerField(allow_null=True, help_text="The AI-HS version used; null: nomenclature only.")
     milliseconds = serializers.FloatField()
     feedback_token = serializers.CharField(

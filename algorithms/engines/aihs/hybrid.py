@@ -54,16 +54,28 @@ class HybridIndex:
         self.temperatures = {**TEMPERATURES, **(temperatures or {})}
 
     def parts(self, description: str, query: np.ndarray | None = None) -> dict[str, np.ndarray]:
-        """Each similarity, one value per HS6 code (``query``: the description's embedding when already known)."""
+        """Each similarity, one value per HS6 code (``query``: the description's embedding when already known).
+
+        A French description is read in English through the EU's parallel tariff texts
+        (:meth:`~.national.NationalIndex.english_rendering`) by the parts that only know English; its own French
+        words still count in ``tariff_lexical``."""
         description = description[:MAX_QUERY_CHARS]
-        if query is None:
-            query = self.query_embedding(description)
+        english = self.english_text(description)
+        if query is None or english != description:
+            query = self.query_embedding(english)
         return {
-            "lexical": self.lexical.scores(description),
+            "lexical": self.lexical.scores(english),
             "semantic": self.embeddings @ query,
-            "tariff_lexical": self.national.lexical(description),
+            "tariff_lexical": np.maximum(self.national.lexical(description), self.national.lexical(english)),
             "tariff_semantic": self.national.semantic(query),
         }
+
+    @lru_cache(maxsize=32)  # noqa: B019 (one index per process)
+    def english_text(self, description: str) -> str:
+        """The description itself, or its English rendering when it is in French."""
+        if self.national.is_french(description):
+            return self.national.english_rendering(description) or description
+        return description
 
     @lru_cache(maxsize=32)  # noqa: B019 (one index per process; a suggestion asks twice: to score, then to explain)
     def query_embedding(self, description: str) -> np.ndarray:
@@ -95,7 +107,8 @@ class HybridIndex:
         shown as why the code matches."""
         description = description[:MAX_QUERY_CHARS]
         weights = (self.component_weights["tariff_lexical"], self.component_weights["tariff_semantic"])
-        return self.national.best_lines(description, self.query_embedding(description), codes, weights)
+        query = self.query_embedding(self.english_text(description))
+        return self.national.best_lines(description, query, codes, weights)
 
 
 def length_class(description: str) -> str:

@@ -343,6 +343,15 @@ class Recommender:
             self._heading_of = (np.array([row[code[:4]] for code in self.index.nom.codes]), len(headings))
         return self._heading_of
 
+    def read_as(self, description: str) -> str:
+        """How the model read a description in French: its English rendering through the EU's parallel tariff
+        texts (empty for a description read as it is, or for a model that does not translate)."""
+        english_text = getattr(self.index, "english_text", None)
+        if english_text is None or not description or not description.strip():
+            return ""
+        english = english_text(description[:MAX_QUERY_CHARS])
+        return "" if english == description[:MAX_QUERY_CHARS] else english
+
     def suggest_many(self, descriptions: list[str], k: int = 5) -> list[list[dict]]:
         """:meth:`suggest` for each description; an index that can score several descriptions at once (the
         sentence encoder works in batches) does so, about twice as fast a description."""

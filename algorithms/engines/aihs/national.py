@@ -28,6 +28,7 @@ EMBEDDINGS_FILE = CN_DIR / "cn2023_minilm.npy"
 _EXCLUSION = re.compile(r"\((?:excl|excluding|other than)\.?[^()]*\)", re.IGNORECASE)
 _NOTE = re.compile(r"\[[^\]]*\]")
 _NO_LINES = np.zeros(0, dtype=np.int64)
+FRENCH_MARGIN = 2  # French words (of the French tariff texts) beyond English ones for a description to be French
 _FRENCH_WORD = re.compile(r"[a-z]{3,}")
 _FRENCH_STOP = frozenset((
     "les", "des", "une", "pour", "avec", "sans", "autres", "autre", "dont", "leurs", "leur", "sur", "par", "aux",
@@ -73,11 +74,15 @@ def without_exclusions(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip(" ,;")
 
 
+def _plain(text: str) -> str:
+    """Lower case without accents ("congelées" -> "congelees": one word, not "congel" and "es")."""
+    return unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+
+
 def french_tokens(text: str) -> list[str]:
     """Accent-free lower-case words of three letters or more, a plural ``s``/``x`` removed (a light stemmer: the
     French texts serve French descriptions, which the English stemmer would cut badly)."""
-    plain = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
-    words = (w[:-1] if len(w) > 4 and w[-1] in "sx" else w for w in _FRENCH_WORD.findall(plain))
+    words = (w[:-1] if len(w) > 4 and w[-1] in "sx" else w for w in _FRENCH_WORD.findall(_plain(text)))
     return [w for w in words if w not in _FRENCH_STOP]
 
 
@@ -115,6 +120,22 @@ class NationalIndex:
         return np.maximum(
             (self.english_matrix @ english.T).toarray().ravel(), (self.french_matrix @ french.T).toarray().ravel()
         )
+
+    def is_french(self, description: str) -> bool:
+        """Whether the description is in French: at least two more of its words are words of the French tariff
+        texts than of the English ones (brand names such as "Chanel le vol noir" stay English)."""
+        french_known = sum(word in self.french.vocabulary_ for word in french_tokens(description))
+        english_known = sum(word in self.english.vocabulary_ for word in T.tokens(_plain(description)))
+        return french_known - english_known >= FRENCH_MARGIN
+
+    def english_rendering(self, description: str, lines: int = 3) -> str:
+        """A French description put into English through the EU's parallel texts: the English texts (without
+        exclusion clauses) of the ``lines`` CN lines closest to it in French words. The English parts of the model
+        (the HS texts and the sentence encoder) then read English."""
+        french = self.french.transform([T.grams(french_tokens(description))])
+        similarity = (self.french_matrix @ french.T).toarray().ravel()
+        best = [int(i) for i in np.argsort(-similarity, kind="stable")[:lines] if similarity[i] > 0]
+        return "; ".join(without_exclusions(self.texts.english[i]) for i in best)
 
     def lexical(self, description: str) -> np.ndarray:
         return best_per_code(self.lexical_lines(description), self.texts.hs6_position, self.n_codes)

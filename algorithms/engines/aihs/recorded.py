@@ -4,7 +4,8 @@ The real labelled descriptions (rulings and commercial titles, ``realdata.py``) 
 not shipped in the repository, so a fresh installation cannot measure the nomenclature-only model itself.
 ``python -m benchmarks.algorithms_aihs --write`` measures it on their test split and records the figures in
 ``algorithms/data/hs/real_evaluation.json`` with a fingerprint of everything the model's scores depend on (the
-weights, the temperature, the embedding model and the checksums of the shipped data files). A job, the card and a
+weights, the temperatures and their length classes, when a description is read as French, the embedding model and
+the checksums of the shipped data files). A job, the card and a
 version show the recorded figures only while the fingerprint still matches the model: a change to the model
 without a new measurement makes them disappear rather than describe another model.
 """
@@ -36,6 +37,8 @@ def fingerprint() -> str:
     settings = {
         "weights": hybrid.WEIGHTS,
         "temperatures": hybrid.TEMPERATURES,
+        "short_words": hybrid.SHORT_WORDS,
+        "french_margin": national.FRENCH_MARGIN,
         "embedding_model": embed.MODEL_NAME,
     }
     digest.update(json.dumps(settings, sort_keys=True).encode())

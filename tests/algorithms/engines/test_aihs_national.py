@@ -123,3 +123,29 @@ def test_a_clear_heading_is_not_vague_even_when_its_subheadings_share_the_probab
     assert shirt[0]["heading_confidence"] > shirt[0]["confidence"]
     assert not C.too_vague(shirt)
     assert C.too_vague(default.suggest("goods", 5))
+
+
+@pytest.mark.parametrize(
+    ("description", "french"),
+    [
+        ("Crevettes congelées décortiquées du genre Penaeus", True),
+        ("Chaussures de sport à semelles en caoutchouc et dessus en matière textile", True),
+        ("chemises en coton pour hommes", True),
+        ("frozen shrimps peeled", False),
+        ("men's cotton shirts", False),
+        ("Portland cement in 50 kg bags", False),
+    ],
+)
+def test_a_description_in_french_is_told_from_one_in_english(default, description, french):
+    assert default.index.national.is_french(description) is french
+    assert bool(default.read_as(description)) is french
+
+
+def test_a_french_description_is_read_in_english_through_the_parallel_tariff_texts(default):
+    """Words of our own (a test, not a figure): the English parts of the model read the EU's English lines."""
+    shrimps = "Crevettes congelées décortiquées du genre Penaeus"
+    assert "Frozen shrimps" in default.read_as(shrimps)
+    assert default.suggest(shrimps, 1)[0]["code"] == "030617"
+    shoes = default.suggest("Chaussures de sport à semelles en caoutchouc et dessus en matière textile", 5)
+    assert shoes[0]["code"][:4] == "6404"
+    assert default.read_as("frozen shrimps peeled") == ""
