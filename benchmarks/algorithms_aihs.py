@@ -112,10 +112,12 @@ def tune(cache: Cached, valid, codes) -> tuple[dict, dict]:
     length class, on the validation split. The weights favour the descriptions written in sentences (top-5 HS6 +
     top-5 HS4), the short lines counting half."""
     position = {c: i for i, c in enumerate(codes)}
+    french = cache.index.national.is_french
     groups = {
         kind: [(e.description, e.code) for e in valid if hybrid.length_class(e.description) == kind]
         for kind in ("long", "short")
     }
+    french_rows = [(e.description, e.code) for e in valid if french(e.description)]
     best = None
     for values in itertools.product(*WEIGHT_GRID.values()):
         weights = dict(zip(WEIGHT_GRID, values, strict=True))
@@ -129,6 +131,9 @@ def tune(cache: Cached, valid, codes) -> tuple[dict, dict]:
             best = (key, weights)
     weights = best[1]
     temperatures = {}
+    if len(french_rows) >= 20:  # descriptions in French get their own temperature when enough were seen
+        groups = {kind: [row for row in rows if row not in french_rows] for kind, rows in groups.items()}
+        groups["french"] = french_rows
     for kind, examples in groups.items():
         if examples:
             rows = [cache.combined(weights)(d) for d, _ in examples]
@@ -219,6 +224,9 @@ def run(do_tune: bool = False, record: bool = False) -> str:
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     groups = [(R.KINDS[k], [(e.description, e.code) for e in test if e.kind == k]) for k in kinds]
+    in_french = [(e.description, e.code) for e in test if new.index.national.is_french(e.description)]
+    if in_french:
+        groups.append(("read as French", in_french))
     groups.append(("all", [(e.description, e.code) for e in test]))
     for name, scorer, temperature_of in anchors:
         if temperature_of is None:

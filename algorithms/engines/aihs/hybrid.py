@@ -88,6 +88,13 @@ class HybridIndex:
         return self.combine(self.parts(description))
 
     def temperature(self, description: str) -> float:
+        """The temperature of the description's class: French (read through the parallel texts) when a French
+        temperature was fitted, else its length class."""
+        if (
+            "french" in self.temperatures
+            and self.english_text(description[:MAX_QUERY_CHARS]) != description[:MAX_QUERY_CHARS]
+        ):
+            return self.temperatures["french"]
         return self.temperatures[length_class(description)]
 
     def probabilities(self, description: str) -> np.ndarray:
