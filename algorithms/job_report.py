@@ -400,6 +400,7 @@ def synth_report(metrics) -> dict | None:
 AIHS_TEXT_KINDS = {
     "technical": _("Technical descriptions (customs rulings)"),
     "title": _("Short commercial titles and parcel declaration lines"),
+    "french": _("Descriptions in French (rulings)"),
 }
 
 

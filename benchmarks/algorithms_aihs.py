@@ -84,6 +84,9 @@ class CachedModel:
         self.nomenclature = model.nomenclature
         self.cache = cache
 
+    def reads_as_french(self, description):
+        return self.cache.index.national.is_french(description)
+
     def distribution(self, description):
         index = self.cache.index
         return C.softmax(self.cache.new_default(description), index.temperature(description))
@@ -193,10 +196,11 @@ def run(do_tune: bool = False, record: bool = False) -> str:
         ("all-MiniLM-L6-v2 embeddings over the HS6 texts", cache.part("semantic"), None),
         ("first issue-13 default (hierarchy TF-IDF + MiniLM over the HS6 texts)", cache.combined(PREVIOUS_HYBRID[0]),
          constant(PREVIOUS_HYBRID[1])),
-        ("**new default** (+ CN 8-digit texts, words and MiniLM; calibrated by length)", cache.new_default,
+        ("**new default** (+ CN 8-digit texts, words and MiniLM; calibrated by length and language)", cache.new_default,
          new.index.temperature),
     ]  # fmt: skip
-    kinds = [k for k in R.KINDS if any(e.kind == k for e in test)]
+    test_by_kind = R.by_kind(test, new.index.national.is_french)
+    kind_names = {**R.KINDS, "french": R.FRENCH}
     lines = [
         START,
         f"Real labelled descriptions, **test split**: {len(test)} descriptions from {', '.join(R.sources(test))} "
@@ -207,9 +211,8 @@ def run(do_tune: bool = False, record: bool = False) -> str:
         "suggestions.",
         "",
     ]
-    for kind in kinds:
-        subset = [(e.description, e.code) for e in test if e.kind == kind]
-        lines += accuracy_table(R.KINDS[kind], subset, anchors, codes)
+    for kind, examples in test_by_kind.items():
+        lines += accuracy_table(kind_names[kind], [(e.description, e.code) for e in examples], anchors, codes)
     by_source = []
     for source in R.sources(test):
         subset = [(e.description, e.code) for e in test if e.source == source]
@@ -223,10 +226,7 @@ def run(do_tune: bool = False, record: bool = False) -> str:
         "| model | texts | mean confidence | top-1 HS6 | ECE | conf >= 0.5: n, right | 0.2-0.5 | < 0.2 |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
-    groups = [(R.KINDS[k], [(e.description, e.code) for e in test if e.kind == k]) for k in kinds]
-    in_french = [(e.description, e.code) for e in test if new.index.national.is_french(e.description)]
-    if in_french:
-        groups.append(("read as French", in_french))
+    groups = [(kind_names[k], [(e.description, e.code) for e in rows]) for k, rows in test_by_kind.items()]
     groups.append(("all", [(e.description, e.code) for e in test]))
     for name, scorer, temperature_of in anchors:
         if temperature_of is None:
@@ -244,14 +244,13 @@ def run(do_tune: bool = False, record: bool = False) -> str:
                 f"{rel.ece:.3f} | " + " | ".join(cells) + " |"
             )
     vague_by_kind = []
-    for kind in kinds:
-        subset = [e for e in test if e.kind == kind]
+    for kind, subset in test_by_kind.items():
         kept = [
             (e.description, e.code) for e in subset if not C.too_vague(new.suggest(e.description, 1, explain=False))
         ]
         shown = X.topk_accuracy(kept, cache.new_default, codes)["hs6_top5"] if kept else 0.0
         vague_by_kind.append(
-            f"{R.KINDS[kind]}: {len(subset) - len(kept)} of {len(subset)} (top-5 HS6 on the others: {pct(shown)} %)"
+            f"{kind_names[kind]}: {len(subset) - len(kept)} of {len(subset)} (top-5 HS6 on the others: {pct(shown)} %)"
         )
     probe = [e.description for e in test if e.kind == "technical"][:100] + [e.description for e in test][:100]
     median_new, p95_new = timed(lambda d: new.suggest(d, 5), probe)

@@ -172,11 +172,9 @@ def real_metrics(model: Recommender, examples: list, progress: ProgressCallback 
         if progress is not None and i % 10 == 0:
             progress(40 + int(30 * i / max(len(pairs), 1)), "Measuring the confidence on real descriptions")
     out.update(X.topk_accuracy(pairs, model.distribution, codes))
-    for kind in R.KINDS:
-        subset = [(e.description, e.code) for e in examples if e.kind == kind]
-        if subset:
-            acc = X.topk_accuracy(subset, model.distribution, codes)
-            out[f"kind_{kind}"] = {"n": len(subset), **acc}
+    for kind, subset in R.by_kind(examples, model.reads_as_french).items():
+        acc = X.topk_accuracy([(e.description, e.code) for e in subset], model.distribution, codes)
+        out[f"kind_{kind}"] = {"n": len(subset), **acc}
     out["reliability"] = C.reliability(confidences, correct).as_dict()
     return out
 

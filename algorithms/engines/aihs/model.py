@@ -343,6 +343,9 @@ class Recommender:
             self._heading_of = (np.array([row[code[:4]] for code in self.index.nom.codes]), len(headings))
         return self._heading_of
 
+    def reads_as_french(self, description: str) -> bool:
+        return bool(self.read_as(description))
+
     def read_as(self, description: str) -> str:
         """How the model read a description in French: its English rendering through the EU's parallel tariff
         texts (empty for a description read as it is, or for a model that does not translate)."""

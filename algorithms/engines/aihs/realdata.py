@@ -31,6 +31,7 @@ KINDS = {
     "technical": "technical descriptions (rulings)",
     "title": "short commercial titles and parcel declaration lines",
 }
+FRENCH = "descriptions in French (rulings), read through the EU's parallel tariff texts"
 REFUSED_SOURCES = re.compile(r"(atlas.*(test|valid))|hscodecomp", re.IGNORECASE)
 _CODE = re.compile(r"^\d{6,12}$")
 
@@ -91,6 +92,16 @@ def real_examples(valid_codes: set[str], split: str | None = None, root: Path | 
             if split is None or example.split == split:
                 out.append(example)
     return out
+
+
+def by_kind(examples: list[RealExample], is_french=None) -> dict[str, list[RealExample]]:
+    """The examples of each kind of text that has any, descriptions in French (``is_french``) apart as ``french``:
+    a model reads them differently, and their figures should not hide in the English ones."""
+    groups: dict[str, list[RealExample]] = {}
+    for example in examples:
+        kind = "french" if is_french is not None and is_french(example.description) else example.kind
+        groups.setdefault(kind, []).append(example)
+    return {kind: groups[kind] for kind in (*KINDS, "french") if kind in groups}
 
 
 def sources(examples: list[RealExample]) -> list[str]:

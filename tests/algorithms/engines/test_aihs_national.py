@@ -149,3 +149,31 @@ def test_a_french_description_is_read_in_english_through_the_parallel_tariff_tex
     shoes = default.suggest("Chaussures de sport à semelles en caoutchouc et dessus en matière textile", 5)
     assert shoes[0]["code"][:4] == "6404"
     assert default.read_as("frozen shrimps peeled") == ""
+
+
+def test_a_french_description_is_calibrated_apart(default):
+    """Matched through the parallel texts, French descriptions are right less often than their scores say: their
+    own temperature, fitted on real French rulings of the validation split."""
+    french = "Chaussures de sport à semelles en caoutchouc et dessus en matière textile"
+    assert default.index.temperature(french) == hybrid.TEMPERATURES["french"]
+    assert (
+        default.index.temperature("Sports footwear with outer soles of rubber and uppers of textile materials")
+        == (hybrid.TEMPERATURES["long"])
+    )
+
+
+def test_real_examples_are_grouped_by_kind_with_the_french_ones_apart():
+    from algorithms.engines.aihs import realdata
+
+    examples = [
+        realdata.RealExample("Frozen shrimps of the genus Penaeus", "030617", "technical", "a", "1"),
+        realdata.RealExample("Crevettes congelées du genre Penaeus", "030617", "technical", "b", "2"),
+        realdata.RealExample("hoody", "611020", "title", "c", "3"),
+    ]
+    groups = realdata.by_kind(examples, lambda text: text.startswith("Crevettes"))
+    assert {kind: [e.group for e in rows] for kind, rows in groups.items()} == {
+        "technical": ["1"],
+        "title": ["3"],
+        "french": ["2"],
+    }
+    assert list(realdata.by_kind(examples)) == ["technical", "title"]
