@@ -5,9 +5,10 @@ own written set.
     .venv/bin/python -m benchmarks.algorithms_aihs [--write] [--tune]
 
 The real descriptions are read by ``algorithms.engines.aihs.realdata`` (``BACUDA_AIHS_REAL_DATA_DIR`` or
-``algorithms/data/hs/real/``). Figures are on their *test* split; ``--tune`` instead chooses the embedding weight and
-the temperature on the *validation* split and prints them (they are constants in ``aihs/hybrid.py``).
-Pure Python (no database). ``--write`` replaces the AI-HS section of benchmarks/README.md.
+``algorithms/data/hs/real/``). Figures are on their *test* split; ``--tune`` also chooses the weights and the
+temperatures on the *validation* split and prints them (they are constants in ``aihs/hybrid.py``). Pure Python (no
+database). ``--write`` replaces the AI-HS section of benchmarks/README.md and records the figures with the model's
+fingerprint in ``algorithms/data/hs/real_evaluation.json`` (``aihs/recorded.py``).
 """
 
 import argparse
