@@ -77,52 +77,44 @@ def card(request, slug):
 
 
 def _reliability(versions) -> dict | None:
-    """The reliability diagram of the newest version measured on real held-out descriptions (AI-HS), if any."""
-    from django.utils.safestring import mark_safe
-
-    from ..engines.aihs.calibration import reliability_svg
-
+    """The reliability diagram of the newest version measured on real held-out descriptions (AI-HS), else the
+    benchmark's recorded measurement of the nomenclature-only model (only while it describes the shipped model; see
+    ``engines/aihs/recorded.py``); None when there is neither."""
     for version in versions:
         metrics = version.metrics or {}
         data = metrics.get("reliability")
-        if not metrics.get("real_data") or not isinstance(data, dict) or "counts" not in data:
-            continue
-        source = ", ".join(metrics.get("real_sources") or [])
-        title = _("Reliability of the first suggestion, version %(number)d") % {"number": version.number}
-        svg = reliability_svg(data, title=title, x_label=_("confidence of the first suggestion"))
-        return {
-            "version": version.number,
-            "source": source,
-            "n": sum(data["counts"]),
-            "confidence": round(100 * float(data.get("mean_top1_confidence", 0)), 1),
-            "accuracy": round(100 * float(data.get("top1_accuracy", 0)), 1),
-            "svg": mark_safe(svg),  # noqa: S308 (built by our code; every text in it is escaped)
-        }
-    return _recorded_reliability()
-
-
-def _recorded_reliability() -> dict | None:
-    """Without a version measured on real data: the benchmark's recorded measurement of the nomenclature-only model
-    (only while it describes the shipped model; see ``engines/aihs/recorded.py``)."""
-    from django.utils.safestring import mark_safe
-
+        if metrics.get("real_data") and isinstance(data, dict) and "counts" in data:
+            title = _("Reliability of the first suggestion, version %(number)d") % {"number": version.number}
+            return _reliability_figure(metrics, title, version=version.number)
     from ..engines.aihs import recorded
-    from ..engines.aihs.calibration import reliability_svg
 
     record = recorded.recorded()
     if record is None:
         return None
-    metrics = record["metrics"]
+    return _reliability_figure(
+        record["metrics"],
+        _("Reliability of the first suggestion"),
+        version=None,
+        measured_on=datetime.date.fromisoformat(record["measured_on"]),
+    )
+
+
+def _reliability_figure(metrics: dict, title: str, **about) -> dict:
+    """What the card's reliability section shows of real-data metrics: sources, counts, mean confidence against
+    accuracy, and the diagram."""
+    from django.utils.safestring import mark_safe
+
+    from ..engines.aihs.calibration import reliability_svg
+
     data = metrics["reliability"]
-    title = _("Reliability of the first suggestion")
+    svg = reliability_svg(data, title=title, x_label=_("confidence of the first suggestion"))
     return {
-        "version": None,
-        "measured_on": datetime.date.fromisoformat(record["measured_on"]),
+        **about,
         "source": ", ".join(metrics.get("real_sources") or []),
         "n": sum(data["counts"]),
         "confidence": round(100 * float(data.get("mean_top1_confidence", 0)), 1),
         "accuracy": round(100 * float(data.get("top1_accuracy", 0)), 1),
-        "svg": mark_safe(reliability_svg(data, title=title, x_label=_("confidence of the first suggestion"))),  # noqa: S308
+        "svg": mark_safe(svg),  # noqa: S308 (built by our code; every text in it is escaped)
     }
 
 
