@@ -181,3 +181,5 @@ def test_without_a_version_measured_on_real_data_the_ai_hs_card_shows_the_record
     page = client.get(algorithm.get_absolute_url()).content.decode()
     assert page.count("<svg") == 1 and "6 December 2026" in page and record["measured_on"] == "2026-12-06"
     assert all(source in page for source in record["metrics"]["real_sources"])
+    count = sum(record["metrics"]["reliability"]["counts"])
+    assert count >= 1000 and f"on {count:,} real held-out descriptions" in page  # read as a number, not "1347"
